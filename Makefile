@@ -1,0 +1,48 @@
+# Two commands do everything on a fresh machine with Python 3 and make:
+#   make report   set up .venv if needed, run the analysis, export figures
+#   make test     set up .venv if needed, run unit tests and nbval on every notebook
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+CORPUS ?= data
+# Quiet pip; no progress bars in CI logs.
+PIP    := $(BIN)/python -m pip --disable-pip-version-check --no-input -q
+
+.PHONY: all venv report test lab lock bench clean
+
+all: test
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -r requirements.lock
+	$(PIP) install --no-deps -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (vn-discourse)" >/dev/null
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+report: venv
+	$(BIN)/python -m toolkit report $(CORPUS)
+
+test: venv
+	MPLBACKEND=Agg $(BIN)/python -m pytest --nbval tests toolkit notebooks
+
+lab: venv
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+bench: venv
+	$(BIN)/python bench/segmentation.py
+
+# Re-resolve the pinned environment from pyproject.toml (needs the registry).
+lock:
+	rm -rf .lock-venv
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install -q --disable-pip-version-check -e ".[dev,underthesea]"
+	( echo "# Exact versions of every package the project installs (make venv uses this file)."; \
+	  echo "# Regenerate with 'make lock'; keep environment.yml in step (tests/test_environment.py)."; \
+	  .lock-venv/bin/python -m pip freeze --exclude-editable --disable-pip-version-check | LC_ALL=C sort -f ) > requirements.lock
+	rm -rf .lock-venv
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis reports
