@@ -1,0 +1,221 @@
+"""Removal of site furniture from scraped article text, with an audit.
+
+Web articles arrive with the page around them: comment-box labels, page
+timestamps, bylines, source lines, navigation ("Top") and lists of
+related-article headlines. :func:`clean_lines` removes them by general rules
+about the *shape* and *position* of a line, never by file name or line number,
+and returns one audit record per removed line (or removed part of a line) so
+that nothing leaves the text without a trace.
+
+Rules, in the order they are tried
+----------------------------------
+``comment_box``
+    A line that is only a comment-box label: "Ý kiến bạn đọc", "Ý kiến ()",
+    "Bình luận", "Gửi bình luận".
+``navigation``
+    A line that is only a navigation or sharing label: "Top", "Về đầu trang",
+    "In bài", "Chia sẻ", "Xem thêm", "Tin liên quan"... A label that announces
+    related articles ("Tin liên quan", "Bài liên quan", "Tin khác") also makes
+    the headline-shaped lines after it ``related_headlines``.
+``timestamp``
+    A line that is only a date and clock time ("2025-01-17 20:15:20",
+    "17/01/2025 20:15", "Thứ sáu, 17/01/2025 - 20:15"). Kept as metadata.
+``source``
+    A credit line such as "Nguồn bài viết : ON Trực Tuyến" or "Theo: VNA".
+    Kept as metadata.
+``byline``
+    A credit such as "Bài, ảnh: LÊ HẢI" anywhere; and, in the tail of the
+    article (only furniture after it), a bare name of two to five words in
+    capitals or title case ("MAI VĂN HOA", "Lê Hải"). Kept as metadata.
+``related_headlines``
+    Two or more consecutive headline-shaped lines (3 to 25 words, capitalised,
+    no sentence punctuation at the end) anywhere but the first line, which is
+    the title: lists of links to other articles.
+``dateline``
+    Not a line but a prefix: an agency or paper code of 2 to 6 capitals and a
+    dash at the start of a paragraph ("BHG - ",
+    "LSO-"). Only the first three kept lines are looked at. The code leaves the text and becomes metadata.
+
+Blank lines are dropped without a record: they hold no characters.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+__all__ = ["CleanResult", "clean_lines", "REASONS"]
+
+REASONS = (
+    "comment_box",
+    "navigation",
+    "timestamp",
+    "source",
+    "byline",
+    "related_headlines",
+    "dateline",
+)
+
+_COMMENT_RE = re.compile(
+    r"^(ý kiến( bạn đọc)?|bình luận|gửi bình luận|viết bình luận|bạn đọc bình luận|gửi ý kiến)"
+    r"\s*(\(\s*\d*\s*\))?\s*:?$",
+    re.IGNORECASE,
+)
+_RELATED_LABEL_RE = re.compile(
+    r"^(tin liên quan|bài liên quan|tin khác|các tin khác|tin cùng chuyên mục|bài viết liên quan"
+    r"|đọc thêm|xem thêm|tin mới|tin đọc nhiều)\s*:?$",
+    re.IGNORECASE,
+)
+_NAVIGATION_RE = re.compile(
+    r"^(top|về đầu trang|lên đầu trang|trở về|quay lại|in bài( viết)?|bản in|chia sẻ|gửi email"
+    r"|share|print|tweet|facebook|zalo|email|trang chủ|<<|>>|\^)\s*:?$",
+    re.IGNORECASE,
+)
+_TIMESTAMP_RE = re.compile(
+    r"^((thứ \w+|chủ nhật)\s*,?\s*)?"
+    r"(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{4})"
+    r"\s*[,|-]?\s*(\d{1,2}:\d{2}(:\d{2})?)?\s*(\(?gmt\s*[+-]\s*\d+\)?)?$"
+    r"|^\d{1,2}:\d{2}(:\d{2})?\s*[,|-]?\s*\d{1,2}/\d{1,2}/\d{4}$",
+    re.IGNORECASE,
+)
+_SOURCE_RE = re.compile(
+    r"^\(?(nguồn( bài viết)?|theo|source)\s*:\s*(?P<value>[^.!?]{1,80}?)\)?\.?$", re.IGNORECASE
+)
+_CREDIT_RE = re.compile(
+    r"^(bài( và| và ảnh|, ảnh| ảnh)?|ảnh|tin|tin, ảnh|tin và ảnh|nhóm pv|pv|phóng viên|tác giả|"
+    r"thực hiện|bài và ảnh)\s*:\s*(?P<value>[^.!?:]{2,60})$",
+    re.IGNORECASE,
+)
+# A bare name: 2-5 words, each capitalised, letters only.
+_NAME_RE = re.compile(r"^(?:[^\W\d_][^\W\d_]*\.?)(?: [^\W\d_]+\.?){1,4}$")
+_DATELINE_RE = re.compile(r"^(?P<code>[A-ZĐ]{2,6})\s*[-–—]\s*(?=[A-ZĐ][^\W\d_A-ZĐ])")
+_SENTENCE_END = tuple(".!?;,:|…\"”)")
+
+
+def _is_name(line: str) -> bool:
+    if len(line) > 40 or not _NAME_RE.match(line):
+        return False
+    words = line.replace(".", "").split()
+    return all(w[0].isupper() for w in words)
+
+
+def _is_headline(line: str) -> bool:
+    words = line.split()
+    return (
+        3 <= len(words) <= 25
+        and (line[0].isupper() or line[0].isdigit())
+        and not line.endswith(_SENTENCE_END)
+    )
+
+
+@dataclass
+class CleanResult:
+    """What :func:`clean_lines` keeps, removes and learns about a document."""
+
+    lines: list[tuple[int, str]] = field(default_factory=list)
+    removed: list[dict] = field(default_factory=list)
+    metadata: dict = field(default_factory=dict)
+
+
+def _line_reason(line: str) -> str | None:
+    if _COMMENT_RE.match(line):
+        return "comment_box"
+    if _NAVIGATION_RE.match(line) or _RELATED_LABEL_RE.match(line):
+        return "navigation"
+    if _TIMESTAMP_RE.match(line):
+        return "timestamp"
+    if _SOURCE_RE.match(line):
+        return "source"
+    if _CREDIT_RE.match(line):
+        return "byline"
+    return None
+
+
+def clean_lines(lines: list[str]) -> CleanResult:
+    """Remove site furniture from the lines of one normalised article.
+
+    Parameters
+    ----------
+    lines : list of str
+        The article's lines after :func:`toolkit.normalize.normalize_text`,
+        one paragraph per line.
+
+    Returns
+    -------
+    CleanResult
+        ``lines``: kept ``(line_number, text)`` pairs, 1-based line numbers of
+        the raw file; ``removed``: one dict per removed line or prefix with
+        ``line``, ``text`` and ``reason``; ``metadata``: ``dateline``,
+        ``byline``, ``source`` and ``timestamp`` where found.
+
+    Examples
+    --------
+    >>> r = clean_lines(["Tiêu đề bài báo", "BHG - Nội dung chính.", "Ý kiến bạn đọc"])
+    >>> [t for _, t in r.lines], [(d["line"], d["reason"]) for d in r.removed]
+    (['Tiêu đề bài báo', 'Nội dung chính.'], [(2, 'dateline'), (3, 'comment_box')])
+    """
+    result = CleanResult()
+    candidates: list[tuple[int, str]] = []
+    reasons: dict[int, str] = {}
+    after_related_label = False
+    for number, raw in enumerate(lines, start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        reason = _line_reason(line)
+        if reason == "navigation" and _RELATED_LABEL_RE.match(line):
+            after_related_label = True
+        elif reason is None and after_related_label and _is_headline(line):
+            reason = "related_headlines"
+        elif reason is None:
+            after_related_label = False
+        candidates.append((number, line))
+        if reason:
+            reasons[number] = reason
+
+    # Bare names in the tail: walk back over furniture from the last line.
+    for number, line in reversed(candidates):
+        if number in reasons:
+            continue
+        if _is_name(line):
+            reasons[number] = "byline"
+            continue
+        break
+
+    # Runs of two or more headline-shaped lines outside the title.
+    first = candidates[0][0] if candidates else None
+    run: list[int] = []
+    for number, line in candidates + [(None, "")]:
+        if number is not None and number != first and number not in reasons and _is_headline(line):
+            run.append(number)
+            continue
+        if len(run) >= 2:
+            reasons.update({n: "related_headlines" for n in run})
+        run = []
+
+    body_seen = 0
+    for number, line in candidates:
+        reason = reasons.get(number)
+        if reason:
+            result.removed.append({"line": number, "text": line, "reason": reason})
+            _remember(result.metadata, reason, line)
+            continue
+        if body_seen < 3:
+            match = _DATELINE_RE.match(line)
+            if match:
+                result.removed.append({"line": number, "text": match.group(0), "reason": "dateline"})
+                result.metadata.setdefault("dateline", match.group("code"))
+                line = line[match.end():]
+            body_seen += 1
+        result.lines.append((number, line))
+    return result
+
+
+def _remember(metadata: dict, reason: str, line: str) -> None:
+    if reason == "timestamp":
+        metadata.setdefault("timestamp", line)
+    elif reason == "source":
+        metadata.setdefault("source", _SOURCE_RE.match(line).group("value").strip())
+    elif reason == "byline":
+        credit = _CREDIT_RE.match(line)
+        metadata.setdefault("byline", credit.group("value").strip() if credit else line)
