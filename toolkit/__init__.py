@@ -1,0 +1,31 @@
+"""Vietnamese discourse-analysis toolkit.
+
+The pipeline runs one way, one module per stage::
+
+    corpus    load_corpus        manifest + raw files -> validated, normalised, cleaned documents
+    segment   segment            documents -> paragraph or sentence units, kinds, near-duplicates
+    tokenize  word_segment, tokenize, tokenize_units   units -> words and analysis tokens
+
+Example
+-------
+>>> import toolkit as tk
+>>> corpus = tk.load_corpus("data")
+>>> units = tk.tokenize_units(tk.segment(corpus, unit="sentence"), cache=False)
+>>> units.loc[1, "tokens"][:4]
+['đối_ngoại', 'lạng_sơn', 'chủ_động', 'linh_hoạt']
+"""
+
+__version__ = "0.1.0"
+
+from .corpus import Corpus, load_corpus, read_manifest
+from .errors import CorpusError, ManifestError, ToolkitError
+from .normalize import normalize_text
+from .segment import segment, split_sentences
+from .summary import summarize
+from .tokenize import Tokenizer, segment_words, stopwords, tokenize, tokenize_units, word_segment
+
+__all__ = [
+    "__version__", "Corpus", "load_corpus", "read_manifest", "CorpusError", "ManifestError", "ToolkitError",
+    "normalize_text", "segment", "split_sentences", "summarize", "Tokenizer", "segment_words", "stopwords",
+    "tokenize", "tokenize_units", "word_segment",
+]
