@@ -1,0 +1,62 @@
+"""Shared fixtures: the study corpus and small corpora written for a test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory, monkeypatch):
+    # Tests never read or write the user's segmentation cache.
+    monkeypatch.setenv("TOOLKIT_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "toolkit-cache"))
+    monkeypatch.setenv("TOOLKIT_PROGRESS", "0")
+
+
+@pytest.fixture(scope="session")
+def corpus():
+    import toolkit as tk
+
+    return tk.load_corpus(DATA)
+
+
+@pytest.fixture(scope="session")
+def sentences(corpus):
+    import toolkit as tk
+
+    return tk.segment(corpus, unit="sentence")
+
+
+@pytest.fixture(scope="session")
+def paragraphs(corpus):
+    import toolkit as tk
+
+    return tk.segment(corpus, unit="paragraph")
+
+
+def write_corpus(root: Path, files: dict[str, bytes | str], manifest: str) -> Path:
+    """Write ``root/corpus.csv`` and ``root/raw/<name>`` files; return ``root``."""
+    raw = root / "raw"
+    raw.mkdir(parents=True, exist_ok=True)
+    for name, content in files.items():
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        (raw / name).write_bytes(data)
+    (root / "corpus.csv").write_text(manifest, encoding="utf-8")
+    return root
+
+
+def to_cp1258(text: str) -> bytes:
+    """Encode like a Windows-1258 editor: modifier letters precomposed, tones as combining marks."""
+    import unicodedata
+
+    tones = "\u0300\u0301\u0303\u0309\u0323"
+    out = []
+    for ch in text:
+        parts = unicodedata.normalize("NFD", ch)
+        base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in tones))
+        out.append(base + "".join(c for c in parts if c in tones))
+    return "".join(out).encode("cp1258")

@@ -1,0 +1,105 @@
+"""Cleaning removes site furniture by rule and records every removal."""
+
+from conftest import DATA
+from toolkit.clean import clean_lines
+from toolkit.normalize import normalize_text
+
+# An article written for this test, with the same kinds of furniture as the
+# study corpus: dateline, photo caption, page timestamp, related headlines,
+# byline, source line, navigation and comment box, plus body lines that look
+# a little like furniture but are text.
+ARTICLE = """Quảng Ninh mở rộng hợp tác với Quảng Tây
+
+08/05/2019 09:30
+Tăng cường giao lưu nhân dân hai bên biên giới
+Hội chợ thương mại quốc tế Việt - Trung khai mạc tại Móng Cái
+
+QNO - Ngày 7.5, tỉnh Quảng Ninh tổ chức hội đàm với Khu tự trị dân tộc Choang Quảng Tây.
+Hai bên thống nhất đẩy mạnh thương mại qua cửa khẩu Móng Cái.
+Kết quả hợp tác năm 2018
+Kim ngạch xuất nhập khẩu đạt 1,2 tỷ USD, tăng 15% so với năm trước.
+Bài, ảnh: NGUYỄN VĂN AN
+Theo: Báo Quảng Ninh
+Về đầu trang
+Ý kiến bạn đọc (0)
+"""
+
+
+def test_furniture_is_removed_with_reasons_and_line_numbers():
+    result = clean_lines(ARTICLE.split("\n"))
+    removed = [(r["line"], r["reason"], r["text"]) for r in result.removed]
+    assert removed == [
+        (3, "timestamp", "08/05/2019 09:30"),
+        (4, "related_headlines", "Tăng cường giao lưu nhân dân hai bên biên giới"),
+        (5, "related_headlines", "Hội chợ thương mại quốc tế Việt - Trung khai mạc tại Móng Cái"),
+        (7, "dateline", "QNO - "),
+        (11, "byline", "Bài, ảnh: NGUYỄN VĂN AN"),
+        (12, "source", "Theo: Báo Quảng Ninh"),
+        (13, "navigation", "Về đầu trang"),
+        (14, "comment_box", "Ý kiến bạn đọc (0)"),
+    ]
+
+
+def test_text_survives_including_a_single_subheading():
+    result = clean_lines(ARTICLE.split("\n"))
+    assert [n for n, _ in result.lines] == [1, 7, 8, 9, 10]
+    assert result.lines[1][1].startswith("Ngày 7.5, tỉnh Quảng Ninh")
+    # One headline-shaped line inside the body is a subheading, not a list of links.
+    assert result.lines[3][1] == "Kết quả hợp tác năm 2018"
+
+
+def test_metadata_is_kept():
+    meta = clean_lines(ARTICLE.split("\n")).metadata
+    assert meta == {
+        "timestamp": "08/05/2019 09:30",
+        "dateline": "QNO",
+        "byline": "NGUYỄN VĂN AN",
+        "source": "Báo Quảng Ninh",
+    }
+
+
+def test_bare_names_are_bylines_only_in_the_tail():
+    lines = ["Tiêu đề", "Lê Hải", "Ông Lê Hải phát biểu tại hội nghị.", "Lê Hải", "Ý kiến ()"]
+    result = clean_lines(lines)
+    assert [(r["line"], r["reason"]) for r in result.removed] == [(4, "byline"), (5, "comment_box")]
+    assert [t for _, t in result.lines][:2] == ["Tiêu đề", "Lê Hải"]
+
+
+def test_every_normalised_line_is_kept_or_recorded(corpus):
+    for doc in corpus.documents.itertuples():
+        raw = (DATA / "raw" / doc.file).read_text(encoding="utf-8")
+        lines = [line.strip() for line in normalize_text(raw).split("\n")]
+        kept = dict(zip(doc.line_numbers, doc.text.split("\n")))
+        removed = corpus.removed[corpus.removed.doc_id == doc.doc_id]
+        by_line: dict[int, str] = {}
+        for rec in removed.itertuples():
+            by_line[rec.line] = by_line.get(rec.line, "") + rec.text
+        for number, line in enumerate(lines, start=1):
+            if not line:
+                continue
+            rebuilt = by_line.get(number, "") + kept.get(number, "")
+            assert rebuilt == line, f"{doc.file} line {number}"
+
+
+def test_study_corpus_cleaning_audit(corpus):
+    removed = corpus.removed
+    # From reading the raw files: every article but hg2023 ends with a byline
+    # and all but hg2017c and hg2023 with a comment-box label.
+    assert set(removed.loc[removed.reason == "byline", "doc_id"]) == {"ls2012", "hg2017a", "hg2017b", "hg2017c"}
+    assert set(removed.loc[removed.reason == "comment_box", "doc_id"]) == {"ls2012", "hg2017a", "hg2017b"}
+    related = removed[removed.reason == "related_headlines"]
+    assert list(related.text) == [
+        "Từ kinh nghiệm của ngoại giao vaccine, thúc đẩy ngoại giao kinh tế",
+        "Đẩy mạnh công tác ngoại giao kinh tế phục vụ phát triển đất nước",
+        "Đối ngoại nhân dân thu hút viện trợ quốc tế, quảng bá hình ảnh địa phương",
+        "50 năm quan hệ ngoại giao Việt Nam - Malaysia: Thúc đẩy mô hình hợp tác địa phương",
+    ]
+    docs = corpus.documents.set_index("doc_id")
+    assert docs.loc["hg2023", "timestamp"] == "2025-01-17 20:15:20"
+    assert docs.loc["hg2023", "source"] == "ON Trực Tuyến"
+    assert docs.loc["ls2012", "dateline"] == "LSO"
+    assert docs.loc["hg2017a", "dateline"] == docs.loc["hg2017b", "dateline"] == "BHG"
+    assert docs.loc["ls2012", "byline"] == "MAI VĂN HOA"
+    assert docs.loc["hg2017b", "byline"] == "LÊ HẢI"
+    assert docs.loc["hg2017c", "byline"] == "Lê Hải"
+    assert not docs["text"].str.contains("Ý kiến|Top$|BHG -|LSO-", regex=True).any()

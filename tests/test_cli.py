@@ -1,0 +1,45 @@
+"""python -m toolkit report on a corpus written for the test."""
+
+import subprocess
+import sys
+
+from conftest import ROOT, write_corpus
+from toolkit.__main__ import main
+
+MANIFEST = "doc_id,file,year,province\nlc2015,a.txt,2015,Lào Cai\ncb2020,b.txt,2020,Cao Bằng\n"
+FILES = {
+    "a.txt": "Lào Cai đẩy mạnh thương mại biên giới\n"
+             "Hai bên thống nhất tăng cường hợp tác thương mại qua cửa khẩu quốc tế Lào Cai. "
+             "Kim ngạch xuất nhập khẩu tăng 12%.\nÝ kiến bạn đọc\n",
+    "b.txt": "Cao Bằng tăng cường quản lý biên giới\n"
+             "Bộ đội Biên phòng hai bên tuần tra chung trên tuyến biên giới. "
+             "Hai bên thống nhất tăng cường hợp tác thương mại qua cửa khẩu quốc tế Lào Cai.\n"
+             "Top\n",
+}
+
+
+def test_report_prints_the_summary(tmp_path, capsys):
+    root = write_corpus(tmp_path / "mine", FILES, MANIFEST)
+    assert main(["report", str(root), "--no-cache"]) == 0
+    out = capsys.readouterr().out
+    assert "2 documents, 6 sentence units" in out
+    lines = {line.split()[0]: line.split() for line in out.splitlines() if line.strip()}
+    assert lines["2015"][1:3] == ["1", "Lào"] and lines["2020"][1:3] == ["1", "Cao"]
+    assert "comment_box" in out and "navigation" in out
+    # The shared sentence of b.txt repeats a.txt's.
+    assert "Near-duplicate sentence pairs: 1" in out and "cb2020:p02s02 lc2015:p02s01" in out
+
+
+def test_report_error_is_one_clear_line(tmp_path, capsys):
+    root = write_corpus(tmp_path / "bad", FILES, MANIFEST.replace("2020", "20x0"))
+    assert main(["report", str(root)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "year '20x0' is not a number" in err and "Traceback" not in err
+
+
+def test_module_entry_point_runs(tmp_path):
+    root = write_corpus(tmp_path / "mine", FILES, MANIFEST)
+    done = subprocess.run([sys.executable, "-m", "toolkit", "report", str(root), "--no-cache"],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "Removed lines by reason" in done.stdout
