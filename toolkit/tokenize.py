@@ -54,7 +54,7 @@ from .normalize import ABBREVIATIONS, normalize_text
 
 __all__ = [
     "word_segment", "tokenize", "Tokenizer", "syllabify", "stopwords", "domain_words",
-    "segment_words", "tokenize_units", "default_cache_dir",
+    "segment_words", "tokenize_units", "default_cache_dir", "syllable_spans",
 ]
 
 _PUNCT = set(string.punctuation)
@@ -143,6 +143,11 @@ def syllabify(text: str) -> list[str]:
     ['UBND', 'tỉnh', 'họp', 'ngày', '17/3/2008', 'tại', 'TP.', 'Hà', 'Giang', ',', 'UBND', '.']
     """
     return _SYLLABLE_RE.findall(text)
+
+
+def syllable_spans(text: str) -> list[tuple[str, int, int]]:
+    """:func:`syllabify` with the character span of each syllable."""
+    return [(m.group(0), m.start(), m.end()) for m in _SYLLABLE_RE.finditer(text)]
 
 
 def _features(sylls: list[str], bigrams, trigrams) -> list[list[str]]:

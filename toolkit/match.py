@@ -1,0 +1,63 @@
+"""Matching multi-word Vietnamese terms in text, independent of word boundaries.
+
+Terms (dictionary entries, KWIC patterns) are matched as sequences of
+syllables, lower-cased, on normalised text. A match starts and ends at
+syllable boundaries, never crosses punctuation, and does not depend on how
+pyvi grouped the syllables into words: "cửa khẩu" matches in "mở_cửa_khẩu"
+as well as in "cửa_khẩu".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .normalize import normalize_text
+from .tokenize import syllabify, syllable_spans
+
+__all__ = ["Syllables", "syllables", "term_key", "find_terms"]
+
+@dataclass(frozen=True)
+class Syllables:
+    """A text's syllables (lower-cased) with their character spans in ``text``."""
+
+    text: str
+    lower: tuple[str, ...]
+    spans: tuple[tuple[int, int], ...]
+
+
+def syllables(text: str) -> Syllables:
+    """Normalise ``text`` and split it into syllables with character offsets.
+
+    Underscores of word-segmented text count as spaces, so offsets refer to
+    ``Syllables.text`` (the normalised input, underscores kept).
+    """
+    text = normalize_text(text)
+    found = syllable_spans(text.replace("_", " "))
+    return Syllables(text, tuple(s.lower() for s, _, _ in found), tuple((a, b) for _, a, b in found))
+
+
+def term_key(term: str) -> tuple[str, ...]:
+    """The lower-cased syllable sequence a term matches (``_`` and spaces alike)."""
+    key = tuple(s.lower() for s in syllabify(normalize_text(term).replace("_", " ")))
+    if not key:
+        raise ValueError(f"term {term!r} has no syllables")
+    return key
+
+
+def find_terms(sylls: Syllables, keys: dict[tuple[str, ...], object]) -> list[tuple[int, int, tuple[str, ...]]]:
+    """All occurrences of any key: ``(first_syllable, end_syllable, key)``, overlapping allowed.
+
+    ``keys`` maps syllable tuples to anything (only membership is used).
+    """
+    if not keys:
+        return []
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    for key in keys:
+        by_first.setdefault(key[0], []).append(key)
+    out = []
+    lower = sylls.lower
+    for i, syl in enumerate(lower):
+        for key in by_first.get(syl, ()):
+            if lower[i:i + len(key)] == key:
+                out.append((i, i + len(key), key))
+    return out
