@@ -1,0 +1,41 @@
+"""Sparse document-term matrices over tokenised units."""
+
+import pytest
+import scipy.sparse as sp
+
+import toolkit as tk
+from toolkit.features import dfm
+
+
+@pytest.fixture(scope="module")
+def tokens(sentences):
+    return tk.tokenize_units(sentences, cache=False)
+
+
+def test_unit_dfm_counts_tokens(tokens):
+    m = dfm(tokens)
+    assert sp.issparse(m.matrix) and m.shape[0] == len(tokens)
+    j = list(m.terms).index("cửa_khẩu")
+    expected = [ts.count("cửa_khẩu") for ts in tokens.tokens]
+    assert m.matrix[:, j].toarray().ravel().tolist() == expected
+    assert m.rows.unit_id.tolist() == tokens.unit_id.tolist()
+
+
+def test_grouped_dfm_sums_units(tokens):
+    by_year = dfm(tokens, by="year")
+    assert by_year.rows.year.tolist() == [2012, 2017, 2023]
+    assert by_year.matrix.sum() == sum(len(t) for t in tokens.tokens)
+    j = list(by_year.terms).index("hữu_nghị")
+    per_year = tokens.groupby("year").tokens.apply(lambda s: sum(t.count("hữu_nghị") for t in s))
+    assert by_year.matrix[:, j].toarray().ravel().tolist() == per_year.tolist()
+    tidy = by_year.to_frame()
+    assert set(tidy.columns) == {"year", "term", "count"} and tidy["count"].sum() == by_year.matrix.sum()
+
+
+def test_minimum_counts_and_errors(tokens):
+    m = dfm(tokens, min_count=3)
+    assert (m.totals() >= 3).all()
+    with pytest.raises(tk.ToolkitError, match="tokenize_units"):
+        dfm(tokens.drop(columns="tokens"))
+    with pytest.raises(tk.ToolkitError, match="cannot group by province_x"):
+        dfm(tokens, by="province_x")
