@@ -1,0 +1,127 @@
+"""Theme lexicon, scoring, ambiguity rules, evidence, uncertainty and validation."""
+
+import warnings
+
+import pandas as pd
+import pytest
+
+import toolkit as tk
+from conftest import DATA
+from toolkit.stats import SingleArticleWarning
+from toolkit.themes import (
+    THEMES, explain, label_themes, leave_one_term_out, load_lexicon, match_themes, score_themes,
+    term_hits, theme_kwic, theme_shares, theme_tests, unmatched_terms, validate,
+)
+
+
+def test_lexicon_file_is_normalised_and_complete():
+    raw = pd.read_csv(DATA / "lexicons" / "themes_v1.csv", dtype=str, keep_default_na=False)
+    assert set(raw.theme) == set(THEMES)
+    assert (raw.term == raw.term.map(lambda t: tk.normalize_text(t).lower())).all()
+    assert (raw.note.str.len() > 0).all()
+    cues = pd.read_csv(DATA / "lexicons" / "contexts_v1.csv", dtype=str, keep_default_na=False)
+    assert (cues.term == cues.term.map(lambda t: tk.normalize_text(t).lower())).all()
+    assert load_lexicon().version == "v1"
+
+
+@pytest.mark.parametrize("text, expected", [
+    # "cửa khẩu": trade with a trade cue, border control with a security cue.
+    ("Kim ngạch hàng hóa qua cửa khẩu tăng.", (3, 0, 0)),          # kim ngạch, hàng hóa (cửa khẩu is a cross-border cue), cửa khẩu (trade)
+    ("Tuần tra, kiểm soát chặt chẽ tại cửa khẩu.", (0, 2, 0)),      # tuần tra + cửa khẩu(security)
+    ("Thăm cửa khẩu Tân Thanh.", (0, 0, 0)),                        # neither cue: no theme
+    # "đầu tư", "du lịch": diplomacy only with a foreign side.
+    ("Tỉnh tăng cường thu hút đầu tư vào nông nghiệp.", (0, 0, 0)),
+    ("Tỉnh thu hút đầu tư của doanh nghiệp Nhật Bản.", (2, 0, 0)),
+    ("Doanh thu từ du lịch đạt 800 tỷ đồng.", (0, 0, 0)),
+    ("Khách du lịch quốc tế tăng mạnh.", (1, 0, 0)),
+    # "biên giới": a place, unless security is in the unit.
+    ("Là tỉnh miền núi biên giới phía Bắc.", (0, 0, 0)),
+    ("Quản lý, bảo vệ biên giới quốc gia.", (0, 1, 0)),
+    ("Hội hữu nghị Việt - Trung giao lưu văn hóa.", (0, 0, 2)),     # hữu nghị, giao lưu; văn hóa lacks a foreign cue
+])
+def test_ambiguous_terms_follow_the_documented_rules(text, expected):
+    scores = score_themes([text]).iloc[0]
+    assert tuple(scores[list(THEMES)].astype(int)) == expected
+
+
+def test_longest_match_counts_once_within_a_theme():
+    hits = match_themes(["Thu hút vốn đầu tư trực tiếp nước ngoài (FDI)."])
+    assert hits[hits.theme == "economic_diplomacy"].term.tolist() == ["đầu tư trực tiếp nước ngoài", "fdi"]
+
+
+def test_labels_are_the_score_threshold():
+    texts = ["An ninh trật tự được giữ vững.", "Hợp tác phát triển."]
+    assert label_themes(texts).to_dict("list") == {
+        "economic_diplomacy": [False, False], "border_security": [True, False], "people_to_people": [False, False]}
+    assert label_themes(texts, threshold=3).border_security.tolist() == [False, False]
+    with pytest.raises(tk.ToolkitError, match="single str"):
+        score_themes("An ninh")
+
+
+def test_explain_points_at_the_words(sentences):
+    text = sentences.set_index("unit_id").text["hg2017a:p06s01"]
+    table = explain(text)
+    normalised = tk.normalize_text(text)
+    assert all(normalised[s:e] == m for s, e, m in zip(table.start, table.end, table.matched))
+    security = table[table.theme == "border_security"]
+    assert {"an ninh", "biên giới"} <= set(security.term)
+    assert security.set_index("term").loc["biên giới", "cue"] in {"an ninh", "quản lý"}
+    assert table.contribution.sum() == score_themes([text]).iloc[0].sum()
+
+
+@pytest.fixture(scope="module")
+def shares(sentences):
+    with pytest.warns(SingleArticleWarning):
+        return theme_shares(sentences, n_boot=400, seed=3)
+
+
+def test_theme_shares_by_year(sentences, shares):
+    body = sentences[(sentences.kind == "body") & sentences.duplicate_of.isna()]
+    labels = label_themes(body.text)
+    expected = labels.groupby(body.year.to_numpy()).mean()
+    got = shares.pivot(index="year", columns="theme", values="share")
+    pd.testing.assert_frame_equal(got[list(THEMES)], expected[list(THEMES)], check_names=False)
+    assert ((shares.ci_low <= shares.share) & (shares.share <= shares.ci_high)).all()
+    assert shares.groupby("year").articles.first().to_dict() == {2012: 1, 2017: 3, 2023: 1}
+    assert shares[shares.articles == 1].note.str.contains("one article").all()
+
+
+def test_theme_tests_report_both_levels(sentences):
+    unit = theme_tests(sentences, n_permutations=999)
+    article = theme_tests(sentences, level="article")
+    assert len(unit) == len(article) == 9
+    # One article per year for 2012 and 2023: only two assignments, so p cannot fall below 0.5.
+    pair = article[(article.group_a == 2012) & (article.group_b == 2023)]
+    assert (pair.min_p == 0.5).all() and (pair.p_value >= 0.5).all()
+
+
+def test_lexicon_diagnostics(sentences):
+    hits = term_hits(sentences)
+    lex = load_lexicon()
+    assert len(hits) == len(lex.entries) * 3          # every entry, every year, zeros included
+    never = unmatched_terms(sentences)
+    assert "tuần tra" in set(never.term) and "an ninh" not in set(never.term)
+    loo = leave_one_term_out(sentences)
+    assert (loo.change <= 1e-12).all()                # dropping a term never adds a theme
+    assert loo.groupby(["theme", "term", "context"]).size().eq(3).all()
+
+
+def test_kwic_for_every_hit(sentences):
+    lines = theme_kwic(sentences)
+    assert len(lines) == len(match_themes(sentences.text))
+    assert set(lines.columns) >= {"unit_id", "theme", "term", "left", "matched", "right"}
+
+
+def test_validation_against_the_hand_coding(sentences):
+    coded = pd.read_csv(DATA / "validation" / "sentences_coded.csv", dtype={"unit_id": str})
+    # The coded texts are the current segmentation's sentences.
+    current = sentences.set_index("unit_id").text
+    assert (coded.text == coded.unit_id.map(current)).all()
+    table = validate(coded).set_index("theme")
+    assert table.n.tolist() == [89, 89, 89]
+    assert table.coded.tolist() == [53, 9, 20]
+    # Read from the coding: the lexicon has no entry for "kinh tế" listed as a field of
+    # foreign affairs, so ls2012:p02s01 and p08s01 are economic-diplomacy misses.
+    labels = label_themes(coded.set_index("unit_id").text)
+    assert not labels.loc["ls2012:p02s01", "economic_diplomacy"]
+    assert (table[["precision", "recall", "f1"]] > 0.85).all().all()
