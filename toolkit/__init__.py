@@ -5,6 +5,10 @@ The pipeline runs one way, one module per stage::
     corpus    load_corpus        manifest + raw files -> validated, normalised, cleaned documents
     segment   segment            documents -> paragraph or sentence units, kinds, near-duplicates
     tokenize  word_segment, tokenize, tokenize_units   units -> words and analysis tokens
+    features  dfm                units -> sparse document-term matrices
+    themes    score_themes, label_themes, explain, theme_shares ...   dictionary measurement
+    keywords  keyness, log_odds, top_tfidf, class_tfidf, kwic, collocations
+    topics    fit_topics, topic_terms, topic_shares, topic_stability
 
 Example
 -------
@@ -23,9 +27,19 @@ from .normalize import normalize_text
 from .segment import segment, split_sentences
 from .summary import summarize
 from .tokenize import Tokenizer, segment_words, stopwords, tokenize, tokenize_units, word_segment
+from .features import DFM, dfm
+from .themes import (
+    THEMES, explain, label_themes, leave_one_term_out, load_lexicon, match_themes, score_themes, term_hits,
+    theme_kwic, theme_shares, theme_tests, unmatched_terms, validate,
+)
+from .keywords import class_tfidf, collocations, keyness, kwic, log_odds, top_tfidf
+from .topics import fit_topics, topic_shares, topic_stability, topic_terms
 
 __all__ = [
     "__version__", "Corpus", "load_corpus", "read_manifest", "CorpusError", "ManifestError", "ToolkitError",
     "normalize_text", "segment", "split_sentences", "summarize", "Tokenizer", "segment_words", "stopwords",
-    "tokenize", "tokenize_units", "word_segment",
+    "tokenize", "tokenize_units", "word_segment", "DFM", "dfm", "THEMES", "explain", "label_themes",
+    "leave_one_term_out", "load_lexicon", "match_themes", "score_themes", "term_hits", "theme_kwic",
+    "theme_shares", "theme_tests", "unmatched_terms", "validate", "class_tfidf", "collocations", "keyness",
+    "kwic", "log_odds", "top_tfidf", "fit_topics", "topic_shares", "topic_stability", "topic_terms",
 ]
