@@ -158,15 +158,30 @@ def _as_texts(texts) -> tuple[list[str], pd.Index]:
     return values, index
 
 
-def _hits_one(text: str, lex: Lexicon) -> list[dict]:
+def _word_starts(sylls, words: list[str]) -> np.ndarray | None:
+    """Syllable positions where a word of ``words`` starts (plus the end), or None if they do not align."""
+    from .tokenize import syllabify
+
+    sizes = [len(syllabify(normalize_text(w).replace("_", " "))) for w in words]
+    if sum(sizes) != len(sylls.lower):
+        return None
+    starts = np.zeros(len(sylls.lower) + 1, dtype=bool)
+    starts[np.cumsum([0] + sizes)] = True
+    return starts
+
+
+def _hits_one(text: str, lex: Lexicon, segmenter=None) -> list[dict]:
     sylls = syllables(text)
     keys = lex._keys
+    starts = _word_starts(sylls, segmenter(sylls.text)) if segmenter is not None else None
     present: dict[str, str] = {}
     for start, end, key in find_terms(sylls, keys["cues"]):
         for name in keys["cues"][key]:
             present.setdefault(name, " ".join(key))
     candidates = []
     for start, end, key in find_terms(sylls, keys["terms"]):
+        if starts is not None and not (starts[start] and starts[end]):
+            continue  # the term would cut through a word of the segmenter
         for row in keys["terms"][key]:
             if row.context and row.context not in present:
                 continue
@@ -189,8 +204,13 @@ def _hits_one(text: str, lex: Lexicon) -> list[dict]:
     return hits
 
 
-def match_themes(texts, lexicon: Lexicon | None = None) -> pd.DataFrame:
+def match_themes(texts, lexicon: Lexicon | None = None, segmenter=None) -> pd.DataFrame:
     """Every lexicon hit in every text.
+
+    ``segmenter`` (optional, a function text -> list of words such as
+    :func:`toolkit.word_segment`) makes hits count only where a term starts
+    and ends on that segmenter's word boundaries: the word-level reading used
+    in robustness checks. By default terms match on syllables.
 
     Returns
     -------
@@ -202,11 +222,11 @@ def match_themes(texts, lexicon: Lexicon | None = None) -> pd.DataFrame:
     """
     values, index = _as_texts(texts)
     lex = _lexicon(lexicon)
-    rows = [{"text": label, **hit} for label, value in zip(index, values) for hit in _hits_one(value, lex)]
+    rows = [{"text": label, **hit} for label, value in zip(index, values) for hit in _hits_one(value, lex, segmenter)]
     return pd.DataFrame(rows, columns=["text", "theme", "term", "matched", "start", "end", "weight", "context", "cue"])
 
 
-def score_themes(texts, lexicon: Lexicon | None = None) -> pd.DataFrame:
+def score_themes(texts, lexicon: Lexicon | None = None, segmenter=None) -> pd.DataFrame:
     """Weighted hit counts per theme; one float column per theme.
 
     Examples
@@ -216,7 +236,7 @@ def score_themes(texts, lexicon: Lexicon | None = None) -> pd.DataFrame:
     [{'economic_diplomacy': 0.0, 'border_security': 4.0, 'people_to_people': 0.0}, {'economic_diplomacy': 2.0, 'border_security': 0.0, 'people_to_people': 0.0}]
     """
     values, index = _as_texts(texts)
-    hits = match_themes(pd.Series(values, index=range(len(values))), lexicon)
+    hits = match_themes(pd.Series(values, index=range(len(values))), lexicon, segmenter)
     scores = hits.pivot_table(index="text", columns="theme", values="weight", aggfunc="sum")
     scores = scores.reindex(index=range(len(values)), columns=list(THEMES)).fillna(0.0).astype(float)
     scores.index = index
@@ -224,11 +244,11 @@ def score_themes(texts, lexicon: Lexicon | None = None) -> pd.DataFrame:
     return scores
 
 
-def label_themes(texts, lexicon: Lexicon | None = None, threshold: float = 1.0) -> pd.DataFrame:
+def label_themes(texts, lexicon: Lexicon | None = None, threshold: float = 1.0, segmenter=None) -> pd.DataFrame:
     """The toolkit's decision rule: a theme is present when its score >= ``threshold``."""
     if threshold <= 0:
         raise ToolkitError(f"threshold must be positive, got {threshold!r}")
-    return score_themes(texts, lexicon) >= threshold
+    return score_themes(texts, lexicon, segmenter) >= threshold
 
 
 def explain(text: str, lexicon: Lexicon | None = None, window: int = 40) -> pd.DataFrame:
@@ -265,9 +285,9 @@ def _select(units: pd.DataFrame, kinds, drop_duplicates: bool) -> pd.DataFrame:
     return out
 
 
-def _labelled(units, lexicon, kinds, drop_duplicates, threshold=1.0) -> pd.DataFrame:
+def _labelled(units, lexicon, kinds, drop_duplicates, threshold=1.0, segmenter=None) -> pd.DataFrame:
     chosen = _select(units, kinds, drop_duplicates)
-    labels = label_themes(chosen["text"], lexicon, threshold)
+    labels = label_themes(chosen["text"], lexicon, threshold, segmenter)
     return pd.concat([chosen.drop(columns=[c for c in THEMES if c in chosen.columns]), labels], axis=1)
 
 
@@ -280,6 +300,7 @@ def theme_shares(
     n_boot: int = 2000,
     ci: float = 0.95,
     seed: int = 0,
+    segmenter=None,
 ) -> pd.DataFrame:
     """Share of units carrying each theme per group, with bootstrap CIs.
 
@@ -295,6 +316,8 @@ def theme_shares(
         Leave out near-duplicate units so repeated passages count once.
     n_boot, ci, seed :
         Within-article bootstrap (:func:`toolkit.stats.bootstrap_shares`).
+    segmenter : callable, optional
+        Count only hits on this segmenter's word boundaries (see :func:`match_themes`).
 
     Returns
     -------
@@ -302,7 +325,7 @@ def theme_shares(
         ``by``, ``theme``, ``share``, ``ci_low``, ``ci_high``, ``units``,
         ``articles``, ``note``.
     """
-    frame = _labelled(units, lexicon, kinds, drop_duplicates)
+    frame = _labelled(units, lexicon, kinds, drop_duplicates, segmenter=segmenter)
     out = bootstrap_shares(frame, list(THEMES), by=by, n_boot=n_boot, ci=ci, seed=seed)
     return out.rename(columns={"measure": "theme"})
 
