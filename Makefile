@@ -9,7 +9,10 @@ CORPUS ?= data
 # Quiet pip; no progress bars in CI logs.
 PIP    := $(BIN)/python -m pip --disable-pip-version-check --no-input -q
 
-.PHONY: all venv report test lab lock bench clean
+OUT    ?=
+NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg
+
+.PHONY: all venv report notebooks test lab lock bench clean
 
 all: test
 
@@ -22,11 +25,18 @@ $(STAMP): requirements.lock pyproject.toml
 
 venv: $(STAMP)
 
+# Corpus summary, then every notebook executed headlessly: figures/ and HTML in reports/html/.
+# With CORPUS=path/to/folder (and optionally OUT=dir) the outputs go to reports/<name>/ or OUT.
 report: venv
-	$(BIN)/python -m toolkit report $(CORPUS)
+	$(BIN)/python -m toolkit summary $(CORPUS)
+	$(BIN)/python -m toolkit report $(CORPUS) $(if $(OUT),--out $(OUT))
+
+# Re-execute the notebooks in place when results change on purpose (then commit them).
+notebooks: venv
+	$(BIN)/python -m toolkit report --in-place
 
 test: venv
-	MPLBACKEND=Agg $(BIN)/python -m pytest --nbval tests toolkit notebooks
+	$(BIN)/python -m pytest tests toolkit notebooks $(NBVAL)
 
 lab: venv
 	$(BIN)/jupyter lab --notebook-dir=notebooks

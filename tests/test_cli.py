@@ -20,7 +20,7 @@ FILES = {
 
 def test_report_prints_the_summary(tmp_path, capsys):
     root = write_corpus(tmp_path / "mine", FILES, MANIFEST)
-    assert main(["report", str(root), "--no-cache"]) == 0
+    assert main(["summary", str(root), "--no-cache"]) == 0
     out = capsys.readouterr().out
     assert "2 documents, 6 sentence units" in out
     lines = {line.split()[0]: line.split() for line in out.splitlines() if line.strip()}
@@ -32,14 +32,14 @@ def test_report_prints_the_summary(tmp_path, capsys):
 
 def test_report_error_is_one_clear_line(tmp_path, capsys):
     root = write_corpus(tmp_path / "bad", FILES, MANIFEST.replace("2020", "20x0"))
-    assert main(["report", str(root)]) == 2
+    assert main(["summary", str(root)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: ") and "year '20x0' is not a number" in err and "Traceback" not in err
 
 
 def test_module_entry_point_runs(tmp_path):
     root = write_corpus(tmp_path / "mine", FILES, MANIFEST)
-    done = subprocess.run([sys.executable, "-m", "toolkit", "report", str(root), "--no-cache"],
+    done = subprocess.run([sys.executable, "-m", "toolkit", "summary", str(root), "--no-cache"],
                           capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "Removed lines by reason" in done.stdout
