@@ -93,13 +93,15 @@ _SENTENCE_END = tuple(".!?;,:|…\"”)")
 
 
 def _is_name(line: str) -> bool:
-    if len(line) > 40 or not _NAME_RE.match(line):
+    if len(line) > 40 or not _NAME_RE.match(line):  # length first: lines can be megabytes long
         return False
     words = line.replace(".", "").split()
     return all(w[0].isupper() for w in words)
 
 
 def _is_headline(line: str) -> bool:
+    if len(line) > 300:  # 25 words never take more; avoids splitting huge lines
+        return False
     words = line.split()
     return (
         3 <= len(words) <= 25
@@ -118,6 +120,8 @@ class CleanResult:
 
 
 def _line_reason(line: str) -> str | None:
+    if len(line) > 300:  # furniture is short; long lines are text
+        return None
     if _COMMENT_RE.match(line):
         return "comment_box"
     if _NAVIGATION_RE.match(line) or _RELATED_LABEL_RE.match(line):

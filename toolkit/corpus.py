@@ -15,9 +15,11 @@ e.g. ``cp1258`` for Windows-1258. Every other column is carried into
 
 from __future__ import annotations
 
+import codecs
 import datetime as _dt
 import hashlib
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -161,7 +163,43 @@ def _resolve(raw_dir: Path, name: str, label: str) -> Path:
     return full
 
 
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"), (codecs.BOM_UTF8, "utf-8-sig"),
+)
+# Vietnamese letters outside Latin-1: what Unicode Vietnamese text is full of.
+_VIET_RE = re.compile("[\u1ea0-\u1ef9\u0102\u0103\u0110\u0111\u01a0\u01a1\u01af\u01b0\u0300\u0301\u0303\u0309\u0323]")
+# Latin-1 characters that Vietnamese does not use: TCVN3 (ABC) and VNI text
+# read as Windows-1252 or Latin-1 is full of them ("Hµ Néi", "Vieät Nam").
+_LEGACY_RE = re.compile("[\u00a1-\u00bf\u00c4-\u00c7\u00cb\u00ce-\u00d1\u00d6-\u00d8\u00db\u00dc"
+                        "\u00de-\u00df\u00e4-\u00e7\u00eb\u00ee-\u00f1\u00f6-\u00f8\u00fb\u00fc\u00fe\u00ff]")
+_HTML_PAGE_RE = re.compile(r"^\s*(<!doctype\s+html|<html[\s>])", re.IGNORECASE)
+
+
+def _check_text(text: str, path: Path) -> None:
+    """Refuse text that is not Vietnamese Unicode prose: HTML pages and legacy 8-bit encodings."""
+    if _HTML_PAGE_RE.match(text[:1000]):
+        raise CorpusError(
+            f"{path}: is an HTML page, not article text; extract the article (save the page as text, "
+            "or copy the article body into a .txt file) and load that"
+        )
+    legacy = len(_LEGACY_RE.findall(text))
+    vietnamese = len(_VIET_RE.findall(text))
+    if legacy >= 10 and legacy > 0.01 * len(text) and legacy > vietnamese:
+        raise CorpusError(
+            f"{path}: looks like Vietnamese in a legacy 8-bit font encoding (TCVN3/ABC or VNI) read as "
+            f"Unicode: {legacy} characters such as {''.join(sorted(set(_LEGACY_RE.findall(text)))[:8])!r} "
+            f"that Vietnamese does not use, and only {vietnamese} Vietnamese letters. Convert the file to "
+            "Unicode with a TCVN3/VNI converter before loading; it is not analysed as Vietnamese"
+        )
+
+
 def _decode(data: bytes, encoding: str, path: Path) -> str:
+    if encoding.lower().replace("-", "").replace("_", "") in ("utf8", "utf8sig"):
+        # A byte-order mark names the encoding for us (documented repair).
+        for bom, name in _BOMS:
+            if data.startswith(bom):
+                return data.decode(name)
     try:
         return data.decode(encoding)
     except LookupError:
@@ -211,8 +249,10 @@ def load_corpus(
         path that leaves the raw folder.
     CorpusError
         A file that cannot be decoded (the message gives the byte offset and
-        suggests the ``encoding`` column), an empty file, or a file with
-        nothing left after cleaning.
+        suggests the ``encoding`` column), an HTML page saved instead of text,
+        legacy TCVN3/VNI text read as Unicode, an empty file, or a file with
+        nothing left after cleaning. A UTF-8, UTF-16 or UTF-32 byte-order mark
+        selects that encoding (documented repair).
 
     Examples
     --------
@@ -252,7 +292,9 @@ def load_corpus(
     for index, row in table.iterrows():
         path = raw_path / row["file"]
         data = path.read_bytes()
-        text = normalize_text(_decode(data, row["encoding"], path))
+        decoded = _decode(data, row["encoding"], path)
+        _check_text(decoded, path)
+        text = normalize_text(decoded)
         lines = text.split("\n")
         if not any(line.strip() for line in lines):
             raise CorpusError(f"{path}: the file is empty (doc_id {row['doc_id']}); remove its row or add the text")

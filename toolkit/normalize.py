@@ -9,10 +9,15 @@ spelled the same way:
   syllable whose nucleus is ``oa``, ``oe`` or ``uy`` the tone sits on the first
   vowel (``hoà -> hòa``, ``thuỷ -> thủy``, ``hoè -> hòe``), see
   :func:`place_tone`;
-* byte-order marks, zero-width characters and other format characters removed,
+* byte-order marks, zero-width characters and control characters removed,
   non-breaking and other exotic spaces turned into plain spaces, CRLF and CR
   turned into LF;
-* HTML character references decoded and HTML tags removed.
+* HTML character references decoded, HTML tags removed (and the content of
+  ``script``, ``style`` and ``head`` elements with them).
+
+The steps are repeated until the text no longer changes, so that
+``normalize_text`` is idempotent even for doubly escaped entities
+(``&amp;lt;``) or tags split by invisible characters.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from functools import lru_cache
 
 __all__ = ["normalize_text", "normalize_tones", "place_tone", "strip_html", "ABBREVIATIONS"]
 
@@ -58,6 +64,10 @@ _INVISIBLE_RE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff\u180e]")
 # Every Unicode space separator other than the plain space, plus tabs.
 _SPACES_RE = re.compile("[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 _TAG_RE = re.compile(r"<\s*/?\s*[a-zA-Z][^<>]*>|<!--.*?-->", re.DOTALL)
+# Elements whose content is never article text.
+_HIDDEN_RE = re.compile(r"<\s*(script|style|head)\b[^>]*>.*?<\s*/\s*\1\s*>", re.IGNORECASE | re.DOTALL)
+# C0 and C1 control characters other than tab and line feed (CR is handled as a line end).
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _BLOCK_TAG_RE = re.compile(r"<\s*(br|/p|/div|/li|/h[1-6]|/tr)\b[^<>]*>", re.IGNORECASE)
 
 
@@ -96,6 +106,7 @@ def _tone_index(nucleus: str, final: str) -> int:
     return 0
 
 
+@lru_cache(maxsize=1 << 16)
 def place_tone(syllable: str) -> str:
     """Return ``syllable`` with its tone mark on the vowel the modern rule names.
 
@@ -133,7 +144,8 @@ def place_tone(syllable: str) -> str:
 
 def normalize_tones(text: str) -> str:
     """Apply :func:`place_tone` to every word of an NFC ``text``."""
-    return _WORD_RE.sub(lambda m: place_tone(m.group(0)), text)
+    # ASCII words carry no tone mark; the rest repeat, so place_tone is cached.
+    return _WORD_RE.sub(lambda m: m.group(0) if m.group(0).isascii() else place_tone(m.group(0)), text)
 
 
 def strip_html(text: str) -> str:
@@ -143,6 +155,7 @@ def strip_html(text: str) -> str:
     saved as HTML stay paragraphs.
     """
     if "<" in text:
+        text = _HIDDEN_RE.sub("", text)
         text = _BLOCK_TAG_RE.sub("\n", text)
         text = _TAG_RE.sub("", text)
     if "&" in text:
@@ -171,9 +184,23 @@ def normalize_text(text: str) -> str:
     >>> normalize_text("Ho\\u00e0 b\\u00ecnh&nbsp;v\\u00e0 thu\\u1ef7 l\\u1ee3i\\r\\n")
     'Hòa bình và thủy lợi\\n'
     """
+    for _ in range(_MAX_PASSES):
+        new = _normalize_once(text)
+        if new == text:
+            break
+        text = new
+    return text
+
+
+_MAX_PASSES = 20  # each pass that changes the text shortens or recomposes it; real text needs one or two
+
+
+def _normalize_once(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _INVISIBLE_RE.sub("", text)
     text = strip_html(text)
     text = _INVISIBLE_RE.sub("", text)
+    text = _CONTROL_RE.sub("", text)
     text = _SPACES_RE.sub(" ", text)
     text = unicodedata.normalize("NFC", text)
     text = normalize_tones(text)

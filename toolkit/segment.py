@@ -67,7 +67,8 @@ def split_sentences(text: str) -> list[str]:
         if not (nxt[0].isupper() or nxt[0].isdigit() or nxt[0] in _OPENERS):
             continue
         if match.group("punct") == "." and not match.group("close"):
-            word = text[: match.start()].rsplit(None, 1)[-1] if text[: match.start()].strip() else ""
+            before = text[max(start, match.start() - 40): match.start()]  # a bounded look-back keeps this linear
+            word = before.rsplit(None, 1)[-1] if before.strip() else ""
             word = word.lstrip(_OPENERS)
             if word in ABBREVIATIONS or (len(word) == 1 and word.isupper()):
                 continue

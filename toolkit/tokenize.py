@@ -199,6 +199,10 @@ def _can_join(prev: str, cur: str) -> bool:
     )
 
 
+MAX_SEQUENCE = 2000  # syllables per CRF call: bounds memory on texts with no sentence breaks
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
 def pyvi_labels(sylls: list[str], lexicon: str = "both") -> list[str]:
     """B_W/I_W labels of pyvi's CRF model for a list of syllables.
 
@@ -213,7 +217,14 @@ def pyvi_labels(sylls: list[str], lexicon: str = "both") -> list[str]:
         bigrams, trigrams = tokenizer.bi_grams, tokenizer.tri_grams
     else:
         bigrams, trigrams = lex[2], lex[3]
-    return tokenizer.model.tagger_.tag(_features(sylls, bigrams, trigrams))
+    tagger = tokenizer.model.tagger_
+    if len(sylls) <= MAX_SEQUENCE:
+        return tagger.tag(_features(sylls, bigrams, trigrams))
+    # Very long sequences are tagged in pieces; each piece starts a word.
+    labels = []
+    for start in range(0, len(sylls), MAX_SEQUENCE):
+        labels += tagger.tag(_features(sylls[start:start + MAX_SEQUENCE], bigrams, trigrams))
+    return labels
 
 
 def _words_from(sylls: list[str], starts: list[bool]) -> list[str]:
@@ -291,6 +302,12 @@ def word_segment(text: str, fixes: bool = True) -> list[str]:
     """
     if not isinstance(text, str):
         raise ToolkitError(f"word_segment expects a str, got {type(text).__name__}")
+    bad = _SURROGATE_RE.search(text)
+    if bad:
+        raise ToolkitError(
+            f"text contains a lone surrogate code point (U+{ord(bad.group()):04X}) at character {bad.start()}; "
+            "it is not valid Unicode text: decode the source strictly or replace it"
+        )
     text = unicodedata.normalize("NFC", text)
     if fixes:
         sylls = syllabify(text)
@@ -395,7 +412,7 @@ def _cache_signature() -> str:
 
 
 def _key(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def _load_cache(path: Path) -> dict[str, str]:

@@ -1,0 +1,228 @@
+"""Hostile input: encodings, structure, nothing lost, atomic writes, and fuzzing.
+
+Property tests and fuzzing use hypothesis with a bounded number of examples so
+that they run in the normal test suite.
+"""
+
+import codecs
+import json
+import unicodedata
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import toolkit as tk
+from toolkit import figures
+from conftest import write_corpus
+from toolkit.clean import clean_lines
+from toolkit.normalize import normalize_text
+
+HEADER = "doc_id,file,year,province\n"
+ROW = "a1,a.txt,2019,Hà Giang\n"
+BODY = "Hợp tác biên giới Việt - Lào\nHai tỉnh ký thỏa thuận hợp tác về thương mại qua cửa khẩu.\n"
+FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+# Arbitrary Unicode, including what hypothesis leaves out by default: lone surrogates,
+# plus combining marks, right-to-left text, emoji and Vietnamese.
+hostile_text = st.text(
+    alphabet=st.one_of(
+        st.characters(),
+        st.characters(categories=["Cs"]),
+        st.sampled_from(list("\u0300\u0301\u0303\u0309\u0323\u200b\ufeff\u202e\u05d0\u0627😀🇻🇳\r\n\t<>&;")),
+        st.sampled_from(list("hòa thủy hoà thuỷ cửa khẩu an ninh biên giới hữu nghị đầu tư nước ngoài. ")),
+    ),
+    max_size=200,
+)
+vietnamese_text = st.lists(
+    st.sampled_from(list("aăâeêioôơuưyđbcdghklmnpqrstvx ÀÁẢÃẠàáảãạèéẻẽẹòóỏõọùúủũụìíỉĩịỳýỷỹỵ.,;:!?-–()\"“”0123456789\n")
+                    + ["\u0300", "\u0301", "\u0309", "\u0303", "\u0323", "&amp;", "&lt;", "<b>", "</p>", "\u00a0", "hoà",
+                       "thuỷ", "\u200b", "\r\n"]),
+    max_size=120,
+).map("".join)
+
+
+# --------------------------------------------------------------- encodings
+
+def test_utf16_with_bom_is_decoded(tmp_path):
+    root = write_corpus(tmp_path, {"a.txt": codecs.BOM_UTF16_LE + BODY.encode("utf-16-le")}, HEADER + ROW)
+    assert tk.load_corpus(root).documents.loc[0, "text"].startswith("Hợp tác biên giới")
+
+
+def test_mixed_nfc_and_nfd_and_both_tone_placements_in_one_file(tmp_path):
+    text = ("Hòa bình và thủy lợi\n" + unicodedata.normalize("NFD", "Hoà giải và thuỷ sản được duy trì.\n")
+            + "Hợp tác hoà bình, khoẻ mạnh.\n")
+    root = write_corpus(tmp_path, {"a.txt": text}, HEADER + ROW)
+    assert tk.load_corpus(root).documents.loc[0, "text"] == (
+        "Hòa bình và thủy lợi\nHòa giải và thủy sản được duy trì.\nHợp tác hòa bình, khỏe mạnh.")
+
+
+@pytest.mark.parametrize("legacy", [
+    "Hîp t¸c quèc tÕ vµ ®èi ngo¹i cña tØnh Hµ Giang víi tØnh V©n Nam ®\u00adîc t¨ng c\u00adêng.\n" * 3,   # TCVN3 as cp1252
+    "Hôïp taùc quoác teá vaø ñoái ngoaïi cuûa tænh Haø Giang vôùi tænh Vaân Nam ñöôïc taêng cöôøng.\n" * 3,  # VNI
+])
+def test_legacy_font_encodings_are_reported_not_analysed(tmp_path, legacy):
+    root = write_corpus(tmp_path, {"a.txt": legacy}, HEADER + ROW)
+    with pytest.raises(tk.CorpusError, match=r"a\.txt: looks like Vietnamese in a legacy 8-bit font encoding"):
+        tk.load_corpus(root)
+
+
+# --------------------------------------------------------------- structure
+
+def test_html_page_saved_instead_of_text(tmp_path):
+    page = "<!DOCTYPE html><html><head><title>Báo</title></head><body><p>Hợp tác</p></body></html>"
+    root = write_corpus(tmp_path, {"a.txt": page}, HEADER + ROW)
+    with pytest.raises(tk.CorpusError, match=r"a\.txt: is an HTML page, not article text"):
+        tk.load_corpus(root)
+
+
+def test_html_remnants_scripts_and_control_characters_are_removed(tmp_path):
+    raw = ("Hợp tác\x07 biên giới<script>var x = 1;</script>\n"
+           "Hai bên <b>thống\x00 nhất</b> tăng cường tuần tra.\x1b\n")
+    root = write_corpus(tmp_path, {"a.txt": raw}, HEADER + ROW)
+    assert tk.load_corpus(root).documents.loc[0, "text"] == (
+        "Hợp tác biên giới\nHai bên thống nhất tăng cường tuần tra.")
+
+
+def test_very_long_words_survive(tmp_path):
+    long_word = "Hợp" + "a" * 20000
+    root = write_corpus(tmp_path, {"a.txt": f"Tiêu đề\nMột từ {long_word} rất dài.\n"}, HEADER + ROW)
+    units = tk.tokenize_units(tk.segment(tk.load_corpus(root)), cache=False)
+    assert long_word in units.words.iloc[1]
+
+
+def test_a_50_mb_single_line_file_loads_and_segments(tmp_path):
+    sentence = "Hai bên thống nhất tăng cường hợp tác thương mại qua cửa khẩu quốc tế. "
+    line = sentence * (50_000_000 // len(sentence.encode("utf-8")))
+    root = write_corpus(tmp_path, {"a.txt": line}, HEADER + ROW)
+    corpus = tk.load_corpus(root)
+    assert len(corpus.documents.loc[0, "text"]) == len(line.strip())
+    paragraphs = tk.segment(corpus, unit="paragraph")
+    assert len(paragraphs) == 1 and paragraphs.loc[0, "kind"] == "body"
+
+
+def test_unpunctuated_megabyte_is_segmented_in_bounded_pieces():
+    text = "hợp tác kinh tế biên giới " * 50_000
+    words = tk.word_segment(text)
+    assert "".join(words).replace("_", "") == text.replace(" ", "")
+
+
+# --------------------------------------------------------------- nothing lost
+
+@FUZZ
+@given(vietnamese_text)
+def test_normalisation_is_idempotent(text):
+    once = normalize_text(text)
+    assert normalize_text(once) == once
+
+
+@FUZZ
+@given(vietnamese_text)
+def test_word_segment_keeps_every_non_space_character_in_order(text):
+    text = unicodedata.normalize("NFC", text)
+    words = tk.word_segment(text)
+    assert "".join(words).replace("_", "") == "".join(text.split()).replace("_", "")
+
+
+furniture = st.sampled_from(["Top", "Ý kiến bạn đọc", "2025-01-17 20:15:20", "Nguồn: TTXVN", "Bài, ảnh: LÊ HẢI",
+                             "Lê Hải", "BHG - Tỉnh đẩy mạnh hợp tác.", "Tin liên quan", "Chia sẻ", ""])
+lines = st.lists(st.one_of(furniture, vietnamese_text.map(lambda t: t.replace("\n", " "))), min_size=1, max_size=12)
+
+
+@FUZZ
+@given(lines)
+def test_cleaning_plus_audit_reconstructs_the_input_lines(raw_lines):
+    normalised = [normalize_text(line).strip() for line in raw_lines]
+    result = clean_lines(normalised)
+    kept = dict(result.lines)
+    removed: dict[int, str] = {}
+    for record in result.removed:
+        removed[record["line"]] = removed.get(record["line"], "") + record["text"]
+    for number, line in enumerate(normalised, start=1):
+        if line:
+            assert removed.get(number, "") + kept.get(number, "") == line
+
+
+# --------------------------------------------------------------- atomic writes
+
+def test_interrupted_figure_write_leaves_no_half_file(tmp_path, monkeypatch):
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [0, 1])
+    original = fig.savefig
+
+    def failing(path, format=None, **kw):
+        if format == "svg":
+            with open(path, "w") as handle:
+                handle.write("<svg")          # half a file, then the disk fills up
+            raise OSError("disk full")
+        return original(path, format=format, **kw)
+
+    monkeypatch.setattr(fig, "savefig", failing)
+    with pytest.raises(OSError, match="disk full"):
+        figures.save_figure(fig, "fig", pd.DataFrame({"x": [1]}), folder=tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fig.pdf"]   # the PDF before it; no svg, no temp
+    plt.close(fig)
+
+
+def test_interrupted_cache_write_keeps_the_old_cache(tmp_path, monkeypatch):
+    import sys
+
+    T = sys.modules["toolkit.tokenize"]
+    tk.segment_words(["Hợp tác biên giới."], cache=tmp_path)
+    path = next(tmp_path.glob("words-*.json"))
+    before = path.read_text(encoding="utf-8")
+
+    def broken_dumps(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(T.json, "dumps", broken_dumps)
+    with pytest.raises(KeyboardInterrupt):
+        tk.segment_words(["Một câu mới về an ninh."], cache=tmp_path)
+    monkeypatch.undo()
+    assert path.read_text(encoding="utf-8") == before
+    assert json.loads(before)["entries"]
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]
+
+
+def test_cache_files_are_json_not_pickle(tmp_path):
+    tk.segment_words(["Hợp tác."], cache=tmp_path)
+    raw = next(tmp_path.glob("words-*.json")).read_bytes()
+    assert raw.startswith(b"{") and json.loads(raw)["signature"]
+
+
+# --------------------------------------------------------------- fuzzing
+
+def _documented(call):
+    try:
+        call()
+    except tk.ToolkitError:
+        pass   # the toolkit's own documented errors are acceptable answers
+
+
+@FUZZ
+@given(hostile_text)
+def test_fuzz_word_segment(text):
+    _documented(lambda: tk.word_segment(text))
+
+
+@FUZZ
+@given(st.lists(hostile_text, min_size=1, max_size=4))
+def test_fuzz_score_themes(texts):
+    _documented(lambda: tk.score_themes(texts))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.binary(max_size=400) | hostile_text.map(lambda t: t.encode("utf-8", "surrogatepass")),
+       st.sampled_from(["", "utf-8", "cp1258", "latin-1", "nonsense-codec"]))
+def test_fuzz_load_corpus_and_segment(tmp_path_factory, data, encoding):
+    root = write_corpus(tmp_path_factory.mktemp("fuzz"), {"a.txt": data},
+                        f"doc_id,file,year,encoding\na1,a.txt,2019,{encoding}\n")
+
+    def run():
+        corpus = tk.load_corpus(root)
+        for unit in ("sentence", "paragraph"):
+            tk.segment(corpus, unit=unit)
+
+    _documented(run)
