@@ -137,7 +137,7 @@ def test_cache_makes_the_second_run_free_and_rebuilds_bad_files(tmp_path, monkey
     files = list(tmp_path.glob("words-*.json"))
     assert len(files) == 1
     # Second run: served from the cache without segmenting anything.
-    monkeypatch.setattr(T, "word_segment", lambda text: pytest.fail("segmented a cached text"))
+    monkeypatch.setattr(T, "word_segment_many", lambda texts: pytest.fail("segmented a cached text"))
     assert tk.segment_words(texts, cache=tmp_path) == first
     monkeypatch.undo()
     # A corrupt file is detected, reported and rebuilt.

@@ -26,7 +26,7 @@ from .errors import CorpusError, ManifestError, ToolkitError
 from .normalize import normalize_text
 from .segment import segment, split_sentences
 from .summary import summarize
-from .tokenize import Tokenizer, segment_words, stopwords, tokenize, tokenize_units, word_segment
+from .tokenize import Tokenizer, segment_words, stopwords, tokenize, tokenize_units, word_segment, word_segment_many
 from .features import DFM, dfm
 from .themes import (
     THEMES, explain, label_themes, leave_one_term_out, load_lexicon, match_themes, score_themes, term_hits,
@@ -38,7 +38,7 @@ from .topics import fit_topics, topic_shares, topic_stability, topic_terms
 __all__ = [
     "__version__", "Corpus", "load_corpus", "read_manifest", "CorpusError", "ManifestError", "ToolkitError",
     "normalize_text", "segment", "split_sentences", "summarize", "Tokenizer", "segment_words", "stopwords",
-    "tokenize", "tokenize_units", "word_segment", "DFM", "dfm", "THEMES", "explain", "label_themes",
+    "tokenize", "tokenize_units", "word_segment", "word_segment_many", "DFM", "dfm", "THEMES", "explain", "label_themes",
     "leave_one_term_out", "load_lexicon", "match_themes", "score_themes", "term_hits", "theme_kwic",
     "theme_shares", "theme_tests", "unmatched_terms", "validate", "class_tfidf", "collocations", "keyness",
     "kwic", "log_odds", "top_tfidf", "fit_topics", "topic_shares", "topic_stability", "topic_terms",

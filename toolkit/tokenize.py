@@ -30,6 +30,12 @@ public list in ``resources/stopwords/`` with the domain changes of
 :func:`segment_words` and :func:`tokenize_units` process many texts with a
 content-keyed cache (JSON, never pickle), a progress bar, and optional worker
 processes.
+
+Speed: pyvi's model is evaluated by :class:`toolkit.crf.BatchTagger`, which
+computes the features of a whole batch of texts at once and decodes with
+NumPy; the labels are exactly those of pyvi's python-crfsuite tagger
+(:func:`pyvi_labels`, the reference, is kept for tests). Figures in
+``bench/README.md``.
 """
 
 from __future__ import annotations
@@ -54,7 +60,7 @@ from .normalize import ABBREVIATIONS, normalize_text
 
 __all__ = [
     "word_segment", "tokenize", "Tokenizer", "syllabify", "stopwords", "domain_words",
-    "segment_words", "tokenize_units", "default_cache_dir", "syllable_spans",
+    "segment_words", "tokenize_units", "default_cache_dir", "syllable_spans", "word_segment_many",
 ]
 
 _PUNCT = set(string.punctuation)
@@ -131,6 +137,10 @@ def _pyvi():
         lexicon[size] = frozenset(grams) | frozenset(normalised)
     lexicon["known"] = lexicon[2] | lexicon[3] | domain_words()
     lexicon["max"] = max(len(e.split()) for e in domain_words())
+    first: dict[str, list[tuple[str, ...]]] = {}
+    for entry in domain_words():
+        first.setdefault(entry.split()[0], []).append(tuple(entry.split()))
+    lexicon["first"] = {k: sorted(v, key=len, reverse=True) for k, v in first.items()}
     return ViTokenizer, lexicon
 
 
@@ -199,12 +209,14 @@ def _can_join(prev: str, cur: str) -> bool:
     )
 
 
-MAX_SEQUENCE = 2000  # syllables per CRF call: bounds memory on texts with no sentence breaks
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
 
 def pyvi_labels(sylls: list[str], lexicon: str = "both") -> list[str]:
-    """B_W/I_W labels of pyvi's CRF model for a list of syllables.
+    """B_W/I_W labels of pyvi's CRF model for a list of syllables, tagged by python-crfsuite.
+
+    The reference implementation: :func:`word_segment` computes the same
+    labels in batches with :class:`toolkit.crf.BatchTagger`.
 
     ``lexicon="pyvi"`` reproduces pyvi's own features exactly; ``"both"``
     (the toolkit's default) also finds lexicon entries written with the other
@@ -217,14 +229,7 @@ def pyvi_labels(sylls: list[str], lexicon: str = "both") -> list[str]:
         bigrams, trigrams = tokenizer.bi_grams, tokenizer.tri_grams
     else:
         bigrams, trigrams = lex[2], lex[3]
-    tagger = tokenizer.model.tagger_
-    if len(sylls) <= MAX_SEQUENCE:
-        return tagger.tag(_features(sylls, bigrams, trigrams))
-    # Very long sequences are tagged in pieces; each piece starts a word.
-    labels = []
-    for start in range(0, len(sylls), MAX_SEQUENCE):
-        labels += tagger.tag(_features(sylls[start:start + MAX_SEQUENCE], bigrams, trigrams))
-    return labels
+    return tokenizer.model.tagger_.tag(_features(sylls, bigrams, trigrams))
 
 
 def _words_from(sylls: list[str], starts: list[bool]) -> list[str]:
@@ -237,18 +242,19 @@ def _words_from(sylls: list[str], starts: list[bool]) -> list[str]:
     return words
 
 
-def _force_dictionary(lower: list[str], starts: list[bool], forced: list[bool], entries, max_len: int) -> None:
+def _force_dictionary(lower: list[str], starts: list[bool], forced: list[bool], first, max_len: int) -> None:
+    """Force domain entries as whole words, longest first; ``first`` maps a first syllable to its entries."""
     i, n = 0, len(lower)
     while i < n:
-        for size in range(min(max_len, n - i), 1, -1):
-            if " ".join(lower[i:i + size]) in entries:
-                starts[i] = True
+        for entry in first.get(lower[i], ()):
+            size = len(entry)
+            if tuple(lower[i:i + size]) == entry:
+                starts[i] = forced[i] = True
                 for k in range(i + 1, i + size):
                     starts[k] = False
                     forced[k] = True
                 if i + size < n:
                     starts[i + size] = True
-                forced[i] = True
                 i += size
                 break
         else:
@@ -281,6 +287,54 @@ def _split_overmerged(lower: list[str], starts: list[bool], forced: list[bool], 
                 starts[a + cut] = True
 
 
+@lru_cache(maxsize=1)
+def _batch_tagger():
+    from .crf import BatchTagger
+
+    tokenizer, _ = _pyvi()
+    return BatchTagger(tokenizer.model.tagger_)
+
+
+def _check_text(text, where: str = "") -> None:
+    if not isinstance(text, str):
+        raise ToolkitError(f"word_segment expects a str{where}, got {type(text).__name__}")
+    bad = _SURROGATE_RE.search(text)
+    if bad:
+        raise ToolkitError(
+            f"text{where} contains a lone surrogate code point (U+{ord(bad.group()):04X}) at character "
+            f"{bad.start()}; it is not valid Unicode text: decode the source strictly or replace it"
+        )
+
+
+def word_segment_many(texts, fixes: bool = True) -> list[list[str]]:
+    """:func:`word_segment` for a batch of texts, tagged together (much faster than one by one)."""
+    texts = list(texts)
+    for i, text in enumerate(texts):
+        _check_text(text, f" (item {i})" if len(texts) > 1 else "")
+    tokenizer, lex = _pyvi()
+    texts = [unicodedata.normalize("NFC", t) for t in texts]
+    if fixes:
+        sequences = [syllabify(t) for t in texts]
+        bigrams, trigrams = lex[2], lex[3]
+    else:
+        sequences = [tokenizer.sylabelize(t)[1] for t in texts]
+        bigrams, trigrams = tokenizer.bi_grams, tokenizer.tri_grams
+    tagger = _batch_tagger()
+    inside = tagger.decode(tagger.scores(sequences, bigrams, trigrams))
+    return [_words(sylls, is_inside, fixes, lex) for sylls, is_inside in zip(sequences, inside)]
+
+
+def _words(sylls: list[str], inside, fixes: bool, lex: dict) -> list[str]:
+    """Words from syllables and their I_W flags: pyvi's joining rule, then the toolkit's fixes."""
+    starts = [i == 0 or not inside[i] or not _can_join(sylls[i - 1], sylls[i]) for i in range(len(sylls))]
+    if fixes and sylls:
+        lower = [s.lower() for s in sylls]
+        forced = [False] * len(sylls)
+        _force_dictionary(lower, starts, forced, lex["first"], lex["max"])
+        _split_overmerged(lower, starts, forced, lex["known"])
+    return _words_from(sylls, starts)
+
+
 def word_segment(text: str, fixes: bool = True) -> list[str]:
     """Segment Vietnamese text into words, syllables joined by ``_``.
 
@@ -300,29 +354,13 @@ def word_segment(text: str, fixes: bool = True) -> list[str]:
     >>> word_segment("Hoạt động kinh tế qua cửa khẩu Thanh Thủy tăng.")
     ['Hoạt_động', 'kinh_tế', 'qua', 'cửa_khẩu', 'Thanh_Thủy', 'tăng', '.']
     """
-    if not isinstance(text, str):
-        raise ToolkitError(f"word_segment expects a str, got {type(text).__name__}")
-    bad = _SURROGATE_RE.search(text)
-    if bad:
-        raise ToolkitError(
-            f"text contains a lone surrogate code point (U+{ord(bad.group()):04X}) at character {bad.start()}; "
-            "it is not valid Unicode text: decode the source strictly or replace it"
-        )
+    _check_text(text)
     text = unicodedata.normalize("NFC", text)
-    if fixes:
-        sylls = syllabify(text)
-    else:
-        tokenizer, _ = _pyvi()
-        sylls = tokenizer.sylabelize(text)[1]
+    tokenizer, lex = _pyvi()
+    sylls = syllabify(text) if fixes else tokenizer.sylabelize(text)[1]
+    # One text: python-crfsuite's own tagger is quicker than setting up a batch.
     labels = pyvi_labels(sylls, lexicon="both" if fixes else "pyvi")
-    starts = [i == 0 or lab != "I_W" or not _can_join(sylls[i - 1], sylls[i]) for i, lab in enumerate(labels)]
-    if fixes and sylls:
-        lower = [s.lower() for s in sylls]
-        forced = [False] * len(sylls)
-        _, lex = _pyvi()
-        _force_dictionary(lower, starts, forced, domain_words(), lex["max"])
-        _split_overmerged(lower, starts, forced, lex["known"])
-    return _words_from(sylls, starts)
+    return _words(sylls, [lab == "I_W" for lab in labels], fixes, lex)
 
 
 _HAS_LETTER = re.compile(r"[^\W\d_]")
@@ -437,7 +475,7 @@ def _save_cache(path: Path, entries: dict[str, str]) -> None:
 
 
 def _segment_chunk(texts: list[str]) -> list[list[str]]:
-    return [word_segment(t) for t in texts]
+    return word_segment_many(texts)
 
 
 def _progress(total: int, show: bool | None, desc: str):
@@ -501,6 +539,7 @@ def segment_words(
                     entries.update({k: " ".join(w) for (k, _), w in zip(chunk, words)})
                     bar.update(len(chunk))
             else:
+                _batch_tagger()  # load the model before forking, so that workers inherit it
                 with ProcessPoolExecutor(max_workers=n_jobs) as pool:
                     results = pool.map(_segment_chunk, [[t for _, t in chunk] for chunk in chunks])
                     for chunk, words in zip(chunks, results):
