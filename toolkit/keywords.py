@@ -14,7 +14,7 @@ from scipy import stats as sstats
 
 from .errors import ToolkitError
 from .features import DFM
-from .match import find_terms, syllables, term_key
+from .match import find_terms, index_terms, syllables, term_key
 
 __all__ = ["top_tfidf", "class_tfidf", "keyness", "log_odds", "kwic", "collocations"]
 
@@ -207,11 +207,12 @@ def kwic(units: pd.DataFrame, pattern: str | list[str], window: int = 5, text: s
     """
     patterns = [pattern] if isinstance(pattern, str) else list(pattern)
     keys = {term_key(p): p for p in patterns}
+    index = index_terms(keys)
     meta_cols = [c for c in ("unit_id", "doc_id", "year") if c in units.columns]
     rows = []
     for meta, value in zip(units[meta_cols].itertuples(index=False), units[text]):
         sylls = syllables(value)
-        for start, end, key in find_terms(sylls, keys):
+        for start, end, key in find_terms(sylls, keys, index):
             a, b = sylls.spans[start][0], sylls.spans[end - 1][1]
             left = sylls.spans[max(0, start - window)][0] if start else a
             right = sylls.spans[min(len(sylls.spans), end + window) - 1][1]

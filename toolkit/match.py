@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from .normalize import normalize_text
 from .tokenize import syllabify, syllable_spans
 
-__all__ = ["Syllables", "syllables", "term_key", "find_terms"]
+__all__ = ["Syllables", "syllables", "term_key", "find_terms", "index_terms"]
 
 @dataclass(frozen=True)
 class Syllables:
@@ -44,16 +44,23 @@ def term_key(term: str) -> tuple[str, ...]:
     return key
 
 
-def find_terms(sylls: Syllables, keys: dict[tuple[str, ...], object]) -> list[tuple[int, int, tuple[str, ...]]]:
-    """All occurrences of any key: ``(first_syllable, end_syllable, key)``, overlapping allowed.
-
-    ``keys`` maps syllable tuples to anything (only membership is used).
-    """
-    if not keys:
-        return []
+def index_terms(keys) -> dict[str, list[tuple[str, ...]]]:
+    """Group term keys by their first syllable, for :func:`find_terms` on many texts."""
     by_first: dict[str, list[tuple[str, ...]]] = {}
     for key in keys:
         by_first.setdefault(key[0], []).append(key)
+    return by_first
+
+
+def find_terms(sylls: Syllables, keys, index: dict | None = None) -> list[tuple[int, int, tuple[str, ...]]]:
+    """All occurrences of any key: ``(first_syllable, end_syllable, key)``, overlapping allowed.
+
+    ``keys`` holds syllable tuples (a dict's keys will do); pass ``index``
+    from :func:`index_terms` when matching the same keys in many texts.
+    """
+    by_first = index if index is not None else index_terms(keys)
+    if not by_first:
+        return []
     out = []
     lower = sylls.lower
     for i, syl in enumerate(lower):

@@ -116,7 +116,8 @@ def _shingle_text(text: str) -> str:
 
 
 def near_duplicates(
-    texts: list[str], threshold: float = 0.8, min_words: int = 8, groups: list | None = None
+    texts: list[str], threshold: float = 0.8, min_words: int = 8, groups: list | None = None, max_df: int = 100,
+    block: int = 2000,
 ) -> np.ndarray:
     """Return, for each text, the index of the text it near-duplicates, or -1.
 
@@ -131,6 +132,13 @@ def near_duplicates(
     groups : list, optional
         Only units of the same group are compared (``segment`` passes the
         unit kind, so a headline echoed in the body is not a repeat).
+    max_df : int, default 100
+        3-grams found in more distinct units than this (formulas such as
+        "trên địa bàn tỉnh") are not used to *find* candidate pairs, which
+        keeps the search near-linear on large corpora; containment is then
+        computed on all 3-grams. Identical units are linked first, by hash.
+    block : int, default 2000
+        Units per block of the candidate search (bounds its memory).
 
     Returns
     -------
@@ -139,36 +147,62 @@ def near_duplicates(
     """
     if not 0 < threshold <= 1:
         raise ToolkitError(f"threshold must be in (0, 1], got {threshold!r}")
-    links = np.full(len(texts), -1, dtype=np.int64)
+    n = len(texts)
+    links = np.full(n, -1, dtype=np.int64)
     prepared = [_shingle_text(t) for t in texts]
-    eligible = np.array([len(p.split()) >= min_words for p in prepared])
-    if eligible.sum() < 2:
+    group_of = groups if groups is not None else [None] * n
+    # Identical units: every later copy points to the first.
+    first: dict[tuple, int] = {}
+    unique = []
+    for i, (text, group) in enumerate(zip(prepared, group_of)):
+        if len(text.split()) < min_words:
+            continue
+        key = (group, text)
+        if key in first:
+            links[i] = first[key]
+        else:
+            first[key] = i
+            unique.append(i)
+    if len(unique) < 2:
         return links
-    index = np.flatnonzero(eligible)
+    index = np.array(unique)
     vectorizer = CountVectorizer(
-        analyzer="word", ngram_range=(3, 3), binary=True, lowercase=False, token_pattern=r"\S+"
+        analyzer="word", ngram_range=(3, 3), binary=True, lowercase=False, token_pattern=r"\S+", dtype=np.int32
     )
     X = vectorizer.fit_transform([prepared[i] for i in index]).tocsr()
     sizes = np.asarray(X.sum(axis=1)).ravel()
-    group = None if groups is None else [groups[i] for i in index]
-    overlap = (X @ X.T).tocoo()
-    best: dict[int, tuple[float, int]] = {}
-    for a, b, shared in zip(overlap.row, overlap.col, overlap.data):
-        if a == b or (group is not None and group[a] != group[b]):
+    df = np.asarray(X.sum(axis=0)).ravel()
+    rare = X[:, np.flatnonzero(df <= max_df)].tocsr()
+    rare_t = rare.T.tocsr()
+    common = sizes - np.asarray(rare.sum(axis=1)).ravel()
+    codes = pd.factorize(pd.Series([group_of[i] for i in index], dtype=object))[0]
+    found = []
+    for lo in range(0, len(index), block):   # row blocks bound the memory of the search
+        product = (rare[lo:lo + block] @ rare_t).tocoo()
+        a = product.row + lo
+        b = product.col
+        # Exact pruning: a pair can reach the threshold only if its shared rare 3-grams
+        # plus all of a's common ones reach threshold * |a|.
+        keep = (a != b) & (codes[a] == codes[b]) & (product.data + common[a] >= threshold * sizes[a] - 1e-9)
+        a, b = a[keep], b[keep]
+        if not len(a):
             continue
+        shared = np.asarray(X[a].multiply(X[b]).sum(axis=1)).ravel()
         in_b = shared / sizes[a]
-        if in_b < threshold:
-            continue
         mutual = shared / sizes[b] >= threshold
-        if mutual and b > a:
-            continue  # the later unit of a mutual pair points back, not this one
-        key = (in_b, -b)
-        if a not in best or key > best[a]:
-            best[a] = key
-    for a, (_, neg_b) in best.items():
-        links[index[a]] = index[-neg_b]
+        # In a mutual pair only the later unit points back to the earlier one.
+        ok = (in_b >= threshold) & ~(mutual & (b > a))
+        found.append((a[ok], b[ok], in_b[ok]))
+    if found:
+        a, b, in_b = (np.concatenate(parts) for parts in zip(*found))
+        # Best original per unit: highest containment, then the earliest.
+        order = np.lexsort((b, -in_b, a))
+        a, b = a[order], b[order]
+        firsts = np.ones(len(a), dtype=bool)
+        firsts[1:] = a[1:] != a[:-1]
+        links[index[a[firsts]]] = index[b[firsts]]
     # Break any cycle by keeping its earliest unit as the original.
-    for start in range(len(links)):
+    for start in range(n):
         seen, node = [], start
         while node != -1 and node not in seen:
             seen.append(node)

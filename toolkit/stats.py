@@ -77,9 +77,11 @@ def bootstrap_shares(
         values = part[list(columns)].to_numpy(dtype=float)
         totals = np.zeros((n_boot, len(columns)))
         articles = part[cluster].to_numpy()
-        # Resample units within each article, in a fixed article order.
-        for article in sorted(set(articles)):
-            block = values[articles == article]
+        # Resample units within each article, articles in sorted order; one stable
+        # sort groups the units of each article (in their original order) in linear time.
+        order = np.argsort(articles, kind="stable")
+        _, starts = np.unique(articles[order], return_index=True)
+        for block in np.split(values[order], starts[1:]):
             picks = rng.integers(0, len(block), size=(n_boot, len(block)))
             totals += block[picks].sum(axis=1)
         boot = totals / len(part)

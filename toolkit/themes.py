@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import ToolkitError
-from .match import find_terms, syllables, term_key
+from .match import find_terms, index_terms, syllables, term_key
 from .normalize import normalize_text
 from .stats import bootstrap_shares, permutation_test
 
@@ -69,7 +69,8 @@ class Lexicon:
         for name, terms in self.contexts.items():
             for term in terms:
                 cue_keys.setdefault(term_key(term), set()).add(name)
-        self._keys.update({"terms": keys, "cues": cue_keys})
+        self._keys.update({"terms": keys, "cues": cue_keys,
+                           "terms_index": index_terms(keys), "cues_index": index_terms(cue_keys)})
 
     def without(self, theme: str, term: str) -> "Lexicon":
         """A copy without one entry (leave-one-term-out)."""
@@ -175,11 +176,11 @@ def _hits_one(text: str, lex: Lexicon, segmenter=None) -> list[dict]:
     keys = lex._keys
     starts = _word_starts(sylls, segmenter(sylls.text)) if segmenter is not None else None
     present: dict[str, str] = {}
-    for start, end, key in find_terms(sylls, keys["cues"]):
+    for start, end, key in find_terms(sylls, keys["cues"], keys["cues_index"]):
         for name in keys["cues"][key]:
             present.setdefault(name, " ".join(key))
     candidates = []
-    for start, end, key in find_terms(sylls, keys["terms"]):
+    for start, end, key in find_terms(sylls, keys["terms"], keys["terms_index"]):
         if starts is not None and not (starts[start] and starts[end]):
             continue  # the term would cut through a word of the segmenter
         for row in keys["terms"][key]:
