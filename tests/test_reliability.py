@@ -82,8 +82,23 @@ def test_html_remnants_scripts_and_control_characters_are_removed(tmp_path):
     raw = ("Hợp tác\x07 biên giới<script>var x = 1;</script>\n"
            "Hai bên <b>thống\x00 nhất</b> tăng cường tuần tra.\x1b\n")
     root = write_corpus(tmp_path, {"a.txt": raw}, HEADER + ROW)
-    assert tk.load_corpus(root).documents.loc[0, "text"] == (
-        "Hợp tác biên giới\nHai bên thống nhất tăng cường tuần tra.")
+    corpus = tk.load_corpus(root)
+    assert corpus.documents.loc[0, "text"] == "Hợp tác biên giới\nHai bên thống nhất tăng cường tuần tra."
+    # Nothing leaves without a record: each deleted fragment is listed with its raw line.
+    records = list(corpus.removed[["line", "text", "reason"]].itertuples(index=False, name=None))
+    assert records == [
+        (1, "<script>var x = 1;</script>", "html_markup"), (1, "\x07", "control_character"),
+        (2, "<b>", "html_markup"), (2, "</b>", "html_markup"),
+        (2, "\x00", "control_character"), (2, "\x1b", "control_character"),
+    ]
+
+
+def test_a_line_break_tag_keeps_raw_line_numbers(tmp_path):
+    raw = "Tiêu đề bài viết\nHai bên hợp tác.<br>Tuần tra chung.\nBa bên ký kết.\n"
+    corpus = tk.load_corpus(write_corpus(tmp_path, {"a.txt": raw}, HEADER + ROW))
+    assert corpus.documents.loc[0, "line_numbers"] == (1, 2, 2, 3)
+    units = tk.segment(corpus, unit="paragraph")
+    assert units.line.tolist() == [1, 2, 2, 3]
 
 
 def test_very_long_words_survive(tmp_path):

@@ -27,7 +27,7 @@ import pandas as pd
 
 from .clean import clean_lines
 from .errors import CorpusError, ManifestError
-from .normalize import normalize_text
+from .normalize import normalize_text, removed_fragments
 
 __all__ = ["Corpus", "load_corpus", "read_manifest", "REQUIRED_COLUMNS"]
 
@@ -56,9 +56,11 @@ class Corpus:
         cleaning, ``line_numbers`` (tuple: the raw line number of each line
         of ``text``), then any other manifest column.
     removed : pandas.DataFrame
-        One row per removed line or line prefix: ``doc_id``, ``line``
-        (1-based, in the raw file), ``text``, ``reason`` (see
-        :mod:`toolkit.clean`).
+        One row per removed line, line prefix or deleted fragment:
+        ``doc_id``, ``line`` (1-based, in the raw file), ``text``, ``reason``:
+        the cleaning reasons of :mod:`toolkit.clean`, or ``html_markup``,
+        ``control_character``, ``invisible_character`` for what normalisation
+        deleted (:func:`toolkit.normalize.removed_fragments`).
     root : str
         The folder the corpus was read from, as given.
     """
@@ -294,11 +296,23 @@ def load_corpus(
         data = path.read_bytes()
         decoded = _decode(data, row["encoding"], path)
         _check_text(decoded, path)
-        text = normalize_text(decoded)
-        lines = text.split("\n")
+        # Normalise line by line so that every change is tied to its raw line number
+        # (a <br> inside a line makes two lines that both keep that number).
+        raw_lines = decoded.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        lines, numbers = [], []
+        for number, raw in enumerate(raw_lines, start=1):
+            for fragment_reason, fragment in removed_fragments(raw):
+                removed.append({"doc_id": row["doc_id"], "line": number, "text": fragment, "reason": fragment_reason})
+            for piece in normalize_text(raw).split("\n"):
+                lines.append(piece)
+                numbers.append(number)
         if not any(line.strip() for line in lines):
             raise CorpusError(f"{path}: the file is empty (doc_id {row['doc_id']}); remove its row or add the text")
         cleaned = clean_lines(lines)
+        # clean_lines numbers lines by position; map them back to raw line numbers.
+        cleaned.lines[:] = [(numbers[n - 1], text) for n, text in cleaned.lines]
+        for record in cleaned.removed:
+            record["line"] = numbers[record["line"] - 1]
         if not cleaned.lines:
             reasons = sorted({r["reason"] for r in cleaned.removed})
             raise CorpusError(
@@ -316,7 +330,7 @@ def load_corpus(
             "file": row["file"],
             "text": body,
             "sha256": hashlib.sha256(data).hexdigest(),
-            "n_lines": sum(1 for line in lines if line.strip()),
+            "n_lines": sum(1 for line in raw_lines if line.strip()),
             "n_removed": len(cleaned.removed),
             "n_chars": len(body),
             **{k: cleaned.metadata.get(k, "") for k in ("dateline", "byline", "source", "timestamp")},

@@ -27,7 +27,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["normalize_text", "normalize_tones", "place_tone", "strip_html", "ABBREVIATIONS"]
+__all__ = ["normalize_text", "normalize_tones", "place_tone", "strip_html", "removed_fragments", "ABBREVIATIONS"]
 
 # Abbreviations written with a full stop that belongs to the word: the stop
 # ends neither the word (tokenisation) nor the sentence (segmentation).
@@ -161,6 +161,25 @@ def strip_html(text: str) -> str:
     if "&" in text:
         text = html.unescape(text)
     return text
+
+
+def removed_fragments(line: str) -> list[tuple[str, str]]:
+    """What :func:`normalize_text` deletes from one line, as ``(reason, text)`` pairs.
+
+    Reasons: ``html_markup`` (tags, comments and ``script``/``style``/``head``
+    blocks), ``control_character`` and ``invisible_character`` (zero-width
+    characters, soft hyphens, byte-order marks). Composition, tone placement
+    and space changes rewrite characters rather than delete them and are not
+    listed.
+    """
+    out = []
+    visible = _INVISIBLE_RE.sub("", line)
+    if "<" in visible:
+        out += [("html_markup", m.group(0)) for m in _HIDDEN_RE.finditer(visible)]
+        out += [("html_markup", m.group(0)) for m in _TAG_RE.finditer(_HIDDEN_RE.sub("", visible))]
+    out += [("control_character", m.group(0)) for m in _CONTROL_RE.finditer(line)]
+    out += [("invisible_character", m.group(0)) for m in _INVISIBLE_RE.finditer(line)]
+    return out
 
 
 def normalize_text(text: str) -> str:
