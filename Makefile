@@ -39,7 +39,7 @@ test: venv
 	$(BIN)/python -m pytest tests toolkit notebooks $(NBVAL)
 
 lab: venv
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 bench: venv
 	$(BIN)/python bench/segmentation.py
