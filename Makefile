@@ -48,7 +48,7 @@ bench: venv
 lock:
 	rm -rf .lock-venv
 	$(PYTHON) -m venv .lock-venv
-	.lock-venv/bin/python -m pip install -q --disable-pip-version-check -e ".[dev,underthesea]"
+	.lock-venv/bin/python -m pip install -q --disable-pip-version-check -e ".[dev,underthesea,dask]"
 	( echo "# Exact versions of every package the project installs (make venv uses this file)."; \
 	  echo "# Regenerate with 'make lock'; keep environment.yml in step (tests/test_environment.py)."; \
 	  .lock-venv/bin/python -m pip freeze --exclude-editable --disable-pip-version-check | LC_ALL=C sort -f ) > requirements.lock

@@ -52,8 +52,35 @@ class DFM:
         return out.sort_values([*self.rows.columns, "term"]).reset_index(drop=True)
 
 
+def _vocabulary(token_lists) -> list[str]:
+    return sorted({t for tokens in token_lists for t in tokens})
+
+
+def _count(token_lists, vocabulary: list[str]) -> sp.csr_matrix:
+    index = {t: j for j, t in enumerate(vocabulary)}
+    rows, cols = [], []
+    for i, tokens in enumerate(token_lists):
+        for t in tokens:
+            rows.append(i)
+            cols.append(index[t])
+    data = np.ones(len(rows), dtype=np.int64)
+    return sp.csr_matrix((data, (rows, cols)), shape=(len(token_lists), len(vocabulary)))
+
+
+def _dfm_distributed(token_lists: list, scheduler, chunk_size: int = 5000):
+    """Counts computed on a Dask cluster: vocabularies per chunk, then counts per chunk with the union."""
+    from .tokenize import _dask_client
+
+    chunks = [token_lists[i:i + chunk_size] for i in range(0, len(token_lists), chunk_size)] or [[]]
+    with _dask_client(scheduler) as client:
+        parts = client.scatter(chunks)
+        vocabulary = sorted(set().union(*client.gather(client.map(_vocabulary, parts, pure=False))))
+        matrices = client.gather(client.map(_count, parts, vocabulary=vocabulary, pure=False))
+    return sp.vstack(matrices).tocsr(), np.array(vocabulary, dtype=object)
+
+
 def dfm(units: pd.DataFrame, by: str | list[str] | None = None, tokens: str = "tokens",
-        min_count: int = 1, min_docs: int = 1) -> DFM:
+        min_count: int = 1, min_docs: int = 1, scheduler=None) -> DFM:
     """Document-term matrix of units, optionally summed by group.
 
     Parameters
@@ -65,6 +92,9 @@ def dfm(units: pd.DataFrame, by: str | list[str] | None = None, tokens: str = "t
         row per unit, labelled by ``unit_id`` when present.
     min_count, min_docs : int
         Drop terms with fewer total occurrences or present in fewer units.
+    scheduler : dask.distributed.Client or str, optional
+        Count on a Dask cluster (``pip install -e .[dask]``); the matrix is
+        identical to the local one.
 
     Returns
     -------
@@ -72,12 +102,20 @@ def dfm(units: pd.DataFrame, by: str | list[str] | None = None, tokens: str = "t
     """
     if tokens not in units.columns:
         raise ToolkitError(f"units have no {tokens!r} column; run toolkit.tokenize_units first")
-    vectorizer = CountVectorizer(analyzer=_identity, min_df=min_docs)
-    try:
-        X = vectorizer.fit_transform(units[tokens]).tocsr()
-    except ValueError as err:  # empty vocabulary
-        raise ToolkitError(f"no terms to count ({err})") from None
-    terms = vectorizer.get_feature_names_out().astype(object)
+    if scheduler is not None:
+        X, terms = _dfm_distributed(units[tokens].tolist(), scheduler)
+        if not len(terms):
+            raise ToolkitError("no terms to count (empty vocabulary)")
+        if min_docs > 1:
+            keep = np.flatnonzero(np.asarray((X > 0).sum(axis=0)).ravel() >= min_docs)
+            X, terms = X[:, keep], terms[keep]
+    else:
+        vectorizer = CountVectorizer(analyzer=_identity, min_df=min_docs)
+        try:
+            X = vectorizer.fit_transform(units[tokens]).tocsr()
+        except ValueError as err:  # empty vocabulary
+            raise ToolkitError(f"no terms to count ({err})") from None
+        terms = vectorizer.get_feature_names_out().astype(object)
     if min_count > 1:
         keep = np.flatnonzero(np.asarray(X.sum(axis=0)).ravel() >= min_count)
         X, terms = X[:, keep], terms[keep]

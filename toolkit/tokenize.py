@@ -49,6 +49,7 @@ import sys
 import unicodedata
 import warnings
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -474,6 +475,23 @@ def _save_cache(path: Path, entries: dict[str, str]) -> None:
     os.replace(tmp, path)
 
 
+@contextmanager
+def _dask_client(scheduler):
+    """A dask.distributed client from a client or a scheduler address (closed after use if made here)."""
+    try:
+        from dask.distributed import Client
+    except ImportError as err:  # optional dependency
+        raise ToolkitError("scheduler= needs Dask: pip install -e .[dask]") from err
+    if isinstance(scheduler, Client):
+        yield scheduler
+        return
+    client = Client(scheduler)
+    try:
+        yield client
+    finally:
+        client.close()
+
+
 def _segment_chunk(texts: list[str]) -> list[list[str]]:
     return word_segment_many(texts)
 
@@ -492,6 +510,7 @@ def segment_words(
     n_jobs: int = 1,
     progress: bool | None = None,
     chunk_size: int = 200,
+    scheduler=None,
 ) -> list[list[str]]:
     """:func:`word_segment` over many texts, with a cache and optional processes.
 
@@ -510,6 +529,10 @@ def segment_words(
         Show a progress bar (stderr); by default only for 500 or more texts.
     chunk_size : int, default 200
         Texts per task sent to a worker.
+    scheduler : dask.distributed.Client or str, optional
+        Run the uncached texts on a Dask cluster instead (a client, or the
+        scheduler's address such as ``"tcp://10.0.0.5:8786"``); needs
+        ``pip install -e .[dask]``. Results are identical to a local run.
 
     Returns
     -------
@@ -533,7 +556,13 @@ def segment_words(
     if todo:
         with _progress(len(todo), progress, "word segmentation") as bar:
             chunks = [todo[i:i + chunk_size] for i in range(0, len(todo), chunk_size)]
-            if n_jobs == 1 or len(chunks) == 1:
+            if scheduler is not None:
+                with _dask_client(scheduler) as client:
+                    futures = client.map(_segment_chunk, [[t for _, t in chunk] for chunk in chunks], pure=False)
+                    for chunk, words in zip(chunks, client.gather(futures)):
+                        entries.update({k: " ".join(w) for (k, _), w in zip(chunk, words)})
+                        bar.update(len(chunk))
+            elif n_jobs == 1 or len(chunks) == 1:
                 results = (_segment_chunk([t for _, t in chunk]) for chunk in chunks)
                 for chunk, words in zip(chunks, results):
                     entries.update({k: " ".join(w) for (k, _), w in zip(chunk, words)})
@@ -566,7 +595,8 @@ def tokenize_units(
         Filtering of words into tokens; default ``Tokenizer()``.
     column : str, default "text"
     **kwargs
-        Passed to :func:`segment_words` (``cache``, ``n_jobs``, ``progress``).
+        Passed to :func:`segment_words` (``cache``, ``n_jobs``, ``progress``,
+        ``scheduler``).
 
     Returns
     -------
