@@ -23,7 +23,8 @@ from toolkit.normalize import normalize_text
 HEADER = "doc_id,file,year,province\n"
 ROW = "a1,a.txt,2019,Hà Giang\n"
 BODY = "Hợp tác biên giới Việt - Lào\nHai tỉnh ký thỏa thuận hợp tác về thương mại qua cửa khẩu.\n"
-FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Derandomised: the same examples every run, so a test run is reproducible (CI included).
+FUZZ = settings(max_examples=150, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 
 # Arbitrary Unicode, including what hypothesis leaves out by default: lone surrogates,
 # plus combining marks, right-to-left text, emoji and Vietnamese.
@@ -228,7 +229,8 @@ def test_fuzz_score_themes(texts):
     _documented(lambda: tk.score_themes(texts))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(st.binary(max_size=400) | hostile_text.map(lambda t: t.encode("utf-8", "surrogatepass")),
        st.sampled_from(["", "utf-8", "cp1258", "latin-1", "nonsense-codec"]))
 def test_fuzz_load_corpus_and_segment(tmp_path_factory, data, encoding):
