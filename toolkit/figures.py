@@ -25,6 +25,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from .atomic import atomic_write
 from .errors import ToolkitError
 
 __all__ = [
@@ -68,16 +69,6 @@ def style():
         yield
 
 
-def _atomic_write(path: Path, write) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-
-
 def save_figure(fig, name: str, data: pd.DataFrame, folder: str | os.PathLike = "figures") -> list[Path]:
     """Write ``name.pdf``, ``name.svg``, ``name.png`` (300 dpi) and ``name.csv`` to ``folder``.
 
@@ -105,10 +96,10 @@ def save_figure(fig, name: str, data: pd.DataFrame, folder: str | os.PathLike = 
                               ("svg", {"Date": None, "Creator": None}),
                               ("png", {"Software": None})):
             path = folder / f"{name}.{ext}"
-            _atomic_write(path, lambda tmp, e=ext, m=metadata: fig.savefig(tmp, format=e, metadata=m))
+            atomic_write(path, lambda tmp, e=ext, m=metadata: fig.savefig(tmp, format=e, metadata=m))
             written.append(path)
     csv = folder / f"{name}.csv"
-    _atomic_write(csv, lambda tmp: data.to_csv(tmp, index=False, float_format="%.6g", lineterminator="\n"))
+    atomic_write(csv, lambda tmp: data.to_csv(tmp, index=False, float_format="%.6g", lineterminator="\n"))
     written.append(csv)
     return written
 

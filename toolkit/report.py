@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .atomic import atomic_write
 from .errors import ToolkitError
 
 __all__ = ["run_notebook", "run_report", "notebooks", "ROOT"]
@@ -43,13 +44,6 @@ def _strip_stderr(nb) -> None:
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = [o for o in cell.outputs if not (o.output_type == "stream" and o.name == "stderr")]
-
-
-def _atomic_write_text(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
 
 
 def run_notebook(path: str | os.PathLike, parameters: dict | None = None, output: str | os.PathLike | None = None,
@@ -85,12 +79,13 @@ def run_notebook(path: str | os.PathLike, parameters: dict | None = None, output
     client.execute()
     _strip_stderr(nb)
     if output is not None:
-        _atomic_write_text(Path(output), nbformat.writes(nb) + "\n")
+        text = nbformat.writes(nb) + "\n"
+        atomic_write(output, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     if html is not None:
         from nbconvert import HTMLExporter
 
         body, _ = HTMLExporter().from_notebook_node(nb)
-        _atomic_write_text(Path(html), body)
+        atomic_write(html, lambda tmp: tmp.write_text(body, encoding="utf-8"))
     return nb
 
 

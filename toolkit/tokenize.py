@@ -56,6 +56,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .atomic import atomic_write
 from .errors import ToolkitError
 from .normalize import ABBREVIATIONS, normalize_text
 
@@ -468,11 +469,9 @@ def _load_cache(path: Path) -> dict[str, str]:
 
 
 def _save_cache(path: Path, entries: dict[str, str]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     payload = {"signature": _cache_signature(), "entries": dict(sorted(entries.items()))}
-    tmp.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, path)
+    text = json.dumps(payload, ensure_ascii=False)
+    atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
 @contextmanager
