@@ -129,7 +129,7 @@ def _pyvi():
 
     Returns the class and a dict: 2 and 3 map to the bi- and tri-grams,
     ``"known"`` to every multi-syllable word known to pyvi or the domain
-    dictionary, ``"max"`` to the longest domain entry in syllables.
+    dictionary, ``"first"`` to the domain entries by first syllable, longest first.
     """
     from pyvi.ViTokenizer import ViTokenizer
 
@@ -138,7 +138,6 @@ def _pyvi():
         normalised = {normalize_text(g) for g in grams}
         lexicon[size] = frozenset(grams) | frozenset(normalised)
     lexicon["known"] = lexicon[2] | lexicon[3] | domain_words()
-    lexicon["max"] = max(len(e.split()) for e in domain_words())
     first: dict[str, list[tuple[str, ...]]] = {}
     for entry in domain_words():
         first.setdefault(entry.split()[0], []).append(tuple(entry.split()))
@@ -244,7 +243,7 @@ def _words_from(sylls: list[str], starts: list[bool]) -> list[str]:
     return words
 
 
-def _force_dictionary(lower: list[str], starts: list[bool], forced: list[bool], first, max_len: int) -> None:
+def _force_dictionary(lower: list[str], starts: list[bool], forced: list[bool], first) -> None:
     """Force domain entries as whole words, longest first; ``first`` maps a first syllable to its entries."""
     i, n = 0, len(lower)
     while i < n:
@@ -332,7 +331,7 @@ def _words(sylls: list[str], inside, fixes: bool, lex: dict) -> list[str]:
     if fixes and sylls:
         lower = [s.lower() for s in sylls]
         forced = [False] * len(sylls)
-        _force_dictionary(lower, starts, forced, lex["first"], lex["max"])
+        _force_dictionary(lower, starts, forced, lex["first"])
         _split_overmerged(lower, starts, forced, lex["known"])
     return _words_from(sylls, starts)
 
@@ -495,6 +494,20 @@ def _segment_chunk(texts: list[str]) -> list[list[str]]:
     return word_segment_many(texts)
 
 
+@contextmanager
+def _chunk_results(chunks: list[list[str]], n_jobs: int, scheduler):
+    """The words of each chunk, in order: here, in worker processes, or on a Dask cluster."""
+    if scheduler is not None:
+        with _dask_client(scheduler) as client:
+            yield client.gather(client.map(_segment_chunk, chunks, pure=False))
+    elif n_jobs == 1 or len(chunks) == 1:
+        yield map(_segment_chunk, chunks)
+    else:
+        _batch_tagger()  # load the model before forking, so that workers inherit it
+        with ProcessPoolExecutor(max_workers=n_jobs) as pool:
+            yield pool.map(_segment_chunk, chunks)
+
+
 def _progress(total: int, show: bool | None, desc: str):
     from tqdm import tqdm
 
@@ -555,24 +568,10 @@ def segment_words(
     if todo:
         with _progress(len(todo), progress, "word segmentation") as bar:
             chunks = [todo[i:i + chunk_size] for i in range(0, len(todo), chunk_size)]
-            if scheduler is not None:
-                with _dask_client(scheduler) as client:
-                    futures = client.map(_segment_chunk, [[t for _, t in chunk] for chunk in chunks], pure=False)
-                    for chunk, words in zip(chunks, client.gather(futures)):
-                        entries.update({k: " ".join(w) for (k, _), w in zip(chunk, words)})
-                        bar.update(len(chunk))
-            elif n_jobs == 1 or len(chunks) == 1:
-                results = (_segment_chunk([t for _, t in chunk]) for chunk in chunks)
+            with _chunk_results([[t for _, t in chunk] for chunk in chunks], n_jobs, scheduler) as results:
                 for chunk, words in zip(chunks, results):
                     entries.update({k: " ".join(w) for (k, _), w in zip(chunk, words)})
                     bar.update(len(chunk))
-            else:
-                _batch_tagger()  # load the model before forking, so that workers inherit it
-                with ProcessPoolExecutor(max_workers=n_jobs) as pool:
-                    results = pool.map(_segment_chunk, [[t for _, t in chunk] for chunk in chunks])
-                    for chunk, words in zip(chunks, results):
-                        entries.update({k: " ".join(w) for (k, _), w in zip(chunk, words)})
-                        bar.update(len(chunk))
         if path is not None:
             _save_cache(path, entries)
     return [entries[k].split(" ") if entries[k] else [] for k in keys]
