@@ -197,7 +197,8 @@ def _check_text(text: str, path: Path) -> None:
 
 
 def _decode(data: bytes, encoding: str, path: Path) -> str:
-    if encoding.lower().replace("-", "").replace("_", "") in ("utf8", "utf8sig"):
+    is_utf8 = encoding.lower().replace("-", "").replace("_", "") in ("utf8", "utf8sig")
+    if is_utf8:
         # A byte-order mark names the encoding for us (documented repair).
         for bom, name in _BOMS:
             if data.startswith(bom):
@@ -210,7 +211,7 @@ def _decode(data: bytes, encoding: str, path: Path) -> str:
         line = data[: err.start].count(b"\n") + 1
         hint = (
             " If the file is in a legacy encoding such as Windows-1258, set encoding=cp1258 in its manifest row."
-            if encoding.lower().replace("-", "").replace("_", "") in ("utf8", "utf8sig")
+            if is_utf8
             else ""
         )
         raise CorpusError(

@@ -40,10 +40,9 @@ def _attributes(tagger) -> list[str]:
     try:
         tagger.dump(path)
         with open(path, encoding="utf-8") as handle:
-            lines = handle.read().split("\n")
+            text = handle.read()
     finally:
         os.unlink(path)
-    text = "\n".join(lines)
     block = text[text.index("ATTRIBUTES = {\n") + len("ATTRIBUTES = {\n"): text.index("\n}\n\nTRANSITIONS")]
     # Names may contain a line break (pyvi keeps "\n" as a token), so split on the numbered prefixes.
     parts = _ATTR_SPLIT.split("\n" + block)
