@@ -1,14 +1,17 @@
-"""Command line: ``python -m toolkit summary|report [CORPUS]``.
+"""Command line: ``python -m toolkit summary|report [CORPUS]`` (installed as ``vn-discourse``).
 
 ``summary`` loads, cleans, segments and tokenises a corpus folder (a
 ``corpus.csv`` manifest and a ``raw/`` folder) and prints the corpus summary:
-documents, units, words and tokens per year, removed lines by reason, and
+documents, units, words and tokens per group, removed lines by reason, and
 near-duplicate pairs.
 
-``report`` executes every notebook of ``notebooks/`` on the corpus, writes
-the figures and HTML copies of the executed notebooks: for the study corpus
-to ``figures/`` and ``reports/html/``, for another corpus to ``--out``
-(default ``reports/<corpus name>/``), never over the study's files.
+``report`` executes the report notebooks on the corpus and writes figures,
+tables and HTML copies of the executed notebooks (:mod:`toolkit.report`): the
+study's notebooks for the study corpus (the repository's ``data/``), the
+package's generic templates for any other corpus, to ``--out`` (default
+``reports/<corpus name>/`` beside the corpus), never over inputs or the
+study's files. Exit status: 0 when every notebook ran, 1 when a notebook
+failed (its HTML is still written), 2 for bad arguments or input.
 """
 
 from __future__ import annotations
@@ -26,54 +29,82 @@ from .summary import summarize
 from .tokenize import tokenize_units
 
 
-def _summary(args: argparse.Namespace) -> None:
+def _summary(args: argparse.Namespace) -> int:
     corpus = load_corpus(args.corpus)
     units = tokenize_units(segment(corpus, unit=args.unit), n_jobs=args.jobs, cache=not args.no_cache)
-    tables = summarize(corpus, units)
+    tables = summarize(corpus, units, by=args.by)
     with pd.option_context("display.width", 120, "display.max_columns", 20, "display.max_rows", 200):
         print(f"Corpus {args.corpus}: {len(corpus.documents)} documents, {len(units)} {args.unit} units "
               f"(toolkit {__version__})\n")
-        print("Documents, units and tokens per year (near-duplicate units excluded from words and tokens)")
-        print(tables["by_year"].to_string(index=False), "\n")
+        print(f"Documents, units and tokens per {args.by} (near-duplicate units excluded from words and tokens)")
+        print(tables["by_group"].to_string(index=False), "\n")
         print("Removed lines by reason (corpus.removed lists each line)")
-        print(tables["removed"].to_string(index=False), "\n")
+        print(tables["removed"].to_string(index=False) if len(tables["removed"]) else "nothing removed", "\n")
         print(f"Near-duplicate {args.unit} pairs: {len(tables['duplicates'])}")
         if len(tables["duplicates"]):
             print(tables["duplicates"].to_string(index=False))
+    return 0
 
 
-def _report(args: argparse.Namespace) -> None:
+def _report(args: argparse.Namespace) -> int:
     from .report import run_report
 
-    corpus = None if args.corpus == "data" else args.corpus
-    written = run_report(corpus, out=args.out, unit=args.unit, seed=args.seed, in_place=args.in_place)
-    print(f"{len(written)} notebooks executed; HTML in {written[0].parent if written else '-'}")
+    report = run_report(args.corpus, out=args.out, lexicon=args.lexicon, by=args.by, unit=args.unit, seed=args.seed,
+                        jobs=args.jobs, select=args.notebooks, in_place=args.in_place, generic=args.generic)
+    executed = len(report.runs) - len(report.failed)
+    where = report.html[0].parent if report.html else "-"
+    print(f"{executed} of {len(report.runs)} {report.kind} notebooks executed; HTML in {where}; figures in {report.figures}")
+    for run in report.failed:
+        print(f"error: {run.error}", file=sys.stderr)
+    if not report.runs:
+        print("error: no notebook was executed", file=sys.stderr)
+    return 0 if report.ok else 1
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m toolkit", description="Vietnamese discourse-analysis toolkit")
-    parser.add_argument("--version", action="version", version=__version__)
+    parser = argparse.ArgumentParser(prog="python -m toolkit", description="Vietnamese discourse-analysis toolkit "
+                                     "(also installed as the vn-discourse command)")
+    parser.add_argument("--version", action="version", version=__version__, help="print the toolkit version and exit")
     sub = parser.add_subparsers(dest="command", required=True)
+
+    def common(p):
+        p.add_argument("corpus", nargs="?", default="data",
+                       help="corpus folder with corpus.csv and raw/ (default: data; the study corpus when it is "
+                            "this repository's data/ folder)")
+        p.add_argument("--unit", choices=["sentence", "paragraph"], default="sentence",
+                       help="analysis unit (default: sentence)")
+        p.add_argument("--by", default="year", metavar="COLUMN",
+                       help="manifest column to group documents by, e.g. year, province, outlet (default: year)")
+
     summary = sub.add_parser("summary", help="load, clean, segment and tokenise a corpus; print its summary")
-    summary.add_argument("corpus", nargs="?", default="data", help="corpus folder with corpus.csv and raw/ (default: data)")
-    summary.add_argument("--unit", choices=["sentence", "paragraph"], default="sentence")
-    summary.add_argument("--jobs", type=int, default=1, help="worker processes for word segmentation")
+    common(summary)
+    summary.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes for word segmentation (default: 1)")
     summary.add_argument("--no-cache", action="store_true", help="do not read or write the segmentation cache")
     summary.set_defaults(func=_summary)
-    report = sub.add_parser("report", help="execute the notebooks on a corpus; write figures and HTML")
-    report.add_argument("corpus", nargs="?", default="data", help="corpus folder (default: data, the study corpus)")
-    report.add_argument("--out", default=None, help="output folder for another corpus (default: reports/<name>)")
-    report.add_argument("--unit", choices=["sentence", "paragraph"], default="sentence")
-    report.add_argument("--seed", type=int, default=0)
-    report.add_argument("--in-place", action="store_true", help="rewrite the committed notebooks (study corpus)")
+    report = sub.add_parser("report", help="execute the report notebooks on a corpus; write figures, tables and HTML")
+    common(report)
+    report.add_argument("--out", default=None, metavar="DIR",
+                        help="output folder for figures/, html/ and notebooks/ (default: figures/ and reports/html/ "
+                             "for the study, else reports/<corpus name> beside the corpus); refused inside the corpus "
+                             "or over the study's data/, figures/ or notebooks/")
+    report.add_argument("--lexicon", default=None, metavar="PATH",
+                        help="theme lexicon CSV (theme,term,weight,context,note) passed to the notebooks as 'lexicon' "
+                             "(default: the study's lexicon)")
+    report.add_argument("--seed", type=int, default=0, help="random seed for bootstrap, permutations and topic models (default: 0)")
+    report.add_argument("--jobs", type=int, default=1, metavar="N", help="notebooks executed at once, one kernel each (default: 1)")
+    report.add_argument("--notebooks", default=None, metavar="LIST",
+                        help="comma-separated subset of notebooks by number or name, e.g. 01,04 (default: all)")
+    report.add_argument("--generic", action="store_true",
+                        help="run the generic report templates even on the study corpus")
+    report.add_argument("--in-place", action="store_true",
+                        help="rewrite the committed study notebooks with their new outputs (study corpus only)")
     report.set_defaults(func=_report)
     args = parser.parse_args(argv)
     try:
-        args.func(args)
+        return args.func(args)
     except ToolkitError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    return 0
 
 
 if __name__ == "__main__":

@@ -1,15 +1,32 @@
-"""Publication figures: one house style, plots of tidy frames, reproducible files.
+"""Publication figures: one visual grammar, plots of tidy frames, reproducible files.
 
-Every plotting function takes a tidy frame from the analysis modules and
-returns ``(fig, ax)``. :func:`save_figure` writes PDF and SVG (text kept as
-text, TrueType fonts: ``pdf.fonttype`` 42, ``svg.fonttype`` none), PNG at 300
-dpi and the CSV of the plotted numbers, byte-identical from run to run (no
+Every plotting function takes a tidy frame from the analysis modules and a
+``by=`` grouping column and returns ``(fig, ax)`` (``ax`` an array when there
+are panels). :func:`save_figure` writes PDF and SVG (text kept as text,
+TrueType fonts: ``pdf.fonttype`` 42, ``svg.fonttype`` none), PNG at 300 dpi
+and the CSV of the plotted numbers, byte-identical from run to run (no
 creation dates, a fixed SVG hash salt), each written atomically.
+:func:`save_table` writes a table a report shows as CSV and LaTeX.
 :func:`show` displays a figure in a notebook as a PNG without a
 ``<Figure ...>`` text line and closes it.
 
-Style: DejaVu Sans (ships with matplotlib and covers Vietnamese), the
-Okabe-Ito colour-blind-safe palette with one fixed colour per theme, and the
+The grammar, the same in every figure:
+
+* **themes** have one fixed colour everywhere: the study's three themes the
+  Okabe-Ito blue, vermilion and green; the themes of any other lexicon take a
+  fixed colour-blind-safe qualitative palette in lexicon order
+  (:func:`theme_colours`);
+* **groups** (years, provinces, ...) take an ordered sequential palette
+  (seaborn cubehelix, light to dark in sorted order) that no theme uses
+  (:func:`group_colours`);
+* **topics** are neutral greys, and the share of units without tokens is
+  shown, hatched (:func:`plot_topic_shares`);
+* labels have spaces, not underscores (:func:`label`); comparisons across
+  groups of unequal size use shares or rates per 100 units, not counts;
+  axis limits come from the data, interval ends included, so nothing is
+  clipped.
+
+Style: DejaVu Sans (ships with matplotlib and covers Vietnamese) and the
 widths of single- (3.5 in) and double-column (7.2 in) figures.
 """
 
@@ -29,9 +46,10 @@ from .atomic import atomic_write
 from .errors import ToolkitError
 
 __all__ = [
-    "STYLE", "THEME_COLOURS", "THEME_LABELS", "SINGLE", "DOUBLE", "style", "save_figure", "show",
+    "STYLE", "THEME_COLOURS", "THEME_LABELS", "OTHER_THEME_COLOURS", "TOPIC_GREYS", "NO_TOKENS", "SINGLE", "DOUBLE",
+    "style", "label", "theme_colours", "group_colours", "save_figure", "save_table", "show",
     "plot_theme_shares", "plot_distinctive_terms", "plot_topic_shares", "plot_term_contributions",
-    "plot_robustness",
+    "plot_robustness", "plot_group_sizes",
 ]
 
 SINGLE = 3.5   # inches, one journal column
@@ -40,6 +58,12 @@ OKABE_ITO = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "
 THEME_COLOURS = {"economic_diplomacy": "#0072B2", "border_security": "#D55E00", "people_to_people": "#009E73"}
 THEME_LABELS = {"economic_diplomacy": "Economic diplomacy", "border_security": "Border security",
                 "people_to_people": "People-to-people"}
+# Themes of other lexicons, in lexicon order: the rest of Okabe-Ito, then Paul Tol's muted scheme.
+OTHER_THEME_COLOURS = ["#CC79A7", "#E69F00", "#56B4E9", "#882255", "#44AA99", "#999933", "#332288", "#AA4499",
+                       "#117733", "#661100"]
+TOPIC_GREYS = ("#4d4d4d", "#7f7f7f", "#a6a6a6", "#c8c8c8", "#5e5e5e", "#939393", "#b8b8b8", "#dadada")
+NO_TOKENS = "no tokens"
+GROUP_PALETTE = "ch:start=.2,rot=-.3,light=.78,dark=.18"   # seaborn cubehelix: ordered, light to dark
 STYLE = {
     "font.family": "DejaVu Sans",
     "font.size": 8,
@@ -67,6 +91,60 @@ def style():
     """Context manager applying the house style."""
     with matplotlib.rc_context(STYLE):
         yield
+
+
+def label(name) -> str:
+    """A display label: underscores become spaces; the study's themes get their names."""
+    return THEME_LABELS.get(name, str(name).replace("_", " ")) if isinstance(name, str) else str(name)
+
+
+def theme_colours(themes) -> dict:
+    """One fixed colour per theme.
+
+    The study's themes keep their colours; any other theme takes the next
+    colour of :data:`OTHER_THEME_COLOURS` in the order given (lexicon order),
+    so a lexicon's themes have the same colours in every figure.
+
+    >>> theme_colours(["environment", "health"])
+    {'environment': '#CC79A7', 'health': '#E69F00'}
+    """
+    out, k = {}, 0
+    for theme in dict.fromkeys(themes):
+        if theme in THEME_COLOURS:
+            out[theme] = THEME_COLOURS[theme]
+        else:
+            out[theme] = OTHER_THEME_COLOURS[k % len(OTHER_THEME_COLOURS)]
+            k += 1
+    return out
+
+
+def group_colours(groups) -> dict:
+    """Ordered sequential colours for groups (years ...), sorted, light to dark.
+
+    Pass every group of the corpus so that a group has the same colour in
+    every figure of a report.
+    """
+    import seaborn as sns
+
+    ordered = sorted(dict.fromkeys(groups), key=lambda g: (not isinstance(g, (int, float, np.integer)), g if isinstance(g, (int, float, np.integer)) else str(g)))
+    palette = sns.color_palette(GROUP_PALETTE, max(len(ordered), 2))
+    if len(ordered) == 1:
+        palette = palette[1:]
+    return {g: matplotlib.colors.to_hex(c) for g, c in zip(ordered, palette)}
+
+
+def _themes_in(frame: pd.DataFrame, column: str = "theme") -> list[str]:
+    present = list(dict.fromkeys(frame[column].tolist()))
+    study = [t for t in THEME_COLOURS if t in present]
+    return study + [t for t in present if t not in THEME_COLOURS]
+
+
+def _limit(high: float, low: float = 0.0) -> tuple[float, float]:
+    """Axis limits from the data (interval ends included) with a margin; never clips."""
+    high = float(np.nanmax([high, 0.0])) if np.isfinite(high) else 1.0
+    low = float(np.nanmin([low, 0.0])) if np.isfinite(low) else 0.0
+    span = max(high - low, 0.05)
+    return low - 0.03 * span if low < 0 else -0.02 * span, high + 0.06 * span
 
 
 def save_figure(fig, name: str, data: pd.DataFrame, folder: str | os.PathLike = "figures") -> list[Path]:
@@ -114,110 +192,257 @@ def show(fig) -> None:
     display({"image/png": buffer.getvalue()}, raw=True)
 
 
-def _theme_order(frame: pd.DataFrame, column: str = "theme") -> list[str]:
-    return [t for t in THEME_COLOURS if t in set(frame[column])]
+def save_table(frame: pd.DataFrame, name: str, folder: str | os.PathLike = "figures", caption: str | None = None,
+               precision: int = 3) -> list[Path]:
+    """Write a table a report shows as ``name.csv`` and ``name.tex`` (pandas Styler LaTeX) to ``folder``.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The table as displayed (its index is written when it is not a plain range).
+    name : str
+        File stem, named by content (e.g. ``groups_by_year``).
+    caption : str, optional
+        LaTeX caption.
+    precision : int, default 3
+        Decimals of floats in the LaTeX table (the CSV keeps 6 significant digits).
+
+    Returns
+    -------
+    list of pathlib.Path
+        The CSV and the LaTeX file.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> table = pd.DataFrame({"year": [2005, 2015], "share": [0.25, 0.5]})
+    >>> [p.name for p in save_table(table, "shares", tempfile.mkdtemp())]
+    ['shares.csv', 'shares.tex']
+    """
+    if not name or any(ch in name for ch in "/\\") or name.startswith("."):
+        raise ToolkitError(f"table name {name!r} must be a plain file stem")
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    plain = isinstance(frame.index, pd.RangeIndex)
+    table = frame if plain else frame.reset_index()
+    table = table.rename(columns=lambda c: label(c) if isinstance(c, str) else str(c))
+    csv, tex = folder / f"{name}.csv", folder / f"{name}.tex"
+    atomic_write(csv, lambda tmp: table.to_csv(tmp, index=False, float_format="%.6g", lineterminator="\n"))
+    styler = table.style.hide(axis="index").format(precision=precision, na_rep="")
+    styler = styler.format_index(escape="latex", axis=1).format(escape="latex", precision=precision, na_rep="")
+    latex = styler.to_latex(caption=caption, hrules=True, label=f"tab:{name}")
+    atomic_write(tex, lambda tmp: tmp.write_text(latex, encoding="utf-8"))
+    return [csv, tex]
 
 
-def plot_theme_shares(shares: pd.DataFrame, by: str = "year", width: float = SINGLE):
-    """Theme shares per group with confidence intervals (from :func:`toolkit.theme_shares`)."""
+def _groups(frame: pd.DataFrame, by: str, groups=None) -> list:
+    present = set(frame[by].tolist())
+    ordered = list(group_colours(frame[by].tolist()) if groups is None else groups)
+    return [g for g in ordered if g in present]
+
+
+def _legend(ax, **kw):
+    handles, labels = ax.get_legend_handles_labels()
+    if handles:
+        ax.legend(handles, labels, frameon=False, **kw)
+
+
+def plot_theme_shares(shares: pd.DataFrame, by: str = "year", width: float = SINGLE, groups=None,
+                      unit_label: str = "sentences"):
+    """Theme shares per group with confidence intervals (from :func:`toolkit.theme_shares`).
+
+    Themes are told apart by their fixed colours; groups sit on the x axis in
+    sorted order, each labelled with its number of articles.
+    """
+    themes = _themes_in(shares)
+    colours = theme_colours(themes)
+    groups = _groups(shares, by, groups)
     with style():
         fig, ax = plt.subplots(figsize=(width, width * 0.72))
-        groups = list(dict.fromkeys(shares[by].tolist()))
-        themes = _theme_order(shares)
-        offsets = np.linspace(-0.22, 0.22, len(themes))
+        offsets = np.linspace(-0.22, 0.22, len(themes)) if len(themes) > 1 else [0.0]
         for offset, theme in zip(offsets, themes):
-            part = shares[shares.theme == theme].set_index(by).loc[groups]
+            part = shares[shares.theme == theme].set_index(by).reindex(groups)
             x = np.arange(len(groups)) + offset
             ax.errorbar(x, part.share, yerr=[part.share - part.ci_low, part.ci_high - part.share], fmt="o",
-                        color=THEME_COLOURS[theme], label=THEME_LABELS[theme], capsize=2, markersize=4, linewidth=1)
-        labels = [f"{g}\n({int(n)} art.)" for g, n in zip(groups, shares.drop_duplicates(by).set_index(by).loc[groups, "articles"])] \
-            if "articles" in shares.columns else [str(g) for g in groups]
-        ax.set_xticks(range(len(groups)), labels)
-        ax.set_ylim(0, 1)
-        ax.set_ylabel("Share of sentences with the theme")
-        ax.legend(frameon=False, loc="upper left", ncols=1)
+                        color=colours[theme], label=label(theme), capsize=2, markersize=4, linewidth=1)
+        if "articles" in shares.columns:
+            articles = shares.drop_duplicates(by).set_index(by)["articles"]
+            ticks = [f"{g}\n({int(articles[g])} art.)" for g in groups]
+        else:
+            ticks = [str(g) for g in groups]
+        ax.set_xticks(range(len(groups)), ticks)
+        ax.set_xlim(-0.6, len(groups) - 0.4)
+        ax.set_ylim(*_limit(shares["ci_high"].max()))
+        ax.set_xlabel(label(by))
+        ax.set_ylabel(f"Share of {unit_label} with the theme")
+        _legend(ax, loc="upper left", bbox_to_anchor=(1, 1))
         fig.tight_layout()
     return fig, ax
 
 
-def plot_distinctive_terms(table: pd.DataFrame, n: int = 8, score: str = "z", width: float = DOUBLE):
-    """Top distinctive terms per group as horizontal bars (from :func:`toolkit.log_odds`)."""
-    groups = list(dict.fromkeys(table["group"].tolist()))
+def plot_distinctive_terms(table: pd.DataFrame, n: int = 8, score: str = "z", width: float = DOUBLE,
+                           by: str = "group", groups=None):
+    """Top distinctive terms per group as horizontal bars (from :func:`toolkit.log_odds`).
+
+    ``table`` has a ``group`` column (the groups of the document-term
+    matrix); ``by`` names the grouping in the panel titles.
+    """
+    colours = group_colours(table["group"].tolist() if groups is None else groups)
+    groups = _groups(table, "group", groups)
     with style():
-        fig, axes = plt.subplots(1, len(groups), figsize=(width, 0.22 * n + 0.8), sharex=True)
-        axes = np.atleast_1d(axes)
-        for ax, group, colour in zip(axes, groups, OKABE_ITO):
+        fig, axes = plt.subplots(1, max(len(groups), 1), figsize=(width, 0.22 * n + 0.8), sharex=True, squeeze=False)
+        axes = axes[0]
+        high = table[score].max() if len(table) else 1.0
+        for ax, group in zip(axes, groups):
             part = table[table.group == group].nlargest(n, score).iloc[::-1]
-            ax.barh([t.replace("_", " ") for t in part.term], part[score], color=colour)
-            ax.set_title(str(group))
-            ax.set_xlabel("z-score (log-odds, informative prior)" if score == "z" else score)
+            ax.barh([label(t) for t in part.term], part[score], color=colours[group])
+            ax.set_title(f"{label(by)} {group}" if by != "group" else str(group))
+            ax.set_xlabel("z-score (log-odds, informative prior)" if score == "z" else label(score))
+        axes[0].set_xlim(*_limit(high, min(0.0, table[score].min() if len(table) else 0.0)))
         fig.tight_layout()
     return fig, axes
 
 
-def plot_topic_shares(shares: pd.DataFrame, by: str = "year", width: float = SINGLE):
-    """Stacked mean topic shares per group (from :func:`toolkit.topic_shares`)."""
+def plot_topic_shares(shares: pd.DataFrame, by: str = "year", width: float = SINGLE, groups=None):
+    """Stacked mean topic shares per group, with the share of units without tokens (from :func:`toolkit.topic_shares`).
+
+    Topics are neutral greys (they are not themes); units without tokens have
+    no topic weight, and their share is shown hatched as ``no tokens`` so
+    every bar reaches 1. A ``no_tokens`` share column or rows of topic
+    ``"no tokens"`` are used when given; otherwise it is 1 minus the topic sum.
+    """
+    groups = _groups(shares, by, groups)
+    wide = shares.pivot_table(index=by, columns="topic", values="share", aggfunc="sum", sort=False).reindex(groups)
+    topics = [t for t in wide.columns if t != NO_TOKENS]
+    rest = wide[NO_TOKENS] if NO_TOKENS in wide.columns else (1 - wide[topics].sum(axis=1)).clip(lower=0)
     with style():
         fig, ax = plt.subplots(figsize=(width, width * 0.72))
-        wide = shares.pivot(index=by, columns="topic", values="share")
         bottom = np.zeros(len(wide))
-        for colour, topic in zip(OKABE_ITO, wide.columns):
-            ax.bar([str(g) for g in wide.index], wide[topic], bottom=bottom, color=colour, label=topic, width=0.6)
-            bottom += wide[topic].to_numpy()
-        ax.set_ylabel("Mean topic share of sentences")
-        ax.set_ylim(0, 1)
+        x = [str(g) for g in wide.index]
+        for k, topic in enumerate(topics):
+            ax.bar(x, wide[topic].fillna(0), bottom=bottom, color=TOPIC_GREYS[k % len(TOPIC_GREYS)], label=label(topic),
+                   width=0.6, edgecolor="white", linewidth=0.5)
+            bottom += wide[topic].fillna(0).to_numpy()
+        ax.bar(x, rest, bottom=bottom, color="white", edgecolor="#7f7f7f", hatch="////", linewidth=0.5, width=0.6,
+               label=NO_TOKENS)
+        ax.set_ylabel("Mean topic share of units")
+        ax.set_xlabel(label(by))
+        ax.set_ylim(0, max(1.0, float((bottom + rest.to_numpy()).max())) * 1.02)
         ax.legend(frameon=False, fontsize=6, loc="upper left", bbox_to_anchor=(1, 1))
         fig.tight_layout()
     return fig, ax
 
 
-def plot_term_contributions(hits: pd.DataFrame, by: str = "year", n: int = 8, width: float = DOUBLE):
-    """Hits per lexicon term and group, top terms of each theme (from :func:`toolkit.term_hits`)."""
-    themes = _theme_order(hits)
-    groups = sorted(hits[by].unique())
+def _units_per_group(units, by: str) -> dict | None:
+    if units is None:
+        return None
+    if isinstance(units, pd.DataFrame):
+        return units.drop_duplicates(by).set_index(by)["units"].to_dict()
+    return dict(units)
+
+
+def plot_term_contributions(hits: pd.DataFrame, by: str = "year", n: int = 8, width: float = DOUBLE, units=None,
+                            groups=None, unit_label: str = "sentences"):
+    """Hits of the top lexicon terms of each theme, per group (from :func:`toolkit.term_hits`).
+
+    Parameters
+    ----------
+    units : pandas.DataFrame or mapping, optional
+        Units measured per group: the frame of :func:`toolkit.theme_shares`
+        (its ``units`` column) or ``{group: n}``. With it the bars are hits
+        per 100 units, comparable across groups of unequal size; without it,
+        raw hits (the axis says so).
+
+    Bars of the groups sit side by side (rates of different groups do not
+    add up); a theme without hits gets a panel saying so.
+    """
+    themes = _themes_in(hits)
+    colours = group_colours(hits[by].tolist() if groups is None else groups)
+    groups = _groups(hits, by, groups)
+    per_group = _units_per_group(units, by)
+    frame = hits.copy()
+    if per_group:
+        frame["value"] = 100 * frame["hits"] / frame[by].map(per_group).astype(float)
+        xlabel = f"Hits per 100 {unit_label}"
+    else:
+        frame["value"] = frame["hits"].astype(float)
+        xlabel = f"Hits ({unit_label}, duplicates excluded)"
+    tcolours = theme_colours(themes)
     with style():
-        fig, axes = plt.subplots(1, len(themes), figsize=(width, 0.25 * n + 0.9))
-        axes = np.atleast_1d(axes)
+        fig, axes = plt.subplots(1, max(len(themes), 1), figsize=(width, 0.3 * n + 1.0), squeeze=False)
+        axes = axes[0]
+        high = 0.0
         for ax, theme in zip(axes, themes):
-            part = hits[hits.theme == theme]
-            label = part.term + np.where(part.context != "", " (" + part.context + ")", "")
-            wide = part.assign(label=label).pivot_table(index="label", columns=by, values="hits", aggfunc="sum")
-            totals = wide.sum(axis=1)
+            part = frame[frame.theme == theme]
+            context = part.context.fillna("") if "context" in part.columns else pd.Series("", index=part.index)
+            names = part.term.map(label) + np.where(context != "", " (" + context + ")", "")
+            wide = part.assign(name=names).pivot_table(index="name", columns=by, values="value", aggfunc="sum")
+            totals = part.assign(name=names).groupby("name")["hits"].sum()
             totals = totals[totals > 0]   # entries that never match are listed by unmatched_terms, not plotted
+            ax.set_title(label(theme), color=tcolours[theme])
+            ax.set_xlabel(xlabel)
+            if totals.empty:
+                ax.text(0.5, 0.5, "no hits in this corpus", ha="center", va="center", transform=ax.transAxes,
+                        color="#7f7f7f")
+                ax.set_yticks([])
+                continue
             wide = wide.loc[totals.sort_values(ascending=False, kind="stable").index[:n]].iloc[::-1]
-            left = np.zeros(len(wide))
-            for colour, group in zip(OKABE_ITO[3:] + OKABE_ITO, groups):
-                ax.barh(wide.index, wide[group], left=left, color=colour, label=str(group))
-                left += wide[group].to_numpy()
-            ax.set_title(THEME_LABELS[theme], color=THEME_COLOURS[theme])
-            ax.set_xlabel("Hits (sentences, duplicates excluded)")
-        axes[-1].legend(frameon=False, title=by)
+            height = 0.8 / max(len(groups), 1)
+            for k, group in enumerate(groups):
+                y = np.arange(len(wide)) - 0.4 + height * (len(groups) - k - 0.5)
+                ax.barh(y, wide[group].fillna(0) if group in wide.columns else 0, height=height, color=colours[group],
+                        label=str(group))
+            ax.set_yticks(range(len(wide)), wide.index)
+            high = max(high, float(np.nanmax(wide.to_numpy())))
+        for ax in axes:
+            ax.set_xlim(*_limit(high))
+        _legend(axes[-1], title=label(by), loc="lower right")
         fig.tight_layout()
     return fig, axes
 
 
-def plot_robustness(table: pd.DataFrame, by: str = "year", width: float = DOUBLE):
+def plot_robustness(table: pd.DataFrame, by: str = "year", width: float = DOUBLE, groups=None):
     """Theme shares per group under each analysis variant (from :func:`toolkit.robustness.theme_robustness`)."""
-    themes = _theme_order(table)
+    themes = _themes_in(table)
     variants = list(dict.fromkeys(table["variant"].tolist()))
+    colours = group_colours(table[by].tolist() if groups is None else groups)
+    groups = _groups(table, by, groups)
+    tcolours = theme_colours(themes)
     with style():
-        fig, axes = plt.subplots(1, len(themes), figsize=(width, 0.3 * len(variants) + 1.2), sharey=True)
-        axes = np.atleast_1d(axes)
-        groups = sorted(table[by].unique())
+        fig, axes = plt.subplots(1, max(len(themes), 1), figsize=(width, 0.3 * len(variants) + 1.2), sharey=True,
+                                 squeeze=False)
+        axes = axes[0]
         markers = ["o", "s", "^", "D", "v"]
+        low, high = _limit(table["ci_high"].max(), table["ci_low"].min())
         for ax, theme in zip(axes, themes):
             part = table[table.theme == theme]
             for k, group in enumerate(groups):
                 rows = part[part[by] == group].set_index("variant").reindex(variants)
                 y = np.arange(len(variants)) + (k - (len(groups) - 1) / 2) * 0.2
-                ax.errorbar(rows.share, y, xerr=[rows.share - rows.ci_low, rows.ci_high - rows.share], fmt=markers[k % 5],
-                            color=OKABE_ITO[3 + k] if k < 5 else "black", markersize=3, linewidth=0.8, capsize=1.5,
-                            label=str(group))
-            ax.set_yticks(range(len(variants)), variants)
-            ax.invert_yaxis()
-            ax.set_xlim(-0.03, 1.05)
-            ax.set_title(THEME_LABELS[theme], color=THEME_COLOURS[theme])
+                ax.errorbar(rows.share, y, xerr=[rows.share - rows.ci_low, rows.ci_high - rows.share],
+                            fmt=markers[k % len(markers)], color=colours[group], markersize=3, linewidth=0.8,
+                            capsize=1.5, label=str(group))
+            ax.set_yticks(range(len(variants)), [label(v) for v in variants])
+            ax.set_xlim(low, high)
+            ax.set_title(label(theme), color=tcolours[theme])
             ax.set_xlabel("Share of units")
-        axes[-1].legend(frameon=False, title=by, loc="lower right")
+        axes[0].invert_yaxis()
+        _legend(axes[-1], title=label(by), loc="lower right")
         fig.tight_layout()
     return fig, axes
+
+
+def plot_group_sizes(groups_table: pd.DataFrame, by: str = "year", width: float = SINGLE):
+    """Documents per group as bars in the group colours (from :func:`toolkit.summary.describe_groups`)."""
+    colours = group_colours(groups_table[by].tolist())
+    order = _groups(groups_table, by)
+    table = groups_table.set_index(by).reindex(order)
+    with style():
+        fig, ax = plt.subplots(figsize=(width, width * 0.6))
+        ax.bar([str(g) for g in order], table["documents"], color=[colours[g] for g in order], width=0.6)
+        ax.set_xlabel(label(by))
+        ax.set_ylabel("Documents")
+        ax.set_ylim(0, table["documents"].max() * 1.12)
+        ax.yaxis.get_major_locator().set_params(integer=True)
+        fig.tight_layout()
+    return fig, ax

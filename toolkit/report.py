@@ -1,142 +1,402 @@
-"""Executing the notebooks headlessly, on the study corpus or a researcher's own.
+"""Executing the report notebooks headlessly, on the study corpus or any other.
 
-Each notebook has a cell tagged ``parameters`` (the papermill convention)
-naming ``corpus``, ``unit``, ``seed`` and ``figures``. :func:`run_notebook`
-inserts a cell tagged ``injected-parameters`` after it with the values to use,
-executes the notebook with its own folder as working directory, and writes
-the executed copy and an HTML rendering. :func:`run_report` does this for
-every notebook of ``notebooks/``.
+Two sets of notebooks exist:
+
+* ``notebooks/`` of the repository: the study's narrative, committed with
+  outputs and tested by nbval. They run only on the study corpus (the
+  repository's ``data/`` folder, resolved as a path) with the study's lexicon
+  and grouping by year.
+* ``toolkit/templates/``: generic report templates shipped inside the
+  package. Every title, caveat and finding in them is computed from the
+  corpus they run on. They run on every other corpus, on the study corpus
+  when another lexicon or grouping is asked for, and from an installed wheel.
+
+Notebooks are executed with papermill: the values of the ``parameters`` cell
+are replaced in a cell tagged ``injected-parameters``, the kernel's working
+directory is set (the notebook's folder for the study, the output folder
+otherwise), stderr outputs are dropped and papermill's run-time metadata is
+removed so that executed copies are reproducible. A notebook that fails still
+gets its executed copy and HTML; its error is reported in one line naming the
+notebook and the cell, and the other notebooks run.
+
+Example
+-------
+>>> from toolkit.report import notebooks, TEMPLATES
+>>> [p.name for p in notebooks(TEMPLATES)]
+['01_overview.ipynb', '02_keywords.ipynb', '03_topics.ipynb', '04_themes.ipynb']
 """
 
 from __future__ import annotations
 
 import os
+import re
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from jupyter_client import AsyncKernelManager
 
 from .atomic import atomic_write
 from .errors import ToolkitError
 
-__all__ = ["run_notebook", "run_report", "notebooks", "ROOT"]
+__all__ = [
+    "ROOT", "STUDY_DATA", "NOTEBOOKS", "TEMPLATES", "NotebookRun", "Report", "notebooks", "is_study_corpus",
+    "check_output_folder", "run_notebook", "run_report",
+]
 
 ROOT = Path(__file__).resolve().parents[1]
+STUDY_DATA = ROOT / "data"
 NOTEBOOKS = ROOT / "notebooks"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 
-def notebooks(folder: str | os.PathLike = NOTEBOOKS) -> list[Path]:
-    """The report notebooks, in reading order (file names start with their number)."""
-    return sorted(p for p in Path(folder).glob("[0-9][0-9]_*.ipynb"))
+@dataclass
+class NotebookRun:
+    """The outcome of one notebook: where its copies went and its error, if any."""
+
+    notebook: str
+    html: Path | None
+    output: Path | None
+    error: str | None = None
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
 
 
-def _inject(nb, parameters: dict) -> None:
-    import nbformat
+@dataclass
+class Report:
+    """All notebook runs of one report.
 
-    index = next((i for i, c in enumerate(nb.cells) if "parameters" in c.get("metadata", {}).get("tags", [])), None)
-    if index is None:
-        raise ToolkitError("notebook has no cell tagged 'parameters'")
-    source = "# Injected parameters\n" + "".join(f"{k} = {v!r}\n" for k, v in parameters.items())
-    cell = nbformat.v4.new_code_cell(source, metadata={"tags": ["injected-parameters"]})
-    cell["id"] = "injected-parameters"  # a fixed id keeps executed copies reproducible
-    nb.cells.insert(index + 1, cell)
+    ``kind`` is ``"study"`` (the study's notebooks) or ``"generic"`` (the
+    package's templates); ``out`` is the output folder; ``html`` lists the
+    HTML files written, failed notebooks included.
+    """
+
+    kind: str
+    out: Path
+    figures: Path
+    runs: list[NotebookRun] = field(default_factory=list)
+
+    @property
+    def html(self) -> list[Path]:
+        return [r.html for r in self.runs if r.html is not None]
+
+    @property
+    def failed(self) -> list[NotebookRun]:
+        return [r for r in self.runs if not r.ok]
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.runs) and not self.failed
 
 
-def _strip_stderr(nb) -> None:
-    # Progress bars and warnings go to stderr; they are not results.
+def notebooks(folder: str | os.PathLike = NOTEBOOKS, select=None) -> list[Path]:
+    """The report notebooks of ``folder`` in reading order (file names start with their number).
+
+    Parameters
+    ----------
+    folder : path-like
+        ``NOTEBOOKS`` (the study) or ``TEMPLATES`` (generic reports).
+    select : str or iterable of str, optional
+        Notebook numbers or name prefixes, e.g. ``"01,03"`` or ``["01", "themes"]``.
+
+    Raises
+    ------
+    ToolkitError
+        A selection that names no notebook.
+    """
+    found = sorted(Path(folder).glob("[0-9][0-9]_*.ipynb"))
+    if select is None:
+        return found
+    wanted = [s.strip() for s in (select.split(",") if isinstance(select, str) else select) if str(s).strip()]
+    chosen = []
+    for want in wanted:
+        hits = [p for p in found if p.stem == want or p.stem.startswith(f"{want}_") or p.stem.split("_", 1)[1] == want]
+        if not hits:
+            names = ", ".join(p.stem for p in found) or "(none)"
+            raise ToolkitError(f"no notebook {want!r} in {Path(folder).name}/; choose among {names}")
+        chosen += [p for p in hits if p not in chosen]
+    return sorted(chosen)
+
+
+def is_study_corpus(corpus: str | os.PathLike | None) -> bool:
+    """True when ``corpus`` is the repository's ``data/`` folder (compared as resolved paths)."""
+    if corpus is None:
+        return NOTEBOOKS.is_dir() and (STUDY_DATA / "corpus.csv").is_file()
+    return NOTEBOOKS.is_dir() and Path(corpus).resolve() == STUDY_DATA.resolve()
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def check_output_folder(corpus: str | os.PathLike, out: str | os.PathLike) -> Path:
+    """Refuse an output folder that would overwrite inputs or the study's files.
+
+    Refused: a file; the corpus folder or anything inside it (``raw/``
+    included); a folder containing the corpus; the study's ``data/``,
+    ``figures/``, ``notebooks/``, ``toolkit/`` or ``tests/`` (or inside them).
+
+    Returns
+    -------
+    pathlib.Path
+        The resolved output folder.
+    """
+    out, corpus = Path(out).resolve(), Path(corpus).resolve()
+    if out.exists() and not out.is_dir():
+        raise ToolkitError(f"--out {out}: is a file; give a folder for figures, tables and HTML")
+    if _inside(out, corpus) or _inside(corpus, out):
+        raise ToolkitError(f"--out {out}: overlaps the input corpus {corpus}; inputs stay immutable, choose a folder outside it")
+    for protected in ("data", "figures", "notebooks", "toolkit", "tests"):
+        guarded = (ROOT / protected).resolve()
+        if guarded.exists() and (_inside(out, guarded) or _inside(guarded, out)):
+            raise ToolkitError(f"--out {out}: would overwrite the study's {protected}/; choose another --out")
+    return out
+
+
+def _clean(nb) -> None:
+    """Drop stderr outputs and papermill's run-time metadata; give the injected cell a fixed id."""
+    nb.metadata.pop("papermill", None)
+    errors = 0
     for cell in nb.cells:
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+        tags = cell.metadata.get("tags", [])
+        if "injected-parameters" in tags:
+            cell["id"] = "injected-parameters"
+        if "papermill-error-cell-tag" in tags:
+            cell["id"] = f"papermill-error-{errors}"
+            errors += 1
         if cell.cell_type == "code":
+            # Progress bars and warnings go to stderr; they are not results.
             cell.outputs = [o for o in cell.outputs if not (o.output_type == "stream" and o.name == "stderr")]
 
 
+def _error_line(name: str, nb) -> str | None:
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            if output.output_type == "error":
+                value = _ANSI.sub("", f"{output.ename}: {output.evalue}").strip().splitlines()
+                first = value[0] if value else output.ename
+                return f"{name}: cell {index} (In [{cell.execution_count}]) failed: {first}"
+    return None
+
+
 def run_notebook(path: str | os.PathLike, parameters: dict | None = None, output: str | os.PathLike | None = None,
-                 html: str | os.PathLike | None = None, timeout: int = 600):
-    """Execute one notebook.
+                 html: str | os.PathLike | None = None, cwd: str | os.PathLike | None = None,
+                 timeout: int = 1200) -> NotebookRun:
+    """Execute one notebook with papermill; never raise for an error inside a cell.
 
     Parameters
     ----------
     path : path-like
-        The notebook.
+        The notebook (it needs a cell tagged ``parameters``).
     parameters : dict, optional
-        Values injected after the ``parameters`` cell.
+        Values replacing the ``parameters`` cell's (papermill injection).
     output : path-like, optional
-        Where to write the executed notebook (``path`` itself to update it
-        in place); stderr outputs are dropped.
+        Where to write the executed notebook (``path`` itself to update it in place).
     html : path-like, optional
-        Where to write an HTML rendering.
+        Where to write an HTML rendering, written even when a cell fails.
+    cwd : path-like, optional
+        Working directory of the kernel (default: the notebook's folder).
 
     Returns
     -------
-    nbformat.NotebookNode
-        The executed notebook.
+    NotebookRun
+        ``error`` is one readable line (notebook, cell, exception) or None.
     """
     import nbformat
-    from nbclient import NotebookClient
+    import papermill as pm
 
     path = Path(path)
-    nb = nbformat.read(path, as_version=4)
-    nb.cells = [c for c in nb.cells if "injected-parameters" not in c.get("metadata", {}).get("tags", [])]
-    if parameters:
-        _inject(nb, parameters)
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
-    client.execute()
-    _strip_stderr(nb)
+    if not path.is_file():
+        raise ToolkitError(f"{path}: notebook not found")
+    source = nbformat.read(path, as_version=4)
+    if not any("parameters" in c.get("metadata", {}).get("tags", []) for c in source.cells):
+        raise ToolkitError(f"{path.name}: notebook has no cell tagged 'parameters'")
+    cwd = Path(cwd) if cwd is not None else path.parent
+    cwd.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    scratch = Path(output if output is not None else html if html is not None else path).parent
+    scratch.mkdir(parents=True, exist_ok=True)
+    tmp = scratch / f".{path.stem}.running.ipynb"
+    error = None
+    try:
+        pm.execute_notebook(
+            str(path), str(tmp), parameters=parameters or {}, kernel_name="python3", progress_bar=False,
+            request_save_on_cell_execute=False, cwd=str(cwd), execution_timeout=timeout,
+            kernel_manager_class="toolkit.report._KernelManager",
+        )
+    except pm.PapermillExecutionError:
+        pass   # the error is read from the executed notebook below
+    except Exception as err:   # kernel died, timeout: report, do not stop the other notebooks
+        error = f"{path.name}: not executed: {type(err).__name__}: {_ANSI.sub('', str(err)).strip().splitlines()[0] if str(err).strip() else ''}"
+    nb = nbformat.read(tmp, as_version=4) if tmp.is_file() else source
+    tmp.unlink(missing_ok=True)
+    _clean(nb)
+    error = _error_line(path.name, nb) or error
     if output is not None:
         text = nbformat.writes(nb) + "\n"
-        atomic_write(output, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+        atomic_write(output, lambda t: t.write_text(text, encoding="utf-8"))
     if html is not None:
         from nbconvert import HTMLExporter
 
         body, _ = HTMLExporter().from_notebook_node(nb)
-        atomic_write(html, lambda tmp: tmp.write_text(body, encoding="utf-8"))
-    return nb
+        atomic_write(html, lambda t: t.write_text(body, encoding="utf-8"))
+    return NotebookRun(path.name, Path(html) if html else None, Path(output) if output else None, error,
+                       time.perf_counter() - start)
+
+
+class _KernelManager(AsyncKernelManager):
+    """A kernel manager for headless runs: encrypted transport, no kernel log on the console.
+
+    ipykernel logs "Kernel is running over TCP without encryption" on every
+    start unless the manager provisions CurveZMQ keys (``transport_encryption``
+    "auto" when the kernelspec declares support), and "KeyboardInterrupt caught
+    in kernel" when it is shut down. The kernel process's own log is not a
+    result (cell outputs, errors included, come over the messaging protocol),
+    so its stderr is discarded.
+    """
+
+    def __init__(self, **kw):
+        import zmq
+
+        super().__init__(**kw)
+        if zmq.has("curve"):
+            self.transport_encryption = "auto"
+
+    async def _async_launch_kernel(self, kernel_cmd, **kw):
+        import subprocess
+
+        kw.setdefault("stderr", subprocess.DEVNULL)
+        return await super()._async_launch_kernel(kernel_cmd, **kw)
+
+
+def _run_one(job: dict) -> NotebookRun:
+    return run_notebook(**job)
 
 
 def run_report(corpus: str | os.PathLike | None = None, out: str | os.PathLike | None = None,
-               unit: str = "sentence", seed: int = 0, in_place: bool = False) -> list[Path]:
-    """Execute every notebook; write HTML copies and regenerate figures.
+               lexicon: str | os.PathLike | None = None, by: str = "year", unit: str = "sentence", seed: int = 0,
+               jobs: int = 1, select=None, in_place: bool = False, generic: bool = False,
+               log=print) -> Report:
+    """Execute the report notebooks on a corpus; write figures, tables, executed copies and HTML.
 
     Parameters
     ----------
     corpus : path-like, optional
-        A corpus folder (``corpus.csv`` + ``raw/``). ``None`` runs the study
-        corpus: figures go to ``figures/`` and HTML to ``reports/``.
+        A corpus folder (``corpus.csv`` + ``raw/``); ``None`` is the study
+        corpus. The study's notebooks run when it resolves to the repository's
+        ``data/`` and neither ``lexicon`` nor ``by`` departs from the study;
+        the package's generic templates run otherwise.
     out : path-like, optional
-        Output folder for another corpus (default ``reports/<corpus name>``):
-        ``out/figures``, ``out/html`` and the executed ``out/notebooks``.
-        It may not be the study's ``data/``, ``figures/`` or ``notebooks/``.
+        Output folder: ``out/figures`` (figures, CSV and LaTeX tables),
+        ``out/html`` and ``out/notebooks``. Default for the study:
+        ``figures/`` and ``reports/html/``; otherwise ``reports/<name>``
+        beside the corpus folder. Checked before any work
+        (:func:`check_output_folder`).
+    lexicon : path-like, optional
+        A theme lexicon CSV (theme, term, weight, context, note).
+    by : str, default "year"
+        Manifest column to group by; must exist in ``corpus.csv``.
+    unit : {"sentence", "paragraph"}
+    seed : int
+    jobs : int, default 1
+        Notebooks executed at once (one kernel each).
+    select : str or list of str, optional
+        A subset of notebooks by number or name, e.g. ``"01,04"``.
     in_place : bool, default False
-        Rewrite the committed notebooks with the new outputs (study corpus only).
+        Rewrite the committed study notebooks (study corpus only).
+    generic : bool, default False
+        Run the generic templates even on the study corpus.
+    log : callable
+        Progress messages (``print`` by default).
 
     Returns
     -------
-    list of pathlib.Path
-        The HTML files written.
+    Report
+        Every run with its HTML and error; ``report.ok`` is False when a
+        notebook failed or none ran.
     """
-    study = corpus is None or Path(corpus).resolve() == (ROOT / "data").resolve()
+    if unit not in ("sentence", "paragraph"):
+        raise ToolkitError(f"unit {unit!r}: use 'sentence' or 'paragraph'")
+    if jobs < 1:
+        raise ToolkitError(f"jobs must be at least 1, got {jobs}")
+    corpus_path = (STUDY_DATA if corpus is None else Path(corpus)).resolve()
+    if not (corpus_path / "corpus.csv").is_file():
+        raise ToolkitError(f"{corpus_path}: not a corpus folder (no corpus.csv); see README 'Adding your own corpus'")
+    columns = _manifest_columns(corpus_path)
+    if by not in columns:
+        raise ToolkitError(f"--by {by!r} is not a column of {corpus_path.name}/corpus.csv; choose among {', '.join(columns)}")
+    if lexicon is not None:
+        lexicon = Path(lexicon).resolve()
+        if not lexicon.is_file():
+            raise ToolkitError(f"--lexicon {lexicon}: file not found (a CSV of theme,term,weight,context,note)")
+    study = is_study_corpus(corpus_path) and lexicon is None and by == "year" and not generic
+    if in_place and not study:
+        raise ToolkitError("--in-place rewrites the study's notebooks: only for the study corpus, its lexicon and by=year")
+
     if study:
-        figures, html_dir, nb_dir = ROOT / "figures", ROOT / "reports" / "html", None
-        params_corpus = None
+        folder = NOTEBOOKS
+        if out is None:
+            out_dir, figures, html_dir, nb_dir = ROOT / "reports", ROOT / "figures", ROOT / "reports" / "html", None
+        else:
+            out_dir = check_output_folder(corpus_path, out)
+            figures, html_dir, nb_dir = out_dir / "figures", out_dir / "html", out_dir / "notebooks"
     else:
-        corpus = Path(corpus).resolve()
-        if not (corpus / "corpus.csv").is_file():
-            raise ToolkitError(f"{corpus}: not a corpus folder (no corpus.csv); see README 'Adding your own corpus'")
-        out = Path(out).resolve() if out else (ROOT / "reports" / corpus.name).resolve()
-        for protected in ("data", "figures", "notebooks", "toolkit", "tests"):
-            guarded = (ROOT / protected).resolve()
-            if out == guarded or guarded in out.parents or out in guarded.parents:
-                raise ToolkitError(f"{out}: output folder would overwrite the study's {protected}/; choose another --out")
-        figures, html_dir, nb_dir = out / "figures", out / "html", out / "notebooks"
-        params_corpus = str(corpus)
-        if in_place:
-            raise ToolkitError("in_place applies to the study corpus only")
-    written = []
-    for path in notebooks():
-        # The study corpus uses the notebooks' own defaults (relative paths), so
-        # outputs written in place stay free of machine paths.
-        parameters = {"unit": unit, "seed": seed}
-        if params_corpus:
-            parameters.update(corpus=params_corpus, figures=str(figures))
+        folder = TEMPLATES
+        default = corpus_path.parent / "reports" / corpus_path.name
+        if is_study_corpus(corpus_path):
+            default = ROOT / "reports" / "generic"
+        out_dir = check_output_folder(corpus_path, out if out is not None else default)
+        figures, html_dir, nb_dir = out_dir / "figures", out_dir / "html", out_dir / "notebooks"
+    paths = notebooks(folder, select)
+    if not paths:
+        raise ToolkitError(f"no notebooks found in {folder}; the installation is incomplete (reinstall the package)")
+
+    jobs_list = []
+    for path in paths:
+        if study:
+            cwd = NOTEBOOKS
+            # The study notebooks' defaults are paths relative to notebooks/: passing
+            # nothing keeps machine paths out of the committed outputs.
+            parameters = {k: v for k, v in (("unit", unit), ("seed", seed)) if v != {"unit": "sentence", "seed": 0}[k]}
+            if out is not None:
+                parameters["figures"] = os.path.relpath(figures, cwd)
+        else:
+            cwd = out_dir
+            parameters = {"corpus": os.path.relpath(corpus_path, cwd), "lexicon": str(lexicon) if lexicon else None,
+                          "by": by, "unit": unit, "seed": seed, "figures": os.path.relpath(figures, cwd)}
         target = path if in_place else (nb_dir / path.name if nb_dir else None)
-        html = html_dir / f"{path.stem}.html"
-        print(f"running {path.name}", flush=True)
-        run_notebook(path, None if in_place else parameters, output=target, html=html)
-        written.append(html)
-    return written
+        jobs_list.append(dict(path=path, parameters=parameters, output=target, html=html_dir / f"{path.stem}.html", cwd=cwd))
+
+    report = Report("study" if study else "generic", out_dir, figures)
+    figures.mkdir(parents=True, exist_ok=True)
+    if jobs == 1 or len(jobs_list) == 1:
+        for job in jobs_list:
+            log(f"running {job['path'].name}")
+            report.runs.append(_run_one(job))
+            if report.runs[-1].error:
+                log(f"error: {report.runs[-1].error}")
+    else:
+        from concurrent.futures import ProcessPoolExecutor
+
+        log(f"running {len(jobs_list)} notebooks, {jobs} at a time")
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            report.runs = list(pool.map(_run_one, jobs_list))
+        for run in report.runs:
+            if run.error:
+                log(f"error: {run.error}")
+    return report
+
+
+def _manifest_columns(corpus: Path) -> list[str]:
+    import csv
+
+    with open(corpus / "corpus.csv", encoding="utf-8-sig", newline="") as handle:
+        header = next(csv.reader(handle), [])
+    return [c.strip() for c in header if c.strip()]

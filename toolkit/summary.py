@@ -1,15 +1,223 @@
-"""Corpus summary tables: what was loaded, removed, segmented and tokenised."""
+"""Corpus summary tables and prose computed from a corpus: groups, confounds, caveats, findings.
+
+The report templates (``toolkit/templates/``) print these sentences instead of
+prose written for one corpus, so a report says what holds for the corpus it
+ran on: how many documents each group has, which groups rest on one document,
+which manifest columns are confounded with the grouping.
+
+Example
+-------
+>>> import pandas as pd
+>>> docs = pd.DataFrame({"doc_id": ["a", "b", "c"], "year": [2005, 2015, 2015],
+...                      "province": ["Quảng Ninh", "Điện Biên", "Điện Biên"], "outlet": ["X", "Y", "Z"]})
+>>> confounds(docs, "year")[["column", "kind"]].to_dict("records")
+[{'column': 'province', 'kind': 'one value per group'}]
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 
 from .corpus import Corpus
+from .errors import ToolkitError
 
-__all__ = ["summarize"]
+__all__ = ["summarize", "metadata_columns", "with_groups", "describe_groups", "confounds", "caveats",
+           "removed_summary", "share_findings", "sentence_list"]
+
+# Columns of corpus.documents that the toolkit derives (not manifest metadata to group or confound by).
+_DERIVED = {"doc_id", "title", "text", "file", "sha256", "n_lines", "n_removed", "n_chars", "dateline", "byline",
+            "source", "timestamp", "line_numbers", "period_evidence", "encoding"}
 
 
-def summarize(corpus: Corpus, units: pd.DataFrame) -> dict[str, pd.DataFrame]:
+def metadata_columns(documents: pd.DataFrame) -> list[str]:
+    """Manifest columns that describe documents (year, province, outlet, ...), non-empty ones only."""
+    out = []
+    for column in documents.columns:
+        if column in _DERIVED:
+            continue
+        values = documents[column].astype("string").fillna("").str.strip()
+        if (values != "").any():
+            out.append(column)
+    return out
+
+
+def with_groups(units: pd.DataFrame, documents: pd.DataFrame, by: str) -> pd.DataFrame:
+    """``units`` with the document column ``by`` joined on ``doc_id`` when units lack it.
+
+    Raises
+    ------
+    ToolkitError
+        ``by`` is not a column of the documents.
+    """
+    if by in units.columns:
+        return units
+    if by not in documents.columns:
+        raise ToolkitError(f"by={by!r} is not a manifest column; choose among {', '.join(metadata_columns(documents))}")
+    groups = documents.set_index("doc_id")[by]
+    return units.assign(**{by: units["doc_id"].map(groups).to_numpy()})
+
+
+def _label(value) -> str:
+    text = str(value).strip()
+    return text if text else "(empty)"
+
+
+def describe_groups(documents: pd.DataFrame, by: str, units: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per group: documents, the values of the other metadata columns, units and tokens.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``by``, ``documents``, one column per other metadata column (its
+        distinct values, joined), and with ``units`` given: ``units`` and
+        ``tokens`` (near-duplicates excluded from tokens when marked).
+    """
+    if by not in documents.columns:
+        raise ToolkitError(f"by={by!r} is not a manifest column; choose among {', '.join(metadata_columns(documents))}")
+    others = [c for c in metadata_columns(documents) if c != by]
+    grouped = documents.groupby(by, sort=True)
+    table = grouped.agg(documents=("doc_id", "size"))
+    for column in others:
+        table[column] = grouped[column].agg(lambda s: ", ".join(sorted({_label(v) for v in s})))
+    if units is not None:
+        units = with_groups(units, documents, by)
+        table["units"] = units.groupby(by).size().reindex(table.index).fillna(0).astype(int)
+        if "n_tokens" in units.columns:
+            kept = units[units["duplicate_of"].isna()] if "duplicate_of" in units.columns else units
+            table["tokens"] = kept.groupby(by)["n_tokens"].sum().reindex(table.index).fillna(0).astype(int)
+    return table.reset_index()
+
+
+def confounds(documents: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Metadata columns that cannot be told apart from the grouping.
+
+    A column is listed when every group holds a single value of it and the
+    value differs between groups (``one value per group``: a difference
+    between groups may be a difference of that column), or when it holds one
+    value in the whole corpus (``constant``: results say nothing beyond it).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``column``, ``kind``, ``values`` (group: value, joined).
+    """
+    rows = []
+    groups = documents.groupby(by, sort=True)
+    for column in metadata_columns(documents):
+        if column == by:
+            continue
+        values = documents[column].map(_label)
+        if values.nunique() == 1:
+            rows.append({"column": column, "kind": "constant", "values": values.iloc[0]})
+            continue
+        per_group = values.groupby(documents[by]).agg(lambda s: sorted(set(s)))
+        if groups.ngroups > 1 and all(len(v) == 1 for v in per_group):
+            rows.append({"column": column, "kind": "one value per group",
+                         "values": "; ".join(f"{g}: {v[0]}" for g, v in per_group.items())})
+    return pd.DataFrame(rows, columns=["column", "kind", "values"])
+
+
+def sentence_list(items: list[str]) -> str:
+    """``["a", "b", "c"]`` -> ``"a, b and c"``."""
+    items = [str(i) for i in items]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] if items else ""
+
+
+def caveats(documents: pd.DataFrame, by: str, units: pd.DataFrame | None = None) -> list[str]:
+    """Caveats of the design, as sentences computed from the corpus.
+
+    Covers: one group (no comparison possible), groups resting on a single
+    document (intervals then describe one article's units), unequal group
+    sizes, confounded metadata columns, and units without analysis tokens.
+    """
+    out = []
+    n_docs = len(documents)
+    sizes = documents.groupby(by).size()
+    out.append(f"The corpus has {n_docs} document{'s' if n_docs != 1 else ''} in {len(sizes)} group"
+               f"{'s' if len(sizes) != 1 else ''} of {by} "
+               f"({', '.join(f'{g}: {n}' for g, n in sizes.items())}).")
+    if len(sizes) == 1:
+        out.append(f"With a single {by} there is nothing to compare: comparisons between groups are skipped "
+                   f"and every share describes this one group.")
+    single = [str(g) for g, n in sizes.items() if n == 1]
+    if single and n_docs > 1:
+        out.append(f"{sentence_list(single)} rest{'s' if len(single) == 1 else ''} on one document: an interval for "
+                   f"{'it' if len(single) == 1 else 'them'} describes variation among the units of a single document, "
+                   f"not among documents of the group.")
+    if n_docs == 1:
+        out.append("With one document, every interval describes variation among its units only.")
+    if len(sizes) > 1 and sizes.max() >= 2 * sizes.min():
+        out.append(f"Groups are of unequal size ({sizes.min()} to {sizes.max()} documents): "
+                   f"figures show shares per unit, not counts.")
+    for row in confounds(documents, by).itertuples():
+        if row.kind == "one value per group":
+            out.append(f"Each {by} comes from a single {row.column} ({row.values}): a difference between groups "
+                       f"cannot be told apart from a difference of {row.column}.")
+        else:
+            out.append(f"Every document has the same {row.column} ({row.values}): results say nothing about other "
+                       f"values of {row.column}.")
+    if units is not None and "n_tokens" in units.columns and len(units):
+        empty = int((units["n_tokens"] == 0).sum())
+        if empty:
+            out.append(f"{empty} of {len(units)} units ({empty / len(units):.0%}) have no analysis token "
+                       f"(only stopwords, numbers or punctuation); topic shares count them as 'no tokens'.")
+    return out
+
+
+def removed_summary(removed: pd.DataFrame) -> pd.DataFrame | str:
+    """Removed lines by reason, or the sentence ``"nothing removed"`` when cleaning removed nothing."""
+    if removed.empty:
+        return "nothing removed"
+    return (removed.groupby("reason").agg(lines=("line", "size"), documents=("doc_id", "nunique"))
+            .reset_index().sort_values(["lines", "reason"], ascending=[False, True]).reset_index(drop=True))
+
+
+def share_findings(shares: pd.DataFrame, by: str, measure: str = "theme", what: str = "units") -> list[str]:
+    """Sentences stating each measure's share in the first and last group, with intervals.
+
+    Parameters
+    ----------
+    shares : pandas.DataFrame
+        ``by``, ``measure``, ``share``, ``ci_low``, ``ci_high`` (e.g. from
+        :func:`toolkit.theme_shares`).
+    what : str
+        What the share is of ("body sentences").
+
+    Returns
+    -------
+    list of str
+        One sentence per measure; when the intervals of the first and last
+        group overlap the sentence says that the difference is within the
+        uncertainty. With one group: the share of that group only.
+    """
+    from .figures import label
+
+    groups = list(dict.fromkeys(shares[by].tolist()))
+    out = []
+    table = shares.set_index([measure, by])
+    for name in dict.fromkeys(shares[measure].tolist()):
+        name_ = label(name)
+        first = table.loc[(name, groups[0])]
+        span = lambda r: f"{r.share:.0%} [{r.ci_low:.0%}-{r.ci_high:.0%}]"   # noqa: E731
+        if len(groups) == 1:
+            out.append(f"{name_}: {span(first)} of {what} in {groups[0]}.")
+            continue
+        last = table.loc[(name, groups[-1])]
+        if first.share == last.share == 0 and first.ci_high == last.ci_high == 0:
+            out.append(f"{name_}: no unit carries the theme in {groups[0]} or in {groups[-1]}.")
+            continue
+        if first.ci_high < last.ci_low:
+            verdict = "higher, and the intervals do not overlap"
+        elif last.ci_high < first.ci_low:
+            verdict = "lower, and the intervals do not overlap"
+        else:
+            verdict = "within the uncertainty (the intervals overlap)"
+        out.append(f"{name_}: {span(first)} of {what} in {groups[0]}, {span(last)} in {groups[-1]}: "
+                   f"the last group is {verdict}.")
+    return out
+
+
+def summarize(corpus: Corpus, units: pd.DataFrame, by: str = "year") -> dict[str, pd.DataFrame]:
     """Summary tables of a corpus after segmentation and tokenisation.
 
     Parameters
@@ -18,33 +226,43 @@ def summarize(corpus: Corpus, units: pd.DataFrame) -> dict[str, pd.DataFrame]:
     units : pandas.DataFrame
         Sentence or paragraph units with a ``tokens`` column
         (:func:`toolkit.tokenize_units`).
+    by : str, default "year"
+        Manifest column to group by.
 
     Returns
     -------
     dict of str to pandas.DataFrame
-        ``by_year``: documents, units, duplicate units, words and tokens per
-        year (duplicates excluded from words and tokens); ``removed``: removed
-        lines by reason; ``duplicates``: one row per near-duplicate pair.
+        ``by_group`` (also under ``by_<by>``, e.g. ``by_year``): documents,
+        provinces, units, duplicate units, words and tokens per group
+        (duplicates excluded from words and tokens) and a final row ``all``;
+        ``removed``: removed lines by reason (no rows when nothing was
+        removed); ``duplicates``: one row per near-duplicate pair.
     """
-    docs = corpus.documents.groupby("year").agg(documents=("doc_id", "size"), provinces=("province", lambda s: ", ".join(sorted(set(s)))))
+    documents = corpus.documents
+    units = with_groups(units, documents, by)
+    agg = {"documents": ("doc_id", "size")}
+    if "province" in documents.columns:
+        agg["provinces"] = ("province", lambda s: ", ".join(sorted(set(s))))
+    docs = documents.groupby(by).agg(**agg)
     kept = units[units["duplicate_of"].isna()]
-    by_year = docs.join(
-        units.groupby("year").agg(units=("unit_id", "size"), duplicate_units=("duplicate_of", "count"))
+    by_group = docs.join(
+        units.groupby(by).agg(units=("unit_id", "size"), duplicate_units=("duplicate_of", "count"))
     ).join(
-        kept.groupby("year").agg(
+        kept.groupby(by).agg(
             words=("words", lambda s: sum(len(w) for w in s)),
             tokens=("n_tokens", "sum"),
         )
     )
-    by_year = by_year.reset_index()
-    total = {"year": "all", "documents": by_year["documents"].sum(), "provinces": ", ".join(sorted(set(corpus.documents["province"]))),
-             "units": by_year["units"].sum(), "duplicate_units": by_year["duplicate_units"].sum(),
-             "words": by_year["words"].sum(), "tokens": by_year["tokens"].sum()}
-    by_year = pd.concat([by_year.astype({"year": "object"}), pd.DataFrame([total])], ignore_index=True)
-    removed = (
-        corpus.removed.groupby("reason").agg(lines=("line", "size"), documents=("doc_id", "nunique"))
-        .reset_index().sort_values(["lines", "reason"], ascending=[False, True]).reset_index(drop=True)
-    )
+    by_group = by_group.reset_index()
+    total = {by: "all", "documents": by_group["documents"].sum(), "units": by_group["units"].sum(),
+             "duplicate_units": by_group["duplicate_units"].sum(), "words": by_group["words"].sum(),
+             "tokens": by_group["tokens"].sum()}
+    if "provinces" in agg:
+        total["provinces"] = ", ".join(sorted(set(documents["province"])))
+    by_group = pd.concat([by_group.astype({by: "object"}), pd.DataFrame([total])[by_group.columns]], ignore_index=True)
+    removed = removed_summary(corpus.removed)
+    if isinstance(removed, str):
+        removed = pd.DataFrame(columns=["reason", "lines", "documents"])
     dup = units[units["duplicate_of"].notna()]
     duplicates = dup[["unit_id", "duplicate_of"]].reset_index(drop=True)
-    return {"by_year": by_year, "removed": removed, "duplicates": duplicates}
+    return {"by_group": by_group, f"by_{by}": by_group, "removed": removed, "duplicates": duplicates}
