@@ -12,8 +12,7 @@ from toolkit import figures as tf
 
 @pytest.fixture(scope="module")
 def shares(sentences):
-    with pytest.warns(tk.stats.SingleArticleWarning):
-        return tk.theme_shares(sentences, n_boot=200)
+    return tk.theme_shares(sentences)
 
 
 def _digest(paths):

@@ -1,11 +1,14 @@
-"""Cluster bootstrap and permutation tests on small hand-checkable data."""
+"""Intervals, permutation tests, multiplicity and misclassification corrections on hand-checkable data."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from toolkit.errors import ToolkitError
-from toolkit.stats import SingleArticleWarning, bootstrap_shares, permutation_test
+from toolkit.stats import (
+    SingleArticleWarning, adjust_p, bootstrap_shares, clopper_pearson, cluster_shares, corrected_shares,
+    permutation_test, rogan_gladen,
+)
 
 
 def _frame():
@@ -41,7 +44,15 @@ def test_article_level_permutation_enumerates_assignments():
     out = permutation_test(frame, ["theme"], level="article")
     assert out.loc[0, ["difference", "permutations"]].tolist() == [1.0, 6]
     assert out.loc[0, "p_value"] == pytest.approx(2 / 6)
-    assert out.loc[0, "min_p"] == pytest.approx(1 / 6)
+    # Two articles a side: every assignment's complement mirrors it, so 2/6 is the floor.
+    assert out.loc[0, "min_p"] == pytest.approx(2 / 6)
+
+
+def test_one_article_against_one_can_never_reject():
+    frame = pd.DataFrame({"year": [1] * 5 + [2] * 5, "doc_id": list("aaaaabbbbb"), "theme": [1] * 5 + [0] * 5})
+    out = permutation_test(frame, ["theme"], level="article")
+    # Two assignments, mirror images of each other: p is always 1.
+    assert out.loc[0, ["permutations", "p_value", "min_p"]].tolist() == [2, 1.0, 1.0]
 
 
 def test_unit_level_permutation_detects_separation():
@@ -64,3 +75,60 @@ def test_bad_arguments():
     with pytest.raises(ToolkitError, match="ci must be"):
         bootstrap_shares(_frame(), ["theme"], ci=95)
     assert np.isfinite(bootstrap_shares(_frame(), ["theme"], n_boot=10).ci_low).all()
+
+
+def test_exact_interval_for_one_article_matches_statsmodels():
+    from statsmodels.stats.proportion import proportion_confint
+
+    frame = pd.DataFrame({"year": 2023, "doc_id": "a", "theme": [1] + [0] * 20})
+    out = cluster_shares(frame, ["theme"]).iloc[0]
+    # 1 of 21 units: the exact interval is [0.0012, 0.2382] (a percentile bootstrap gives [0, 0.14]).
+    assert (round(out.ci_low, 4), round(out.ci_high, 4)) == (0.0012, 0.2382)
+    assert (out.ci_low, out.ci_high) == pytest.approx(proportion_confint(1, 21, method="beta"))
+    assert out.articles == 1 and "within-article" in out.note
+    low, high = clopper_pearson(0, 10)
+    assert low == 0 and high == pytest.approx(1 - 0.025 ** (1 / 10))   # closed form when x = 0
+
+
+def test_korn_graubard_interval_from_the_article_variance():
+    from scipy.stats import beta, norm, t
+
+    out = cluster_shares(_frame(), ["theme"]).set_index("year")
+    # Year 1: articles with 1/4 and 3/4, p = 1/2. Between-article variance of the ratio:
+    # k/(k-1) * ((1 - 2)^2 + (3 - 2)^2) / 8^2 = 2 * 2 / 64 = 1/16, so n_eff = p(1-p)/v = 4,
+    # times (z / t_1)^2 for one degree of freedom.
+    n_eff = 4 * (norm.ppf(0.975) / t.ppf(0.975, 1)) ** 2
+    x = 0.5 * n_eff
+    assert out.loc[1, "ci_low"] == pytest.approx(beta.ppf(0.025, x, n_eff - x + 1))
+    assert out.loc[1, "ci_high"] == pytest.approx(beta.ppf(0.975, x + 1, n_eff - x))
+    assert out.loc[1, "share"] == 0.5 and out.loc[1, "interval"].startswith("Korn-Graubard")
+    # Year 2: one constant article: exact interval of 4 of 4.
+    assert out.loc[2, "ci_high"] == 1.0 and out.loc[2, "ci_low"] == pytest.approx(0.025 ** (1 / 4))
+
+
+def test_adjusted_p_values_by_hand():
+    p = [0.01, 0.04, 0.03, 0.20]
+    # Holm: sorted 0.01, 0.03, 0.04, 0.20 times 4, 3, 2, 1 -> 0.04, 0.09, 0.08 -> monotone 0.09, 0.20.
+    assert adjust_p(p, "holm").round(4).tolist() == [0.04, 0.09, 0.09, 0.2]
+    # Benjamini-Hochberg: p * 4 / rank -> 0.04, 0.08, 0.06, 0.20; step-up minimum -> 0.0533 for ranks 2-3.
+    assert adjust_p(p, "fdr_bh").round(4).tolist() == [0.04, 0.0533, 0.0533, 0.2]
+    assert np.isnan(adjust_p([np.nan, 0.01], "holm")[0]) and adjust_p([np.nan, 0.01], "holm")[1] == 0.01
+    with pytest.raises(ToolkitError, match="adjust"):
+        adjust_p(p, "bonferoni")
+
+
+def test_rogan_gladen_and_identifiability():
+    # 30% apparent, sensitivity 0.8, specificity 0.9: (0.3 + 0.9 - 1) / 0.7 = 0.2857.
+    assert float(rogan_gladen(0.3, 0.8, 0.9)) == pytest.approx(0.2 / 0.7)
+    assert float(rogan_gladen(0.05, 0.8, 0.9)) == 0.0            # below the false-alarm rate: clipped
+    frame = pd.DataFrame({"year": [1] * 10, "doc_id": ["a"] * 10, "t": [1] * 3 + [0] * 7})
+    # Validation: 5 coded positives, 4 found; 10 coded negatives, 1 false alarm.
+    pairs = pd.DataFrame({"t__true": [1] * 5 + [0] * 10, "t__pred": [1] * 4 + [0] + [1] + [0] * 9})
+    out = corrected_shares(frame, pairs, ["t"], n_boot=500, seed=0).iloc[0]
+    assert (out.sensitivity, out.specificity) == (0.8, 0.9)
+    assert out.corrected == pytest.approx(0.2 / 0.7)
+    assert out.ci_low <= out.corrected <= out.ci_high and out.note == ""
+    useless = pd.DataFrame({"t__true": [1, 1, 0, 0], "t__pred": [1, 0, 1, 0]})   # J = 0
+    assert "not identifiable" in corrected_shares(frame, useless, ["t"], n_boot=50).iloc[0].note
+    no_positives = pd.DataFrame({"t__true": [0, 0], "t__pred": [0, 1]})
+    assert "no coded positives" in corrected_shares(frame, no_positives, ["t"], n_boot=50).iloc[0].note

@@ -15,13 +15,14 @@ from toolkit.themes import (
 
 
 def test_lexicon_file_is_normalised_and_complete():
-    raw = pd.read_csv(DATA / "lexicons" / "themes_v1.csv", dtype=str, keep_default_na=False)
-    assert set(raw.theme) == set(THEMES)
-    assert (raw.term == raw.term.map(lambda t: tk.normalize_text(t).lower())).all()
-    assert (raw.note.str.len() > 0).all()
-    cues = pd.read_csv(DATA / "lexicons" / "contexts_v1.csv", dtype=str, keep_default_na=False)
-    assert (cues.term == cues.term.map(lambda t: tk.normalize_text(t).lower())).all()
-    assert load_lexicon().version == "v1"
+    for version in ("v1", "v2"):
+        raw = pd.read_csv(tk.lexicon_path(version), dtype=str, keep_default_na=False)
+        assert set(raw.theme) == set(THEMES)
+        assert (raw.term == raw.term.map(lambda t: tk.normalize_text(t).lower())).all()
+        assert (raw.note.str.len() > 0).all()
+        cues = pd.read_csv(tk.lexicon_path(version).with_name(f"contexts_{version}.csv"), dtype=str, keep_default_na=False)
+        assert (cues.term == cues.term.map(lambda t: tk.normalize_text(t).lower())).all()
+    assert load_lexicon().version == "v2" and load_lexicon("v1").version == "v1"
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -71,8 +72,7 @@ def test_explain_points_at_the_words(sentences):
 
 @pytest.fixture(scope="module")
 def shares(sentences):
-    with pytest.warns(SingleArticleWarning):
-        return theme_shares(sentences, n_boot=400, seed=3)
+    return theme_shares(sentences)
 
 
 def test_theme_shares_by_year(sentences, shares):
@@ -87,12 +87,18 @@ def test_theme_shares_by_year(sentences, shares):
 
 
 def test_theme_tests_report_both_levels(sentences):
-    unit = theme_tests(sentences, n_permutations=999)
-    article = theme_tests(sentences, level="article")
+    unit = theme_tests(sentences, level="unit", n_permutations=999)
+    article = theme_tests(sentences)
     assert len(unit) == len(article) == 9
-    # One article per year for 2012 and 2023: only two assignments, so p cannot fall below 0.5.
+    assert (unit.note.str.startswith("descriptive")).all() and (article.level == "article").all()
+    # One article per year for 2012 and 2023: two mirror-image assignments, so p is always 1.
     pair = article[(article.group_a == 2012) & (article.group_b == 2023)]
-    assert (pair.min_p == 0.5).all() and (pair.p_value >= 0.5).all()
+    assert (pair.min_p == 1.0).all() and (pair.p_value == 1.0).all()
+    # 2017 (three articles) against a one-article year: four assignments, floor 1/4.
+    assert (article[article.group_a == 2017].min_p == 0.25).all() if (article.group_a == 2017).any() else True
+    assert (article[article.group_b == 2017].min_p == 0.25).all()
+    # Holm over the nine tests never lowers a p-value.
+    assert (article.p_adjusted >= article.p_value - 1e-12).all() and article.adjustment.iloc[0] == "holm, 9 tests"
 
 
 def test_lexicon_diagnostics(sentences):
@@ -109,7 +115,20 @@ def test_lexicon_diagnostics(sentences):
 def test_kwic_for_every_hit(sentences):
     lines = theme_kwic(sentences)
     assert len(lines) == len(match_themes(sentences.text))
-    assert set(lines.columns) >= {"unit_id", "theme", "term", "left", "matched", "right"}
+    assert set(lines.columns) >= {"unit_id", "theme", "term", "pre", "keyword", "post"}
+    # Windows are whole syllables (never "hặt chẽ" cut from "chặt chẽ"): the syllables of
+    # pre end the syllables before the keyword, those of post start the syllables after it.
+    from toolkit.tokenize import syllabify
+    text = sentences.set_index("unit_id").text
+    for row in lines.itertuples():
+        full = tk.normalize_text(text[row.unit_id])
+        if full.count(row.keyword) != 1:
+            continue  # which occurrence is meant is checked through match_themes' offsets elsewhere
+        before, _, after = full.partition(row.keyword)
+        pre, post = syllabify(row.pre), syllabify(row.post)
+        assert len(pre) <= 8 and len(post) <= 8
+        assert syllabify(before)[len(syllabify(before)) - len(pre):] == pre
+        assert syllabify(after)[:len(post)] == post
 
 
 def test_validation_against_the_hand_coding(sentences):

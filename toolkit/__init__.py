@@ -6,7 +6,9 @@ The pipeline runs one way, one module per stage::
     segment   segment            documents -> paragraph or sentence units, kinds, near-duplicates
     tokenize  word_segment, tokenize, tokenize_units   units -> words and analysis tokens
     features  dfm                units -> sparse document-term matrices
+    lexicon   load_lexicon       theme lexicons as data: any themes, context cues, blockers, formulas
     themes    score_themes, label_themes, explain, theme_shares ...   dictionary measurement
+    agreement agreement, disagreements   two coders: Krippendorff's alpha, kappa, what they dispute
     keywords  keyness, log_odds, top_tfidf, class_tfidf, kwic, collocations
     topics    fit_topics, topic_terms, topic_shares, topic_stability
 
@@ -28,10 +30,12 @@ from .segment import segment, split_sentences
 from .summary import summarize
 from .tokenize import Tokenizer, segment_words, stopwords, tokenize, tokenize_units, word_segment, word_segment_many
 from .features import DFM, dfm
+from .lexicon import DEFAULT_LEXICON, Lexicon, lexicon_path, load_lexicon
 from .themes import (
-    THEMES, explain, label_themes, leave_one_term_out, load_lexicon, match_themes, score_themes, term_hits,
-    theme_kwic, theme_shares, theme_tests, unmatched_terms, validate,
+    THEMES, corrected_theme_shares, explain, label_themes, leave_one_term_out, match_themes, score_themes,
+    term_hits, theme_kwic, theme_shares, theme_tests, themes_of, unmatched_terms, validate,
 )
+from .agreement import agreement, disagreements, join_codings, krippendorff_alpha
 from .keywords import class_tfidf, collocations, keyness, kwic, log_odds, top_tfidf
 from .topics import fit_topics, topic_shares, topic_stability, topic_terms
 
@@ -39,6 +43,8 @@ __all__ = [
     "__version__", "Corpus", "load_corpus", "read_manifest", "CorpusError", "ManifestError", "ToolkitError",
     "normalize_text", "segment", "split_sentences", "summarize", "Tokenizer", "segment_words", "stopwords",
     "tokenize", "tokenize_units", "word_segment", "word_segment_many", "DFM", "dfm", "THEMES", "explain", "label_themes",
+    "DEFAULT_LEXICON", "Lexicon", "lexicon_path", "corrected_theme_shares", "themes_of", "agreement", "disagreements",
+    "join_codings", "krippendorff_alpha",
     "leave_one_term_out", "load_lexicon", "match_themes", "score_themes", "term_hits", "theme_kwic",
     "theme_shares", "theme_tests", "unmatched_terms", "validate", "class_tfidf", "collocations", "keyness",
     "kwic", "log_odds", "top_tfidf", "fit_topics", "topic_shares", "topic_stability", "topic_terms",

@@ -21,7 +21,7 @@ from .corpus import Corpus
 from .errors import ToolkitError
 from .segment import segment
 from .stats import SingleArticleWarning
-from .themes import THEMES, Lexicon, theme_shares
+from .themes import Lexicon, _lexicon, theme_shares
 from .tokenize import word_segment
 
 __all__ = ["theme_robustness", "conclusions", "underthesea_segmenter"]
@@ -70,7 +70,7 @@ def theme_robustness(corpus: Corpus, by: str = "year", lexicon: Lexicon | None =
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SingleArticleWarning)
         for name, units, options in variants:
-            shares = theme_shares(units, by=by, lexicon=lexicon, n_boot=n_boot, seed=seed, **options)
+            shares = theme_shares(units, by=by, lexicon=lexicon, **options)
             rows.append(shares.assign(variant=name))
     out = pd.concat(rows, ignore_index=True)
     return out[["variant", by, "theme", "share", "ci_low", "ci_high", "units", "articles"]]
@@ -101,6 +101,6 @@ def conclusions(table: pd.DataFrame, by: str = "year", tolerance: float = 0.0) -
         r.ordering == base.loc[r.theme, "ordering"] and r.direction == base.loc[r.theme, "direction"]
         for r in out.itertuples()
     ]
-    order = {t: i for i, t in enumerate(THEMES)}
+    order = {t: i for i, t in enumerate(dict.fromkeys(table.theme))}
     return out.sort_values(["theme", "variant"], key=lambda s: s.map(order) if s.name == "theme" else s.map(
         {v: i for i, v in enumerate(dict.fromkeys(table.variant))})).reset_index(drop=True)

@@ -1,10 +1,21 @@
-"""Uncertainty for shares of units: cluster bootstrap and permutation tests.
+"""Uncertainty for shares of units: intervals right for small counts, article-level tests.
 
-Units (sentences or paragraphs) of one article are not independent, so the
-bootstrap resamples units *within* each article (the article mix of each
-group is held fixed) and the permutation test can shuffle whole articles.
-With one article in a group, the interval describes variation among that
-article's units only; it says nothing about other articles of the period.
+Units (sentences or paragraphs) of one article are not independent: the
+article is the sampling unit when periods are compared.
+
+* :func:`cluster_shares` gives each group's share with a Korn-Graubard
+  interval: Clopper-Pearson on an effective sample size from the
+  article-level (ratio-estimator) variance, with k - 1 degrees of freedom
+  for k articles. With one article it is the exact Clopper-Pearson interval
+  of that article's units, labelled *within one article*: it says nothing
+  about other articles of the period.
+* :func:`permutation_test` shuffles whole articles between two groups
+  (``level="article"``, exact enumeration when feasible) and states the
+  smallest p-value the design can reach; ``level="unit"`` is descriptive.
+* :func:`adjust_p` corrects a family of tests (Holm, Benjamini-Hochberg).
+* :func:`corrected_shares` corrects shares for measured misclassification
+  (Rogan-Gladen), bootstrapping sampling and validation together.
+* :func:`bootstrap_shares` (within-article bootstrap) is kept for comparison.
 """
 
 from __future__ import annotations
@@ -18,7 +29,8 @@ import pandas as pd
 
 from .errors import ToolkitError
 
-__all__ = ["bootstrap_shares", "permutation_test", "SingleArticleWarning"]
+__all__ = ["cluster_shares", "clopper_pearson", "bootstrap_shares", "permutation_test", "adjust_p",
+           "rogan_gladen", "corrected_shares", "SingleArticleWarning"]
 
 
 class SingleArticleWarning(UserWarning):
@@ -133,7 +145,10 @@ def permutation_test(
     pandas.DataFrame
         Tidy: ``measure``, ``group_a``, ``group_b``, ``share_a``,
         ``share_b``, ``difference`` (a - b), ``p_value``, ``permutations``,
-        ``min_p`` (smallest attainable p), ``level``.
+        ``min_p`` (the smallest p the design can reach: with article
+        shuffling, 1 / assignments, or 2 / assignments when both groups have
+        as many articles, so 1.0 for one article against one), ``level``,
+        ``note`` ("descriptive" for unit-level tests).
     """
     _check(frame, columns, by, cluster)
     if level not in ("unit", "article"):
@@ -164,13 +179,222 @@ def permutation_test(
                 choices = [set(rng.choice(ids, n_a, replace=False)) for _ in range(n_permutations)]
             stats = np.array([_diff(values, np.isin(articles, list(c))) for c in choices])
             extreme = (np.abs(stats) >= np.abs(observed) - 1e-12).sum(axis=0)
-            p = extreme / len(choices) if total <= n_permutations else (extreme + 1) / (len(choices) + 1)
-            count, min_p = len(choices), 1 / len(choices) if total <= n_permutations else 1 / (len(choices) + 1)
+            exact = total <= n_permutations
+            p = extreme / len(choices) if exact else (extreme + 1) / (len(choices) + 1)
+            # An assignment and its complement give the same |difference| when both groups
+            # have as many articles, so the floor is 2/total then (1.0 for one against one).
+            mirrored = 2 if 2 * n_a == len(ids) else 1
+            count, min_p = len(choices), (mirrored / total if exact else 1 / (len(choices) + 1))
         for j, column in enumerate(columns):
             rows.append({
                 "measure": column, "group_a": a, "group_b": b,
                 "share_a": values[in_a, j].mean(), "share_b": values[~in_a, j].mean(),
                 "difference": observed[j], "p_value": float(p[j]), "permutations": count,
                 "min_p": min_p, "level": level,
+                "note": "descriptive: units of an article are not independent" if level == "unit" else "",
             })
+    return pd.DataFrame(rows)
+
+
+def clopper_pearson(successes, trials, ci: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Exact (Clopper-Pearson) interval; ``successes`` and ``trials`` may be non-integer (effective counts).
+
+    Examples
+    --------
+    >>> low, high = clopper_pearson(1, 21)
+    >>> round(float(low), 4), round(float(high), 4)
+    (0.0012, 0.2382)
+    """
+    from scipy.stats import beta
+
+    x = np.asarray(successes, dtype=float)
+    n = np.asarray(trials, dtype=float)
+    a = (1 - ci) / 2
+    with np.errstate(invalid="ignore", divide="ignore"):
+        low = np.where(x > 0, beta.ppf(a, x, n - x + 1), 0.0)
+        high = np.where(x < n, beta.ppf(1 - a, x + 1, n - x), 1.0)
+    return np.nan_to_num(low, nan=0.0), np.nan_to_num(high, nan=1.0)
+
+
+def cluster_shares(frame: pd.DataFrame, columns: list[str], by: str = "year", cluster: str = "doc_id",
+                   ci: float = 0.95) -> pd.DataFrame:
+    """Share of units with a true value per group, with a design-based interval.
+
+    The share is the pooled ratio (positive units / units) of the group. Its
+    interval is Korn and Graubard's (1998) Clopper-Pearson interval for
+    cluster samples: the effective sample size is p(1 - p) / v, where v is
+    the ratio estimator's variance computed between articles
+    (k / (k - 1) * sum((y_i - p n_i)^2) / n^2 for k articles), capped at the
+    number of units, and scaled by (z / t_{k-1})^2 so that a period with few
+    articles gets the wide interval it deserves. With a single article the
+    interval is the exact Clopper-Pearson interval of its units, which
+    describes that article only (``note`` says so).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per unit with boolean (or 0/1) ``columns``, a group column
+        ``by`` and an article column ``cluster``.
+    columns : list of str
+    ci : float, default 0.95
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``by``, ``measure``, ``share``, ``ci_low``, ``ci_high``, ``units``,
+        ``articles``, ``positives``, ``interval`` (the method), ``note``.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"year": 2012, "doc_id": "a", "theme": [1] + [0] * 20})
+    >>> cluster_shares(frame, ["theme"])[["share", "ci_low", "ci_high"]].round(4).values.tolist()
+    [[0.0476, 0.0012, 0.2382]]
+    """
+    from scipy.stats import norm, t as student
+
+    _check(frame, columns, by, cluster)
+    if not 0 < ci < 1:
+        raise ToolkitError(f"ci must be between 0 and 1, got {ci!r}")
+    z = norm.ppf(1 - (1 - ci) / 2)
+    rows = []
+    for group, part in frame.groupby(by, sort=True):
+        values = part[list(columns)].to_numpy(dtype=float)
+        articles = part[cluster].to_numpy()
+        ids, inverse = np.unique(articles, return_inverse=True)
+        k, n = len(ids), len(part)
+        sizes = np.bincount(inverse, minlength=k).astype(float)
+        for j, column in enumerate(columns):
+            y = np.bincount(inverse, weights=values[:, j], minlength=k)
+            p = y.sum() / n
+            if k == 1:
+                n_eff, interval, note = float(n), "exact (Clopper-Pearson)", "one article: within-article interval only"
+            else:
+                v = k / (k - 1) * np.sum((y - p * sizes) ** 2) / n ** 2
+                n_eff = min(float(n), p * (1 - p) / v) if v > 0 else float(n)
+                n_eff *= (z / student.ppf(1 - (1 - ci) / 2, k - 1)) ** 2
+                interval, note = f"Korn-Graubard, {k} articles ({k - 1} df)", ""
+            low, high = clopper_pearson(p * n_eff, n_eff, ci)
+            rows.append({by: group, "measure": column, "share": p, "ci_low": float(low), "ci_high": float(high),
+                         "units": n, "articles": k, "positives": int(round(y.sum())), "interval": interval,
+                         "note": note})
+    return pd.DataFrame(rows)
+
+
+def adjust_p(p_values, method: str = "holm") -> np.ndarray:
+    """Multiplicity-adjusted p-values for one family of tests (statsmodels' ``multipletests``).
+
+    ``method``: "holm" (family-wise error), "fdr_bh" or "bh" (Benjamini-Hochberg
+    false discovery rate), or "none". NaN p-values stay NaN and are not counted.
+
+    Examples
+    --------
+    >>> adjust_p([0.01, 0.04, 0.03], "holm").round(3).tolist()
+    [0.03, 0.06, 0.06]
+    """
+    from statsmodels.stats.multitest import multipletests
+
+    methods = {"holm": "holm", "fdr_bh": "fdr_bh", "bh": "fdr_bh", "none": None}
+    if method not in methods:
+        raise ToolkitError(f"adjust must be one of {', '.join(methods)}, got {method!r}")
+    p = np.asarray(p_values, dtype=float)
+    out = p.copy()
+    ok = ~np.isnan(p)
+    if methods[method] and ok.any():
+        out[ok] = multipletests(p[ok], method=methods[method])[1]
+    return out
+
+
+def rogan_gladen(apparent, sensitivity, specificity):
+    """Prevalence corrected for misclassification: (apparent + spec - 1) / (sens + spec - 1), clipped to [0, 1].
+
+    Examples
+    --------
+    >>> round(float(rogan_gladen(0.30, 0.8, 0.9)), 4)  # 0.2 / 0.7
+    0.2857
+    """
+    apparent, sensitivity, specificity = (np.asarray(x, dtype=float) for x in (apparent, sensitivity, specificity))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.clip((apparent + specificity - 1) / (sensitivity + specificity - 1), 0.0, 1.0)
+
+
+def _rates(true: np.ndarray, pred: np.ndarray) -> tuple[float, float]:
+    pos, neg = true.sum(), (~true).sum()
+    sens = (true & pred).sum() / pos if pos else np.nan
+    spec = (~true & ~pred).sum() / neg if neg else np.nan
+    return sens, spec
+
+
+def corrected_shares(frame: pd.DataFrame, pairs: pd.DataFrame, columns: list[str], by: str = "year",
+                     cluster: str = "doc_id", per_group: bool = False, n_boot: int = 2000, ci: float = 0.95,
+                     seed: int = 0, min_youden: float = 0.2) -> pd.DataFrame:
+    """Shares corrected for measured misclassification, with sampling and validation uncertainty.
+
+    Each group's apparent share (``frame``) is corrected with the
+    Rogan-Gladen estimator using the sensitivity and specificity measured on
+    hand-coded validation units (``pairs``: columns ``<measure>__true`` and
+    ``<measure>__pred``, and ``by`` when ``per_group``). The interval is a
+    percentile bootstrap that resamples, in each replicate, the articles of
+    the group (units within the article when the group has one) *and* the
+    validation units, so it carries both sources of uncertainty.
+
+    The correction is not identifiable when sensitivity + specificity - 1
+    (Youden's J) is below ``min_youden`` or a rate cannot be measured (no
+    coded positives or negatives): ``corrected`` is then NaN and ``note``
+    says why.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``by``, ``measure``, ``share`` (apparent), ``corrected``, ``ci_low``,
+        ``ci_high``, ``sensitivity``, ``specificity``, ``validation_units``,
+        ``articles``, ``note``.
+    """
+    _check(frame, columns, by, cluster)
+    if n_boot < 1:
+        raise ToolkitError(f"n_boot must be positive, got {n_boot!r}")
+    rng = np.random.default_rng(seed)
+    alpha = (1 - ci) / 2
+    rows = []
+    for group, part in frame.groupby(by, sort=True):
+        val = pairs[pairs[by] == group] if per_group else pairs
+        values = part[list(columns)].to_numpy(dtype=float)
+        ids, inverse = np.unique(part[cluster].to_numpy(), return_inverse=True)
+        k = len(ids)
+        # Replicates of the apparent share: articles resampled (units within a lone article).
+        if k == 1:
+            picks = rng.integers(0, len(part), size=(n_boot, len(part)))
+            apparent_boot = values[picks].mean(axis=1)
+        else:
+            sums = np.stack([np.bincount(inverse, weights=values[:, j], minlength=k) for j in range(len(columns))], axis=1)
+            sizes = np.bincount(inverse, minlength=k).astype(float)
+            chosen = rng.integers(0, k, size=(n_boot, k))
+            apparent_boot = sums[chosen].sum(axis=1) / sizes[chosen].sum(axis=1)[:, None]
+        vpicks = rng.integers(0, len(val), size=(n_boot, len(val))) if len(val) else None
+        for j, column in enumerate(columns):
+            apparent = values[:, j].mean()
+            true = val[f"{column}__true"].to_numpy(dtype=bool)
+            pred = val[f"{column}__pred"].to_numpy(dtype=bool)
+            sens, spec = _rates(true, pred) if len(val) else (np.nan, np.nan)
+            note = ""
+            if np.isnan(sens) or np.isnan(spec):
+                note = "not identifiable: the validation units have no coded " + ("positives" if np.isnan(sens) else "negatives")
+            elif sens + spec - 1 < min_youden:
+                note = f"not identifiable: sensitivity + specificity - 1 = {sens + spec - 1:.2f} < {min_youden}"
+            if note:
+                corrected = low = high = np.nan
+            else:
+                corrected = float(rogan_gladen(apparent, sens, spec))
+                tb, pb = true[vpicks], pred[vpicks]
+                pos, neg = tb.sum(axis=1), (~tb).sum(axis=1)
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    sens_b = (tb & pb).sum(axis=1) / pos
+                    spec_b = (~tb & ~pb).sum(axis=1) / neg
+                boot = rogan_gladen(apparent_boot[:, j], sens_b, spec_b)
+                boot = boot[np.isfinite(boot) & (sens_b + spec_b - 1 > 0)]
+                low, high = (np.quantile(boot, alpha), np.quantile(boot, 1 - alpha)) if len(boot) else (np.nan, np.nan)
+                if len(boot) < 0.95 * n_boot:
+                    note = f"{n_boot - len(boot)} of {n_boot} replicates had no usable rates"
+            rows.append({by: group, "measure": column, "share": apparent, "corrected": corrected,
+                         "ci_low": low, "ci_high": high, "sensitivity": sens, "specificity": spec,
+                         "validation_units": len(val), "articles": k, "note": note})
     return pd.DataFrame(rows)
