@@ -1,50 +1,230 @@
-"""make report on a researcher's own corpus, and the guard that protects the study's files."""
+"""The report on a corpus of another question: generic templates, computed prose, degrading, guards."""
 
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
 import pandas as pd
 import pytest
 
 import toolkit as tk
-from conftest import DATA, write_corpus
-from toolkit.report import ROOT, notebooks, run_report
+from conftest import ROOT
+from toolkit import report as tr
+from toolkit import summary as ts
+from toolkit.__main__ import main
 
-# A corpus written for the test from study paragraphs, re-dated and re-placed:
-# other years (2005, 2010, 2020), other provinces, two articles per year.
-PROVINCES = {2005: "Lào Cai", 2010: "Cao Bằng", 2020: "Điện Biên"}
+OTHER = ROOT / "tests" / "data" / "other_question"    # 9 articles, 2005/2015/2020, three provinces and outlets
+LEXICON = OTHER / "themes_health.csv"                  # two themes: environment, health
+STUDY_NAMES = re.compile(r"Lạng Sơn|Hà Giang|\b(?:2012|2017|2023)\b|ls2012|hg2017|hg2023|economic.diplomacy|"
+                         r"border.security|people.to.people|Economic diplomacy|Border security|People-to-people",
+                         re.IGNORECASE)
+
+
+def _copy_corpus(target: Path, doc_ids: list[str]) -> Path:
+    (target / "raw").mkdir(parents=True)
+    manifest = pd.read_csv(OTHER / "corpus.csv", dtype=str)
+    manifest = manifest[manifest.doc_id.isin(doc_ids)]
+    for name in manifest.file:
+        shutil.copy(OTHER / "raw" / name, target / "raw" / name)
+    manifest.to_csv(target / "corpus.csv", index=False)
+    return target
+
+
+def _text_of(notebook: Path) -> str:
+    """Sources and text outputs of an executed notebook (images left out)."""
+    nb = nbformat.read(notebook, as_version=4)
+    parts = []
+    for cell in nb.cells:
+        parts.append(cell.source)
+        for output in cell.get("outputs", []):
+            parts.append(output.get("text", ""))
+            for kind, value in output.get("data", {}).items():
+                if not kind.startswith("image/"):
+                    parts.append(value if isinstance(value, str) else str(value))
+            parts += output.get("traceback", [])
+    return "\n".join(parts)
+
+
+def _html_body(path: Path) -> str:
+    # nbconvert's page carries its own CSS and JavaScript (with licence years); only the notebook is checked.
+    text = path.read_text(encoding="utf-8")
+    return re.sub(r"<(style|script)\b.*?</\1>", "", text, flags=re.S)
 
 
 @pytest.fixture(scope="module")
-def own_corpus(tmp_path_factory):
-    study = tk.load_corpus(DATA)
-    paragraphs = [p for text in study.documents.text for p in text.split("\n")[1:] if len(p) > 120]
-    files, rows = {}, []
-    for k, year in enumerate(PROVINCES):
-        for j in range(2):
-            part = paragraphs[(2 * k + j)::6]
-            name = f"{year}_{j}.txt"
-            files[name] = f"Tiêu đề bài viết số {j + 1} năm {year}\n" + "\n".join(part) + "\nÝ kiến bạn đọc\n"
-            rows.append(f"{PROVINCES[year][:2].lower()}{year}{j},{name},{year},{PROVINCES[year]}")
-    root = tmp_path_factory.mktemp("own") / "mycorpus"
-    return write_corpus(root, files, "doc_id,file,year,province\n" + "\n".join(rows) + "\n")
+def other_report(tmp_path_factory):
+    out = tmp_path_factory.mktemp("other") / "report"
+    return tr.run_report(OTHER, out=out, lexicon=LEXICON, log=lambda m: None)
 
 
-def test_report_runs_every_notebook_on_another_corpus(own_corpus, tmp_path):
+def test_the_whole_report_runs_on_another_question(other_report):
+    assert other_report.kind == "generic" and other_report.ok, [r.error for r in other_report.runs]
+    assert [p.name for p in other_report.html] == [p.stem + ".html" for p in tr.notebooks(tr.TEMPLATES)]
+    figures = other_report.figures
+    for stem in ("documents_by_year", "distinctive_terms_by_year", "topic_shares_by_year", "theme_shares_by_year",
+                 "lexicon_term_contributions"):
+        for ext in ("pdf", "svg", "png", "csv"):
+            assert (figures / f"{stem}.{ext}").stat().st_size > 0, f"{stem}.{ext}"
+    tables = sorted(p.stem for p in figures.glob("table_*.csv"))
+    assert tables == sorted(p.stem for p in figures.glob("table_*.tex")) and len(tables) >= 8
+    shares = pd.read_csv(figures / "theme_shares_by_year.csv")
+    assert sorted(shares.theme.unique()) == ["environment", "health"]     # the lexicon's own themes
+    assert sorted(shares.year.unique()) == [2005, 2015, 2020]
+
+
+def test_no_sentence_of_the_study_reaches_another_corpus(other_report):
+    for notebook in sorted((other_report.out / "notebooks").glob("*.ipynb")):
+        found = STUDY_NAMES.findall(_text_of(notebook))
+        assert not found, f"{notebook.name}: {sorted(set(found))}"
+    for html in other_report.html:
+        found = STUDY_NAMES.findall(_html_body(html))
+        assert not found, f"{html.name}: {sorted(set(found))}"
+    for svg in other_report.figures.glob("*.svg"):
+        texts = " ".join(re.findall(r"<text[^>]*>(.*?)</text>", svg.read_text(encoding="utf-8"), flags=re.S))
+        assert not STUDY_NAMES.findall(texts), svg.name
+
+
+def test_caveats_and_findings_are_computed_from_the_corpus(other_report):
+    overview = _text_of(other_report.out / "notebooks" / "01_overview.ipynb")
+    # Counted by hand from tests/data/other_question/corpus.csv.
+    assert "9 documents in 3 groups of year (2005: 2, 2015: 3, 2020: 4)" in overview
+    assert "Each year comes from a single province (2005: Quảng Ninh; 2015: Điện Biên; 2020: Cà Mau)" in overview
+    assert "Cleaning: nothing removed." in overview
+    themes = _text_of(other_report.out / "notebooks" / "04_themes.ipynb")
+    assert "2 themes of the lexicon (environment and health)" in themes
+    assert "dịch bệnh" in themes                                    # the entry that never matches is listed
+    assert "environment:" in themes and "of body sentences in 2005" in themes
+
+
+def test_outputs_hold_no_machine_path(other_report):
+    # Paths are injected relative to the output folder, which is the kernel's working directory.
+    for notebook in sorted((other_report.out / "notebooks").glob("*.ipynb")):
+        nb = nbformat.read(notebook, as_version=4)
+        injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+        assert len(injected) == 1 and injected[0]["id"] == "injected-parameters"
+        values = dict(re.findall(r'^(corpus|lexicon|figures) = "(.*)"$', injected[0].source, flags=re.M))
+        assert set(values) == {"corpus", "lexicon", "figures"} and values["figures"] == "figures"
+        assert not any(Path(v).is_absolute() for v in values.values())
+        assert (other_report.out / values["corpus"]).resolve() == OTHER.resolve()
+        text = notebook.read_text(encoding="utf-8")
+        assert str(other_report.out) not in text and '"papermill"' not in text
+
+
+@pytest.mark.parametrize("doc_ids", [["cm2020a", "cm2020b", "cm2020c"], ["db2015c"]], ids=["one-year", "one-document"])
+def test_a_corpus_with_one_group_or_one_document_degrades(tmp_path, doc_ids, capsys):
+    corpus = _copy_corpus(tmp_path / "small", doc_ids)
     out = tmp_path / "out"
-    html = run_report(own_corpus, out=out)
-    assert [p.name for p in html] == [p.stem + ".html" for p in notebooks()]
-    assert all(p.stat().st_size > 10_000 for p in html)
-    figures = {p.name for p in (out / "figures").iterdir()}
-    for stem in ("theme_shares_by_year", "distinctive_terms_by_year", "topic_shares_by_year",
-                 "lexicon_term_contributions", "robustness_panel"):
-        assert {f"{stem}.{ext}" for ext in ("pdf", "svg", "png", "csv")} <= figures
-    shares = pd.read_csv(out / "figures" / "theme_shares_by_year.csv")
-    assert sorted(shares.year.unique()) == [2005, 2010, 2020]
-    executed = (out / "notebooks" / "05_themes.ipynb").read_text(encoding="utf-8")
-    assert "Traceback" not in executed and str(own_corpus) in executed   # the injected corpus was used
+    assert main(["report", str(corpus), "--out", str(out), "--lexicon", str(LEXICON)]) == 0, capsys.readouterr()
+    assert sorted(p.name for p in (out / "html").iterdir()) == [p.stem + ".html" for p in tr.notebooks(tr.TEMPLATES)]
+    keywords = _text_of(out / "notebooks" / "02_keywords.ipynb")
+    assert "Skipped: distinctive terms compare groups, and this corpus has 1 group of year" in keywords
+    themes = _text_of(out / "notebooks" / "04_themes.ipynb")
+    assert "Skipped: one group of year, nothing to compare." in themes
+    assert "Traceback" not in keywords + themes
+    if len(doc_ids) == 1:
+        assert "With one document, every interval describes variation among its units only." in \
+            _text_of(out / "notebooks" / "01_overview.ipynb")
+        assert "Skipped: 3 topics need at least 6 units" in _text_of(out / "notebooks" / "03_topics.ipynb")
 
 
-def test_report_refuses_to_write_over_the_study(own_corpus):
-    for target in (ROOT / "figures", ROOT / "data", ROOT / "notebooks" / "x"):
-        with pytest.raises(tk.ToolkitError, match="would overwrite the study"):
-            run_report(own_corpus, out=target)
+def test_a_failing_notebook_is_one_readable_line_and_the_others_still_run(tmp_path, monkeypatch, capsys):
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    good = nbformat.read(tr.TEMPLATES / "01_overview.ipynb", as_version=4)
+    bad = nbformat.read(tr.TEMPLATES / "01_overview.ipynb", as_version=4)
+    bad.cells.insert(4, nbformat.v4.new_code_cell("raise ValueError('\\x1b[31mno such column\\x1b[0m')"))
+    bad.cells[4]["id"] = "broken"
+    nbformat.write(bad, templates / "01_broken.ipynb")
+    nbformat.write(good, templates / "02_fine.ipynb")
+    monkeypatch.setattr(tr, "TEMPLATES", templates)
+    out = tmp_path / "out"
+    assert main(["report", str(OTHER), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    line = [l for l in err.splitlines() if "01_broken" in l]
+    assert line == ["error: 01_broken.ipynb: cell 5 (In [5]) failed: ValueError: no such column"]
+    assert "\x1b" not in err and "Traceback" not in err
+    assert (out / "html" / "01_broken.html").exists() and (out / "html" / "02_fine.html").exists()
+
+
+def test_no_notebook_is_an_error_not_success(tmp_path, monkeypatch):
+    monkeypatch.setattr(tr, "TEMPLATES", tmp_path / "empty")
+    with pytest.raises(tk.ToolkitError, match="no notebooks found"):
+        tr.run_report(OTHER, out=tmp_path / "out")
+
+
+def test_a_folder_named_data_elsewhere_is_not_the_study(tmp_path, monkeypatch):
+    corpus = _copy_corpus(tmp_path / "data", ["qn2005a", "db2015a"])
+    monkeypatch.chdir(tmp_path)
+    assert not tr.is_study_corpus("data") and tr.is_study_corpus(ROOT / "data")
+    assert tr.is_study_corpus(ROOT / "tests" / ".." / "data")
+    before = {p.name: p.stat().st_mtime_ns for p in (ROOT / "figures").iterdir()}
+    report = tr.run_report("data", select="01", log=lambda m: None)
+    assert report.kind == "generic" and report.ok
+    assert report.out == (tmp_path / "reports" / "data").resolve() and corpus.exists()
+    assert {p.name: p.stat().st_mtime_ns for p in (ROOT / "figures").iterdir()} == before
+
+
+@pytest.mark.parametrize("target, message", [
+    ("raw", "overlaps the input corpus"),
+    (".", "overlaps the input corpus"),
+    ("file.txt", "is a file"),
+    (ROOT / "figures", "would overwrite the study's figures/"),
+    (ROOT / "data", "would overwrite the study's data/"),
+    (ROOT / "notebooks" / "x", "would overwrite the study's notebooks/"),
+])
+def test_out_is_checked_before_any_work(tmp_path, target, message):
+    corpus = _copy_corpus(tmp_path / "mine", ["qn2005a"])
+    (corpus / "file.txt").write_text("x", encoding="utf-8")
+    out = target if isinstance(target, Path) else corpus / target
+    with pytest.raises(tk.ToolkitError, match=re.escape(message)):
+        tr.run_report(corpus, out=out, log=pytest.fail)     # log is never called: nothing ran
+
+
+def test_arguments_are_checked_before_any_work(tmp_path):
+    with pytest.raises(tk.ToolkitError, match=r"--by 'region' is not a column of other_question/corpus.csv; "
+                                               r"choose among doc_id, file, year, province, outlet, title"):
+        tr.run_report(OTHER, out=tmp_path / "o", by="region", log=pytest.fail)
+    with pytest.raises(tk.ToolkitError, match="--lexicon .*missing.csv: file not found"):
+        tr.run_report(OTHER, out=tmp_path / "o", lexicon=tmp_path / "missing.csv", log=pytest.fail)
+    with pytest.raises(tk.ToolkitError, match="no notebook '07' in templates/"):
+        tr.run_report(OTHER, out=tmp_path / "o", select="07", log=pytest.fail)
     with pytest.raises(tk.ToolkitError, match="not a corpus folder"):
-        run_report(own_corpus.parent, out=own_corpus.parent / "o")
+        tr.run_report(tmp_path, out=tmp_path / "o", log=pytest.fail)
+    with pytest.raises(tk.ToolkitError, match="--in-place rewrites the study's notebooks"):
+        tr.run_report(OTHER, out=tmp_path / "o", in_place=True, log=pytest.fail)
+
+
+def test_notebook_subsets_by_number_or_name():
+    assert [p.stem for p in tr.notebooks(tr.TEMPLATES, "04,01")] == ["01_overview", "04_themes"]
+    assert [p.stem for p in tr.notebooks(tr.TEMPLATES, ["topics"])] == ["03_topics"]
+
+
+def test_templates_declare_typed_parameters():
+    import papermill as pm
+
+    for path in tr.notebooks(tr.TEMPLATES):
+        params = {p["name"]: p["inferred_type_name"] for p in pm.inspect_notebook(str(path)).values()}
+        assert params == {"corpus": "str", "lexicon": "Optional[str]", "by": "str", "unit": "str", "seed": "int",
+                          "figures": "str"}, path.name
+        nb = nbformat.read(path, as_version=4)
+        assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code"), "templates ship without outputs"
+
+
+def test_group_tables_confounds_and_findings_by_hand():
+    docs = pd.DataFrame({"doc_id": list("abcd"), "year": [2005, 2015, 2015, 2020],
+                         "province": ["Quảng Ninh", "Điện Biên", "Điện Biên", "Cà Mau"],
+                         "outlet": ["X", "Y", "Z", "X"], "topic": ["t"] * 4})
+    table = ts.describe_groups(docs, "year")
+    assert table[["year", "documents", "province", "outlet"]].values.tolist() == [
+        [2005, 1, "Quảng Ninh", "X"], [2015, 2, "Điện Biên", "Y, Z"], [2020, 1, "Cà Mau", "X"]]
+    confounded = ts.confounds(docs, "year")
+    assert confounded[["column", "kind"]].values.tolist() == [["province", "one value per group"], ["topic", "constant"]]
+    lines = ts.caveats(docs, "year")
+    assert "2005 and 2020 rest on one document" in lines[1]
+    shares = pd.DataFrame({"year": [2005, 2020], "theme": ["health"] * 2, "share": [0.1, 0.6],
+                           "ci_low": [0.0, 0.4], "ci_high": [0.3, 0.8]})
+    assert ts.share_findings(shares, "year", what="units") == [
+        "health: 10% [0%-30%] of units in 2005, 60% [40%-80%] in 2020: the last group is higher, and the intervals "
+        "do not overlap."]
+    assert ts.removed_summary(pd.DataFrame(columns=["doc_id", "line", "text", "reason"])) == "nothing removed"

@@ -61,7 +61,8 @@ def _report(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
+    """The command-line parser (every option has a help text)."""
     parser = argparse.ArgumentParser(prog="python -m toolkit", description="Vietnamese discourse-analysis toolkit "
                                      "(also installed as the vn-discourse command)")
     parser.add_argument("--version", action="version", version=__version__, help="print the toolkit version and exit")
@@ -99,7 +100,12 @@ def main(argv: list[str] | None = None) -> int:
     report.add_argument("--in-place", action="store_true",
                         help="rewrite the committed study notebooks with their new outputs (study corpus only)")
     report.set_defaults(func=_report)
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit status (0 ok, 1 a notebook failed, 2 bad input)."""
+    args = build_parser().parse_args(argv)
     try:
         return args.func(args)
     except ToolkitError as err:

@@ -1,7 +1,13 @@
 """HTML views for notebooks: KWIC lines and explain() tables with the matched terms highlighted.
 
 Article text is always escaped before it is put into HTML; only the
-highlighting markup is the toolkit's own.
+highlighting markup is the toolkit's own. Every style is an inline
+``style`` attribute: JupyterLab strips ``<style>`` blocks from the outputs
+of untrusted notebooks (every notebook opened from a clone), and inline
+styles survive its sanitiser, so a table looks the same trusted or not. In
+KWIC lines the left context is right-aligned against the keyword, the
+keyword has a highlighted background, and the right context is
+left-aligned after it.
 """
 
 from __future__ import annotations
@@ -10,45 +16,67 @@ import html
 
 import pandas as pd
 
-__all__ = ["HTMLTable", "kwic_html", "explain_html"]
+__all__ = ["HTMLTable", "kwic_html", "explain_html", "HIGHLIGHT"]
 
-_STYLE = ("<style>.vnk td{text-align:left;vertical-align:top;padding:2px 6px}"
-          ".vnk td.pre{text-align:right}.vnk mark{background:#fde68a;padding:0 1px}</style>")
+HIGHLIGHT = "#fde68a"
+_TABLE = "border-collapse:collapse;font-size:0.9em"
+_CELL = "padding:2px 6px;vertical-align:top;border:none"
+_LEFT = f"{_CELL};text-align:left"
+_RIGHT = f"{_CELL};text-align:right;white-space:nowrap"
+_KEY = f"{_CELL};text-align:center;white-space:nowrap;font-weight:600"
+_MARK = f"background-color:{HIGHLIGHT};color:inherit;padding:0 1px"
 
 
 class HTMLTable:
     """A table that renders as HTML in Jupyter and as plain text elsewhere."""
 
-    def __init__(self, frame: pd.DataFrame, html_rows: list[str], header: list[str]):
+    def __init__(self, frame: pd.DataFrame, html_rows: list[str], header: list[str], aligns: list[str] | None = None):
         self.frame = frame
         self._rows = html_rows
         self._header = header
+        self._aligns = aligns or ["left"] * len(header)
 
     def _repr_html_(self) -> str:
-        head = "".join(f"<th>{html.escape(h)}</th>" for h in self._header)
-        return f'{_STYLE}<table class="vnk"><thead><tr>{head}</tr></thead><tbody>{"".join(self._rows)}</tbody></table>'
+        head = "".join(f'<th style="{_CELL};text-align:{a}">{html.escape(h)}</th>'
+                       for h, a in zip(self._header, self._aligns))
+        return f'<table style="{_TABLE}"><thead><tr>{head}</tr></thead><tbody>{"".join(self._rows)}</tbody></table>'
 
     def __repr__(self) -> str:
         return self.frame.to_string(index=False)
 
 
-def _cells(values, classes=None) -> str:
-    classes = classes or [""] * len(values)
-    return "<tr>" + "".join(f'<td class="{c}">{v}</td>' for v, c in zip(values, classes)) + "</tr>"
+def _row(cells: list[tuple[str, str]]) -> str:
+    return "<tr>" + "".join(f'<td style="{style}">{value}</td>' for value, style in cells) + "</tr>"
+
+
+def _mark(text: str, title: str | None = None) -> str:
+    title_attr = f' title="{html.escape(title)}"' if title else ""
+    return f'<mark style="{_MARK}"{title_attr}>{html.escape(text)}</mark>'
 
 
 def kwic_html(lines: pd.DataFrame, max_rows: int = 50) -> HTMLTable:
-    """Render :func:`toolkit.kwic` or :func:`toolkit.theme_kwic` output with the keyword highlighted."""
-    pre, key, post = ("pre", "keyword", "post") if "keyword" in lines.columns else ("left", "matched", "right")
+    """Render :func:`toolkit.kwic` or :func:`toolkit.theme_kwic` output with the keyword highlighted.
+
+    Both return ``pre``, ``keyword`` and ``post`` columns; identifying
+    columns (``unit_id``, ``theme``, ``term``) are shown first when present.
+
+    Examples
+    --------
+    >>> lines = pd.DataFrame({"unit_id": ["a:p01s01"], "pre": ["mở"], "keyword": ["cửa khẩu"], "post": ["Tà Lùng"]})
+    >>> "<style" in kwic_html(lines)._repr_html_()
+    False
+    """
+    if "keyword" not in lines.columns and "matched" in lines.columns:   # older theme_kwic column names
+        lines = lines.rename(columns={"left": "pre", "matched": "keyword", "right": "post"})
     ids = [c for c in ("unit_id", "theme", "term") if c in lines.columns]
     shown = lines.head(max_rows)
     rows = [
-        _cells([*(html.escape(str(r[c])) for c in ids), html.escape(r[pre]),
-                f"<mark>{html.escape(r[key])}</mark>", html.escape(r[post])],
-               [""] * len(ids) + ["pre", "", ""])
+        _row([*((html.escape(str(r[c])), _LEFT) for c in ids), (html.escape(str(r["pre"])), _RIGHT),
+              (_mark(str(r["keyword"])), _KEY), (html.escape(str(r["post"])), _LEFT)])
         for _, r in shown.iterrows()
     ]
-    return HTMLTable(shown[[*ids, pre, key, post]], rows, [*ids, "before", "match", "after"])
+    return HTMLTable(shown[[*ids, "pre", "keyword", "post"]], rows, [*ids, "before", "keyword", "after"],
+                     ["left"] * len(ids) + ["right", "center", "left"])
 
 
 def explain_html(text: str, table: pd.DataFrame) -> HTMLTable:
@@ -62,11 +90,13 @@ def explain_html(text: str, table: pd.DataFrame) -> HTMLTable:
         if start < pos:
             continue  # a span already highlighted for another theme
         parts.append(html.escape(normalised[pos:start]))
-        parts.append(f'<mark title="{html.escape(theme)}">{html.escape(normalised[start:end])}</mark>')
+        parts.append(_mark(normalised[start:end], theme))
         pos = end
     parts.append(html.escape(normalised[pos:]))
-    rows = [_cells(["".join(parts), "", "", ""])] + [
-        _cells([html.escape(r.theme), html.escape(r.term), html.escape(r.cue or ""), f"{r.contribution:g}"])
+    rows = [_row([("".join(parts), _LEFT), ("", _LEFT), ("", _LEFT), ("", _LEFT)])] + [
+        _row([(html.escape(r.theme), _LEFT), (html.escape(r.term), _LEFT), (html.escape(r.cue if isinstance(r.cue, str) else ""), _LEFT),
+              (f"{r.contribution:g}", _RIGHT)])
         for r in table.itertuples()
     ]
-    return HTMLTable(table[["theme", "term", "cue", "contribution"]], rows, ["text / theme", "term", "cue", "contribution"])
+    return HTMLTable(table[["theme", "term", "cue", "contribution"]], rows, ["text / theme", "term", "cue", "contribution"],
+                     ["left", "left", "left", "right"])

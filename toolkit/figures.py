@@ -292,13 +292,15 @@ def plot_distinctive_terms(table: pd.DataFrame, n: int = 8, score: str = "z", wi
     with style():
         fig, axes = plt.subplots(1, max(len(groups), 1), figsize=(width, 0.22 * n + 0.8), sharex=True, squeeze=False)
         axes = axes[0]
-        high = table[score].max() if len(table) else 1.0
+        plotted = []
         for ax, group in zip(axes, groups):
             part = table[table.group == group].nlargest(n, score).iloc[::-1]
+            plotted += part[score].tolist()
             ax.barh([label(t) for t in part.term], part[score], color=colours[group])
             ax.set_title(f"{label(by)} {group}" if by != "group" else str(group))
             ax.set_xlabel("z-score (log-odds, informative prior)" if score == "z" else label(score))
-        axes[0].set_xlim(*_limit(high, min(0.0, table[score].min() if len(table) else 0.0)))
+        if plotted:
+            axes[0].set_xlim(*_limit(max(plotted), min(plotted)))
         fig.tight_layout()
     return fig, axes
 

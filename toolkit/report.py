@@ -177,7 +177,13 @@ def _clean(nb) -> None:
 
 
 def _error_line(name: str, nb) -> str | None:
-    for index, cell in enumerate(nb.cells):
+    """``name: cell N (In [k]) failed: Error: message``; N counts the cells of the notebook as written (1-based)."""
+    index = 0
+    for cell in nb.cells:
+        tags = cell.get("metadata", {}).get("tags", [])
+        if "injected-parameters" in tags or "papermill-error-cell-tag" in tags:
+            continue
+        index += 1
         for output in cell.get("outputs", []):
             if output.output_type == "error":
                 value = _ANSI.sub("", f"{output.ename}: {output.evalue}").strip().splitlines()
@@ -333,9 +339,13 @@ def run_report(corpus: str | os.PathLike | None = None, out: str | os.PathLike |
     if by not in columns:
         raise ToolkitError(f"--by {by!r} is not a column of {corpus_path.name}/corpus.csv; choose among {', '.join(columns)}")
     if lexicon is not None:
-        lexicon = Path(lexicon).resolve()
-        if not lexicon.is_file():
-            raise ToolkitError(f"--lexicon {lexicon}: file not found (a CSV of theme,term,weight,context,note)")
+        if re.fullmatch(r"v\d+[a-z0-9_]*", str(lexicon)) and not Path(lexicon).exists():
+            lexicon = str(lexicon)   # a lexicon version shipped with the package (load_lexicon("v2"))
+        else:
+            lexicon = Path(lexicon).resolve()
+            if not lexicon.is_file():
+                raise ToolkitError(f"--lexicon {lexicon}: file not found (a CSV of theme,term,weight,context,note, "
+                                   f"or a shipped version such as v1)")
     study = is_study_corpus(corpus_path) and lexicon is None and by == "year" and not generic
     if in_place and not study:
         raise ToolkitError("--in-place rewrites the study's notebooks: only for the study corpus, its lexicon and by=year")
@@ -369,7 +379,11 @@ def run_report(corpus: str | os.PathLike | None = None, out: str | os.PathLike |
                 parameters["figures"] = os.path.relpath(figures, cwd)
         else:
             cwd = out_dir
-            parameters = {"corpus": os.path.relpath(corpus_path, cwd), "lexicon": str(lexicon) if lexicon else None,
+            if isinstance(lexicon, Path):
+                lexicon_parameter = os.path.relpath(lexicon, cwd)
+            else:
+                lexicon_parameter = lexicon   # None (the default lexicon) or a shipped version name
+            parameters = {"corpus": os.path.relpath(corpus_path, cwd), "lexicon": lexicon_parameter,
                           "by": by, "unit": unit, "seed": seed, "figures": os.path.relpath(figures, cwd)}
         target = path if in_place else (nb_dir / path.name if nb_dir else None)
         jobs_list.append(dict(path=path, parameters=parameters, output=target, html=html_dir / f"{path.stem}.html", cwd=cwd))
