@@ -19,7 +19,7 @@ all: test
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -r requirements.lock
-	$(PIP) install --no-deps -e .
+	$(PIP) install --no-deps --no-build-isolation -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (vn-discourse)" >/dev/null
 	touch $(STAMP)
 
@@ -51,7 +51,7 @@ lock:
 	.lock-venv/bin/python -m pip install -q --disable-pip-version-check -e ".[dev,underthesea,dask]"
 	( echo "# Exact versions of every package the project installs (make venv uses this file)."; \
 	  echo "# Regenerate with 'make lock'; keep environment.yml in step (tests/test_environment.py)."; \
-	  .lock-venv/bin/python -m pip freeze --exclude-editable --disable-pip-version-check | LC_ALL=C sort -f ) > requirements.lock
+	  .lock-venv/bin/python -m pip freeze --all --exclude pip --exclude-editable --disable-pip-version-check | LC_ALL=C sort -f ) > requirements.lock
 	rm -rf .lock-venv
 
 clean:

@@ -1,0 +1,114 @@
+"""The built wheel carries lexicons, resources and report templates, and reports from outside the repository.
+
+The wheel is built without the network (``pip wheel --no-deps --no-build-isolation``,
+setuptools pinned in requirements.lock) from a copy of the sources, installed with
+``--no-deps`` into a folder of its own, and run from a working directory outside the
+repository with only that folder ahead of the environment's dependencies on the path.
+"""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+import zipfile
+from importlib.metadata import metadata
+from pathlib import Path
+
+import pytest
+from packaging.specifiers import SpecifierSet
+
+from conftest import ROOT
+
+OTHER = ROOT / "tests" / "data" / "other_question"
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory):
+    base = tmp_path_factory.mktemp("package")
+    source = base / "source"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
+        shutil.copy(ROOT / name, source / name)
+    shutil.copytree(ROOT / "toolkit", source / "toolkit", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    dist = base / "dist"
+    done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index",
+                           "--disable-pip-version-check", "-q", "-w", str(dist), str(source)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    (built,) = dist.glob("*.whl")
+    return built
+
+
+@pytest.fixture(scope="module")
+def installed(wheel):
+    site = wheel.parent.parent / "site"
+    done = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "--no-compile",
+                           "--disable-pip-version-check", "-q", "--target", str(site), str(wheel)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    return site
+
+
+def _run(site: Path, args: list[str], cwd: Path, timeout: int = 600):
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env["PYTHONPATH"] = str(site)      # the installed wheel only; its dependencies come from this environment
+    return subprocess.run(args, capture_output=True, text=True, cwd=cwd, env=env, timeout=timeout)
+
+
+def test_the_wheel_carries_lexicons_resources_and_templates(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    shipped = {p.relative_to(ROOT).as_posix() for folder in ("resources", "templates")
+               for p in (ROOT / "toolkit" / folder).rglob("*") if p.is_file() and "__pycache__" not in p.parts}
+    assert shipped <= names, sorted(shipped - names)
+    assert "toolkit/resources/lexicons/themes_v1.csv" in names and "toolkit/templates/04_themes.ipynb" in names
+    entry_points = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
+    assert "vn-discourse = toolkit.__main__:main" in entry_points
+
+
+def test_the_installed_wheel_reports_on_a_corpus_from_outside_the_repository(installed, tmp_path):
+    work = tmp_path / "elsewhere"
+    shutil.copytree(OTHER, work / "study")
+    where = _run(installed, [sys.executable, "-c", "import toolkit, toolkit.lexicon as l; "
+                             "print(toolkit.__file__); print(l.load_lexicon().themes)"], cwd=work)
+    assert where.returncode == 0, where.stderr
+    assert where.stdout.startswith(str(installed)), where.stdout        # not the checkout's toolkit
+    assert "economic_diplomacy" in where.stdout                          # the default lexicon is found
+    done = _run(installed, [sys.executable, "-m", "toolkit", "report", "study", "--out", "out", "--notebooks", "01,04"],
+                cwd=work)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert re.search(r"^2 of 2 generic notebooks executed", done.stdout, flags=re.M), done.stdout
+    assert "without encryption" not in done.stderr
+    assert sorted(p.name for p in (work / "out" / "html").iterdir()) == ["01_overview.html", "04_themes.html"]
+    assert (work / "out" / "figures" / "theme_shares_by_year.png").stat().st_size > 0
+
+
+def test_the_vn_discourse_command_works_from_the_wheel(installed, tmp_path):
+    script = installed / "bin" / "vn-discourse"
+    assert script.is_file()
+    shutil.copytree(OTHER, tmp_path / "corpus")
+    done = _run(installed, [sys.executable, str(script), "summary", "corpus", "--no-cache", "--by", "province"],
+                cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "Documents, units and tokens per province" in done.stdout and "nothing removed" in done.stdout
+    lexicon = tmp_path / "corpus" / "themes_health.csv"
+    done = _run(installed, [sys.executable, str(script), "report", "corpus", "--lexicon", str(lexicon),
+                            "--notebooks", "04", "--out", "out"], cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    html = (tmp_path / "out" / "html" / "04_themes.html").read_text(encoding="utf-8")
+    assert "2 themes of the lexicon (environment and health)" in html
+
+
+def test_supported_python_matches_what_the_lock_installs():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    ours = SpecifierSet(project["requires-python"])
+    lower = re.fullmatch(r">=(3\.\d+)", project["requires-python"]).group(1)
+    # Every pinned core library accepts our lower bound, and some would refuse the version below it.
+    theirs = {name: SpecifierSet(metadata(name)["Requires-Python"] or "") for name in ("numpy", "pandas", "scipy", "ipython")}
+    assert all(spec.contains(f"{lower}.0") for spec in theirs.values()), theirs
+    below = f"3.{int(lower.split('.')[1]) - 1}.0"
+    assert not ours.contains(below) and any(not spec.contains(below) for spec in theirs.values())
+    assert ours.contains(f"{sys.version_info.major}.{sys.version_info.minor}.0")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"Python {lower}+" in readme and "Python 3.10+" not in readme
