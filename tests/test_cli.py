@@ -43,3 +43,29 @@ def test_module_entry_point_runs(tmp_path):
                           capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "Removed lines by reason" in done.stdout
+
+
+def test_summary_says_nothing_removed_and_groups_by_any_column(tmp_path, capsys):
+    files = {"a.txt": "Quảng Ninh xử lý rác thải\nTỉnh thu gom rác trên vịnh.\n",
+             "b.txt": "Điện Biên trồng rừng\nCác bản trồng rừng đầu nguồn.\n"}
+    manifest = "doc_id,file,year,province,outlet\nqn1,a.txt,2005,Quảng Ninh,X\ndb1,b.txt,2015,Điện Biên,Y\n"
+    root = write_corpus(tmp_path / "clean", files, manifest)
+    assert main(["summary", str(root), "--no-cache", "--by", "outlet"]) == 0
+    out = capsys.readouterr().out
+    assert "Empty DataFrame" not in out and "Removed lines by reason (corpus.removed lists each line)\nnothing removed" in out
+    assert "Documents, units and tokens per outlet" in out
+    assert main(["summary", str(root), "--no-cache", "--by", "region"]) == 2
+    assert "by='region' is not a manifest column" in capsys.readouterr().err
+
+
+def test_every_option_has_help():
+    from toolkit.__main__ import build_parser
+
+    parser = build_parser()
+    subparsers = next(a for a in parser._actions if a.choices and isinstance(a.choices, dict)).choices
+    assert set(subparsers) == {"summary", "report"}
+    for name, sub in subparsers.items():
+        for action in sub._actions:
+            assert action.help and action.help.strip(), f"{name} {action.option_strings or action.dest} has no help"
+    report_options = {o for a in subparsers["report"]._actions for o in a.option_strings}
+    assert {"--lexicon", "--by", "--jobs", "--notebooks", "--out", "--unit", "--seed"} <= report_options
