@@ -166,6 +166,8 @@ def _clean(nb) -> None:
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
         tags = cell.metadata.get("tags", [])
+        if not tags:
+            cell.metadata.pop("tags", None)   # papermill adds empty tag lists
         if "injected-parameters" in tags:
             cell["id"] = "injected-parameters"
         if "papermill-error-cell-tag" in tags:
