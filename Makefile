@@ -10,6 +10,8 @@ CORPUS ?= data
 PIP    := $(BIN)/python -m pip --disable-pip-version-check --no-input -q
 
 OUT    ?=
+LEXICON ?=
+BY     ?= year
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg
 
 .PHONY: all venv report notebooks test lab lock bench clean
@@ -26,10 +28,11 @@ $(STAMP): requirements.lock pyproject.toml
 venv: $(STAMP)
 
 # Corpus summary, then every notebook executed headlessly: figures/ and HTML in reports/html/.
-# With CORPUS=path/to/folder (and optionally OUT=dir) the outputs go to reports/<name>/ or OUT.
+# With CORPUS=path/to/folder (optionally OUT=dir, LEXICON=file.csv, BY=column) the package's report
+# templates run on it and the outputs go to reports/<name>/ beside the corpus, or OUT.
 report: venv
-	$(BIN)/python -m toolkit summary $(CORPUS)
-	$(BIN)/python -m toolkit report $(CORPUS) $(if $(OUT),--out $(OUT))
+	$(BIN)/python -m toolkit summary $(CORPUS) --by $(BY)
+	$(BIN)/python -m toolkit report $(CORPUS) --by $(BY) $(if $(OUT),--out $(OUT)) $(if $(LEXICON),--lexicon $(LEXICON))
 
 # Re-execute the notebooks in place when results change on purpose (then commit them).
 notebooks: venv
