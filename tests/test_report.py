@@ -63,7 +63,7 @@ def test_the_whole_report_runs_on_another_question(other_report):
     assert [p.name for p in other_report.html] == [p.stem + ".html" for p in tr.notebooks(tr.TEMPLATES)]
     figures = other_report.figures
     for stem in ("documents_by_year", "distinctive_terms_by_year", "topic_shares_by_year", "theme_shares_by_year",
-                 "lexicon_term_contributions"):
+                 "lexicon_term_contributions", "robustness_panel"):
         for ext in ("pdf", "svg", "png", "csv"):
             assert (figures / f"{stem}.{ext}").stat().st_size > 0, f"{stem}.{ext}"
     tables = sorted(p.stem for p in figures.glob("table_*.csv"))
@@ -95,6 +95,8 @@ def test_caveats_and_findings_are_computed_from_the_corpus(other_report):
     assert "2 themes of the lexicon (environment and health)" in themes
     assert "dịch bệnh" in themes                                    # the entry that never matches is listed
     assert "environment:" in themes and "of body sentences in 2005" in themes
+    robustness = _text_of(other_report.out / "notebooks" / "05_robustness.ipynb")
+    assert "environment: the baseline ordering and direction hold under" in robustness
 
 
 def test_outputs_hold_no_machine_path(other_report):

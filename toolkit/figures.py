@@ -241,6 +241,18 @@ def _groups(frame: pd.DataFrame, by: str, groups=None) -> list:
     return [g for g in ordered if g in present]
 
 
+def _fit_xticks(fig, ax) -> None:
+    """Slant the x tick labels when, laid out, two of them overlap; then lay the figure out again."""
+    renderer = fig.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in ax.get_xticklabels() if t.get_text()]
+    if any(a.x1 > b.x0 - 2 for a, b in zip(boxes, boxes[1:])):
+        for tick in ax.get_xticklabels():
+            tick.set_rotation(30)
+            tick.set_horizontalalignment("right")
+            tick.set_rotation_mode("anchor")
+        fig.tight_layout()
+
+
 def _legend(ax, **kw):
     handles, labels = ax.get_legend_handles_labels()
     if handles:
@@ -277,6 +289,7 @@ def plot_theme_shares(shares: pd.DataFrame, by: str = "year", width: float = SIN
         ax.set_ylabel(f"Share of {unit_label} with the theme")
         _legend(ax, loc="upper left", bbox_to_anchor=(1, 1))
         fig.tight_layout()
+        _fit_xticks(fig, ax)
     return fig, ax
 
 
@@ -332,6 +345,7 @@ def plot_topic_shares(shares: pd.DataFrame, by: str = "year", width: float = SIN
         ax.set_ylim(0, max(1.0, float((bottom + rest.to_numpy()).max())) * 1.02)
         ax.legend(frameon=False, fontsize=6, loc="upper left", bbox_to_anchor=(1, 1))
         fig.tight_layout()
+        _fit_xticks(fig, ax)
     return fig, ax
 
 
@@ -398,7 +412,7 @@ def plot_term_contributions(hits: pd.DataFrame, by: str = "year", n: int = 8, wi
             high = max(high, float(np.nanmax(wide.to_numpy())))
         for ax in axes:
             ax.set_xlim(*_limit(high))
-        _legend(axes[-1], title=label(by), loc="lower right")
+        _legend(axes[-1], title=label(by), loc="upper left", bbox_to_anchor=(1, 1))
         fig.tight_layout()
     return fig, axes
 
@@ -429,7 +443,7 @@ def plot_robustness(table: pd.DataFrame, by: str = "year", width: float = DOUBLE
             ax.set_title(label(theme), color=tcolours[theme])
             ax.set_xlabel("Share of units")
         axes[0].invert_yaxis()
-        _legend(axes[-1], title=label(by), loc="lower right")
+        _legend(axes[-1], title=label(by), loc="upper left", bbox_to_anchor=(1, 1))
         fig.tight_layout()
     return fig, axes
 
@@ -447,4 +461,5 @@ def plot_group_sizes(groups_table: pd.DataFrame, by: str = "year", width: float 
         ax.set_ylim(0, table["documents"].max() * 1.12)
         ax.yaxis.get_major_locator().set_params(integer=True)
         fig.tight_layout()
+        _fit_xticks(fig, ax)
     return fig, ax

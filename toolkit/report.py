@@ -23,7 +23,7 @@ Example
 -------
 >>> from toolkit.report import notebooks, TEMPLATES
 >>> [p.name for p in notebooks(TEMPLATES)]
-['01_overview.ipynb', '02_keywords.ipynb', '03_topics.ipynb', '04_themes.ipynb']
+['01_overview.ipynb', '02_keywords.ipynb', '03_topics.ipynb', '04_themes.ipynb', '05_robustness.ipynb']
 """
 
 from __future__ import annotations
