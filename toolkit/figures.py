@@ -143,6 +143,8 @@ def _limit(high: float, low: float = 0.0) -> tuple[float, float]:
     """Axis limits from the data (interval ends included) with a margin; never clips."""
     high = float(np.nanmax([high, 0.0])) if np.isfinite(high) else 1.0
     low = float(np.nanmin([low, 0.0])) if np.isfinite(low) else 0.0
+    if high == low == 0.0:
+        high = 1.0   # nothing to show (no hits): a plain unit axis rather than a microscopic one
     span = max(high - low, 0.05)
     return low - 0.03 * span if low < 0 else -0.02 * span, high + 0.06 * span
 
