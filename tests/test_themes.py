@@ -211,3 +211,16 @@ def test_false_alarms_count_any_theme():
     table = tk.false_alarms(["Tỉnh thu hút đầu tư nước ngoài.", "Trời mưa to.", "Lào Cai đẹp."]).set_index("theme")
     assert table.loc["any theme", ["n", "flagged"]].tolist() == [3, 1]
     assert table.loc["any theme", "rate"] == pytest.approx(1 / 3)
+
+
+def test_term_validation_counts_right_and_wrong_hits():
+    coded = pd.DataFrame({"text": ["Tỉnh thu hút đầu tư của Nhật Bản.", "Xuất khẩu gạo tăng.",
+                                   "Đầu tư của Hàn Quốc vào nhà máy.", "Trời mưa."],
+                          "economic_diplomacy": [1, 1, 0, 0], "border_security": 0, "people_to_people": 0})
+    table = tk.term_validation(coded, lexicon="v2").set_index("term")
+    # The longest match wins: "thu hút đầu tư" in text 0 (right), "đầu tư" and "nhà máy" in text 2
+    # (both wrong: the foreign cue is there but the coder found no economic diplomacy).
+    assert table.loc["thu hút đầu tư", ["hits", "correct"]].tolist() == [1, 1]
+    assert table.loc["đầu tư", ["hits", "correct"]].tolist() == [1, 0]
+    assert table.loc["xuất khẩu", "precision"] == 1.0
+    assert set(table.index[:2]) == {"đầu tư", "nhà máy"}    # entries with wrong hits come first

@@ -32,7 +32,7 @@ from .tokenize import Tokenizer, segment_words, stopwords, tokenize, tokenize_un
 from .features import DFM, dfm
 from .lexicon import DEFAULT_LEXICON, Lexicon, lexicon_path, load_lexicon
 from .themes import (
-    THEMES, corrected_theme_shares, explain, false_alarms, label_themes, leave_one_term_out, match_themes, score_themes,
+    THEMES, corrected_theme_shares, explain, false_alarms, term_validation, label_themes, leave_one_term_out, match_themes, score_themes,
     term_hits, theme_kwic, theme_shares, theme_tests, themes_of, unmatched_terms, validate,
 )
 from .agreement import agreement, disagreements, join_codings, krippendorff_alpha
@@ -43,7 +43,7 @@ __all__ = [
     "__version__", "Corpus", "load_corpus", "read_manifest", "CorpusError", "ManifestError", "ToolkitError",
     "normalize_text", "segment", "split_sentences", "summarize", "Tokenizer", "segment_words", "stopwords",
     "tokenize", "tokenize_units", "word_segment", "word_segment_many", "DFM", "dfm", "THEMES", "explain", "label_themes",
-    "DEFAULT_LEXICON", "Lexicon", "lexicon_path", "corrected_theme_shares", "false_alarms", "themes_of", "agreement", "disagreements",
+    "DEFAULT_LEXICON", "Lexicon", "lexicon_path", "corrected_theme_shares", "false_alarms", "term_validation", "themes_of", "agreement", "disagreements",
     "join_codings", "krippendorff_alpha",
     "leave_one_term_out", "load_lexicon", "match_themes", "score_themes", "term_hits", "theme_kwic",
     "theme_shares", "theme_tests", "unmatched_terms", "validate", "class_tfidf", "collocations", "keyness",

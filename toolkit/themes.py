@@ -44,7 +44,7 @@ from .stats import adjust_p, cluster_shares, corrected_shares, permutation_test
 __all__ = [
     "THEMES", "Lexicon", "load_lexicon", "match_themes", "score_themes", "label_themes", "explain",
     "theme_shares", "theme_tests", "term_hits", "unmatched_terms", "leave_one_term_out", "validate",
-    "theme_kwic", "DEFAULT_LEXICON", "themes_of", "confusion", "corrected_theme_shares", "false_alarms",
+    "theme_kwic", "DEFAULT_LEXICON", "themes_of", "confusion", "corrected_theme_shares", "false_alarms", "term_validation",
 ]
 
 #: The study's themes (the default lexicon's); other lexicons define their own.
@@ -466,6 +466,36 @@ def validate(coded: pd.DataFrame, texts: pd.Series | None = None, lexicon: Lexic
         out.loc[i, "f1_low"] = np.quantile(f1, q) if len(f1) else np.nan
         out.loc[i, "f1_high"] = np.quantile(f1, 1 - q) if len(f1) else np.nan
     return out
+
+
+def term_validation(coded: pd.DataFrame, lexicon: Lexicon | str | None = None) -> pd.DataFrame:
+    """Which entries earn their place: each entry's hits in hand-coded texts and how many were right.
+
+    Parameters
+    ----------
+    coded : pandas.DataFrame
+        ``text`` and one 0/1 column per theme (e.g. the challenge set).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per entry that matches at least once: ``theme``, ``term``,
+        ``context``, ``kind``, ``hits`` (texts it fires in), ``correct``
+        (of those, texts coded with its theme) and ``precision``; sorted by
+        theme and falling number of wrong hits.
+    """
+    lex = _lexicon(lexicon)
+    texts = coded.reset_index(drop=True)
+    hits = match_themes(texts["text"], lex).drop_duplicates(["text", "theme", "term", "context"])
+    if hits.empty:
+        return pd.DataFrame(columns=["theme", "term", "context", "kind", "hits", "correct", "precision"])
+    hits["correct"] = [bool(texts.at[i, t]) for i, t in zip(hits.text, hits.theme)]
+    out = hits.groupby(["theme", "term", "context", "kind"], sort=False).agg(
+        hits=("text", "size"), correct=("correct", "sum")).reset_index()
+    out["precision"] = out.correct / out.hits
+    order = {t: i for i, t in enumerate(lex.themes)}
+    out = out.assign(_t=out.theme.map(order), _wrong=out.hits - out.correct)
+    return out.sort_values(["_t", "_wrong", "hits"], ascending=[True, False, False]).drop(columns=["_t", "_wrong"]).reset_index(drop=True)
 
 
 def false_alarms(texts, lexicon: Lexicon | str | None = None, threshold: float = 1.0, ci: float = 0.95) -> pd.DataFrame:
