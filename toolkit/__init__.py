@@ -7,8 +7,8 @@ The pipeline runs one way, one module per stage::
     tokenize  word_segment, tokenize, tokenize_units   units -> words and analysis tokens
     features  dfm                units -> sparse document-term matrices
     themes    score_themes, label_themes, explain, theme_shares ...   dictionary measurement
-    keywords  keyness, log_odds, top_tfidf, class_tfidf, kwic, collocations
-    topics    fit_topics, topic_terms, topic_shares, topic_stability
+    keywords  keyness, log_odds, top_tfidf, class_tfidf, kwic, collocations, display_forms
+    topics    fit_topics, topic_terms, topic_shares, topic_selection, choose_k, compare_topics
 
 Example
 -------
@@ -32,8 +32,11 @@ from .themes import (
     THEMES, explain, label_themes, leave_one_term_out, load_lexicon, match_themes, score_themes, term_hits,
     theme_kwic, theme_shares, theme_tests, unmatched_terms, validate,
 )
-from .keywords import class_tfidf, collocations, keyness, kwic, log_odds, top_tfidf
-from .topics import fit_topics, topic_shares, topic_stability, topic_terms
+from .keywords import add_display, class_tfidf, collocations, display_forms, keyness, kwic, log_odds, top_tfidf
+from .topics import (
+    choose_k, compare_topics, fit_topics, seed_terms, topic_coherence, topic_selection, topic_shares, topic_stability,
+    topic_terms,
+)
 
 __all__ = [
     "__version__", "Corpus", "load_corpus", "read_manifest", "CorpusError", "ManifestError", "ToolkitError",
@@ -41,5 +44,6 @@ __all__ = [
     "tokenize", "tokenize_units", "word_segment", "word_segment_many", "DFM", "dfm", "THEMES", "explain", "label_themes",
     "leave_one_term_out", "load_lexicon", "match_themes", "score_themes", "term_hits", "theme_kwic",
     "theme_shares", "theme_tests", "unmatched_terms", "validate", "class_tfidf", "collocations", "keyness",
-    "kwic", "log_odds", "top_tfidf", "fit_topics", "topic_shares", "topic_stability", "topic_terms",
+    "kwic", "log_odds", "top_tfidf", "display_forms", "add_display", "fit_topics", "topic_shares", "topic_stability",
+    "topic_terms", "topic_selection", "choose_k", "compare_topics", "seed_terms", "topic_coherence",
 ]
