@@ -205,6 +205,12 @@ def test_kwic_refuses_a_pattern_without_syllables(body):
         kwic(body, "cửa khẩu", window=-1)
     with pytest.raises(tk.ToolkitError, match="pattern must be"):
         kwic(body, [])
+    with pytest.raises(tk.ToolkitError, match="n must be a positive integer"):
+        top_tfidf(dfm(body, by="year"), n=0)
+    with pytest.raises(tk.ToolkitError, match="min_count must be a positive integer"):
+        collocations(body, min_count=0)
+    with pytest.raises(tk.ToolkitError, match="z_threshold"):
+        log_odds(dfm(body, by="year"), z_threshold=-1)
 
 
 def test_class_tfidf_as_bertopic():

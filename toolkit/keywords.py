@@ -23,7 +23,13 @@ def _group_label(dfm: DFM) -> pd.Series:
     return dfm.rows.astype(str).agg(" / ".join, axis=1)
 
 
+def _check_n(n, name: str = "n") -> None:
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ToolkitError(f"{name} must be a positive integer, got {n!r}")
+
+
 def _top(frame: pd.DataFrame, score: str, n: int, group: str = "group") -> pd.DataFrame:
+    _check_n(n)
     frame = frame.sort_values([group, score, "term"], ascending=[True, False, True], kind="stable")
     frame = frame.groupby(group, sort=False).head(n).copy()
     frame["rank"] = frame.groupby(group, sort=False).cumcount() + 1
@@ -437,6 +443,7 @@ def collocations(units: pd.DataFrame, min_count: int = 2, words: str = "words", 
     """
     from .tokenize import stopwords as default_stopwords
 
+    _check_n(min_count, "min_count")
     if words not in units.columns:
         raise ToolkitError(f"units have no {words!r} column; run toolkit.tokenize_units first")
     stop = default_stopwords() if stopwords is None else frozenset(stopwords)
