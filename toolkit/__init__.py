@@ -34,8 +34,8 @@ from .themes import (
 )
 from .keywords import add_display, class_tfidf, collocations, display_forms, keyness, kwic, log_odds, top_tfidf
 from .topics import (
-    choose_k, compare_topics, fit_topics, seed_terms, topic_coherence, topic_selection, topic_shares, topic_stability,
-    topic_terms,
+    choose_k, compare_topics, fit_topics, seed_effect, seed_terms, topic_coherence, topic_selection, topic_shares,
+    topic_stability, topic_terms,
 )
 
 __all__ = [
@@ -45,5 +45,5 @@ __all__ = [
     "leave_one_term_out", "load_lexicon", "match_themes", "score_themes", "term_hits", "theme_kwic",
     "theme_shares", "theme_tests", "unmatched_terms", "validate", "class_tfidf", "collocations", "keyness",
     "kwic", "log_odds", "top_tfidf", "display_forms", "add_display", "fit_topics", "topic_shares", "topic_stability",
-    "topic_terms", "topic_selection", "choose_k", "compare_topics", "seed_terms", "topic_coherence",
+    "topic_terms", "topic_selection", "choose_k", "compare_topics", "seed_effect", "seed_terms", "topic_coherence",
 ]

@@ -42,7 +42,7 @@ from .features import DFM
 
 __all__ = [
     "TopicModel", "SeedTermsWarning", "fit_topics", "seed_terms", "topic_terms", "topic_shares", "topic_stability",
-    "topic_selection", "choose_k", "topic_coherence", "match_topics", "compare_topics",
+    "topic_selection", "choose_k", "topic_coherence", "match_topics", "compare_topics", "seed_effect",
 ]
 
 METHODS = ("nmf", "lda", "seeded_lda")
@@ -601,3 +601,35 @@ def choose_k(selection: pd.DataFrame, tolerance: float = 0.05) -> int:
         raise ToolkitError("selection needs 'bootstrap units' and 'NPMI' rows")
     stable = wide[wide["bootstrap units"] >= wide["bootstrap units"].max() - tolerance]
     return int(stable.sort_values(["NPMI"], ascending=False, kind="stable").index[0]) if len(stable) else int(wide.index[0])
+
+
+def seed_effect(unseeded: TopicModel, seeded: TopicModel) -> pd.DataFrame:
+    """Where the seed tokens' occurrences go with and without seeds.
+
+    For each seed token of one theme only (a token seeding several themes,
+    such as "cửa_khẩu", has no single topic to go to), the share of its
+    occurrences the seeded model assigns to its seeded topic (``in_topic``)
+    and the share the unseeded LDA assigns to the topic matched to that
+    seeded topic by :func:`compare_topics` (``in_topic_unseeded``). Both
+    models must be LDA fitted on the same DFM.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``topic``, ``token``, ``count``, ``in_topic``, ``in_topic_unseeded``,
+        ``matched`` (the unseeded topic), sorted by topic then token.
+    """
+    if seeded.method != "seeded_lda" or unseeded.method != "lda":
+        raise ToolkitError("seed_effect compares an 'lda' model with a 'seeded_lda' model fitted on the same DFM")
+    moved = compare_topics(unseeded, seeded)
+    match = dict(zip(moved.topic_b, moved.topic_a))
+    seeds = seeded.seeds
+    single = seeds[seeds.groupby("token").theme.transform("nunique") == 1].drop_duplicates("token")
+    before = _assignments(unseeded.estimator, single.token)
+    rows = []
+    for token, topic, share in zip(single.token, single.topic, single.in_topic):
+        total = before.loc[token].sum()
+        rows.append({"topic": topic, "token": token, "count": int(total), "in_topic": share,
+                     "in_topic_unseeded": before.loc[token, unseeded.labels.index(match[topic])] / max(total, 1),
+                     "matched": match[topic]})
+    return pd.DataFrame(rows).sort_values(["topic", "token"]).reset_index(drop=True)
