@@ -146,6 +146,17 @@ def test_shares_by_group_with_intervals_and_empty_units(counts, body):
     assert shares.groupby("year").units.first().tolist() == pd.Series(has_tokens).groupby(body.year.to_numpy()).sum().tolist()
 
 
+def test_shares_by_any_grouping_column(counts, body):
+    # Five articles as groups: each article's shares sum to 1 and its interval covers its share.
+    model = fit_topics(counts, n_topics=2, method="nmf")
+    shares = topic_shares(model, body, by="doc_id", n_boot=100)
+    assert sorted(shares.doc_id.unique()) == sorted(body.doc_id.unique()) and len(shares) == 2 * body.doc_id.nunique()
+    assert np.allclose(shares.groupby("doc_id").share.sum(), 1.0)
+    assert (shares.articles == 1).all()
+    with pytest.raises(tk.ToolkitError, match="no column"):
+        topic_shares(model, body, by="month")
+
+
 def test_transform_applies_to_new_units(counts, body):
     for method in ("nmf", "lda"):
         model = fit_topics(counts, n_topics=2, method=method, seed=0)

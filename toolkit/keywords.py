@@ -174,7 +174,7 @@ def keyness(dfm: DFM, target, measure: str = "lr", correction: str = "default", 
         other terms     c          d        N = a + b + c + d
 
     and the statistics are those of ``quanteda.textstats::textstat_keyness``
-    (its C++ code, ``src/keyness.cpp``, version 0.97):
+    (its C++ code, ``src/keyness.cpp``, version 0.97.3):
 
     - ``"chi2"``: Pearson's chi2 = N (|ad - bc| - N delta)^2 / (row and column margins).
     - ``"lr"``: the likelihood ratio G2 = 2 sum O ln(O / E + 1e-9) (the 1e-9 is
