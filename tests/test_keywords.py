@@ -4,10 +4,13 @@ import numpy as np
 import pandas as pd
 import pytest
 import scipy.sparse as sp
+from scipy import stats
 
 import toolkit as tk
 from toolkit.features import DFM, dfm
-from toolkit.keywords import class_tfidf, collocations, keyness, kwic, log_odds, top_tfidf
+from toolkit.keywords import (
+    add_display, class_tfidf, collocations, display_forms, keyness, kwic, log_odds, top_tfidf,
+)
 
 
 def _table(rows, terms, groups):
@@ -28,12 +31,16 @@ KEY = _table([[10, 90], [20, 380]], ["x", "y"], [2012, 2023])
 
 
 def test_keyness_chi2_by_hand():
+    # All expected counts >= 5: quanteda's default applies no correction.
     out = keyness(KEY, 2012, measure="chi2").set_index("term")
     assert out.loc["x", "chi2"] == pytest.approx(3.546099, abs=1e-5)
     assert out.loc["x", ["target", "reference"]].tolist() == [10, 20]
     assert out.loc["y", "chi2"] == pytest.approx(-3.546099, abs=1e-5)   # under-represented: negative
+    assert stats.chi2_contingency([[10, 20], [90, 380]], correction=False).statistic == pytest.approx(3.546099, abs=1e-5)
+    # In quanteda's code "yates" is the same conditional rule as "default": with every expected
+    # count >= 5 there is no correction (an unconditional Yates would give 3.5^2 * 0.221631 = 2.714982).
     yates = keyness(KEY, 2012, measure="chi2", correction="yates").set_index("term")
-    assert yates.loc["x", "chi2"] == pytest.approx(2.714982, abs=1e-5)
+    assert yates.loc["x", "chi2"] == pytest.approx(3.546099, abs=1e-5)
 
 
 def test_keyness_likelihood_ratio_by_hand():
@@ -42,6 +49,105 @@ def test_keyness_likelihood_ratio_by_hand():
     assert out.loc["x", "p"] == pytest.approx(0.076, abs=0.001)   # chi-square(1) tail at 3.14
     # Relative frequency 10/100 against 20/400: log2 ratio about 1 (with +0.5 smoothing).
     assert out.loc["x", "log_ratio"] == pytest.approx(np.log2((10.5 / 100.5) / (20.5 / 400.5)))
+    # Williams: q = 1 + (500/30 + 500/470 - 1)(500/100 + 500/400 - 1) / (6 * 500)
+    #             = 1 + 16.730496 * 5.25 / 3000 = 1.0292784; G2 / q = 3.049452.
+    williams = keyness(KEY, 2012, measure="lr", correction="williams").set_index("term")
+    assert williams.loc["x", "G2"] == pytest.approx(3.049452, abs=1e-5)
+
+
+# A term seen twice in the target and never in the reference; totals 352 and 1,118 tokens
+# (giao_lưu in 2012 on the study corpus):
+#                 target  reference
+#   term             2         0      |    2
+#   other terms    350      1118      | 1468
+#                  352      1118      | 1470
+# E = 0.478912, 1.521088, 351.521088, 1116.478912.
+# G2 = 2 (2 ln(2/0.478912) + 350 ln(350/351.521088) + 1118 ln(1118/1116.478912))
+#    = 2 (2.858760 - 1.517806 + 1.522124) = 5.72616, p = 0.0167.
+# Default correction: E_a < 5 and |ad - bc| = 2236 >= N/2 = 735, so each cell moves 0.5
+# toward independence: 1.5, 0.5, 350.5, 1117.5:
+# G2 = 2 (1.712561 - 0.556271 - 1.019620 + 1.021552) = 2.31644, p = 0.128.
+# chi2 = N (|ad - bc| - N/2)^2 / (2 * 1468 * 352 * 1118) = 1470 * 1501^2 / 1155466624... = 2.8664
+# Fisher: only a = 2 is as unlikely as the table: (352/1470)(351/1469) = 0.057215.
+SMALL = _table([[2, 350], [0, 1118]], ["x", "y"], [2012, 2023])
+
+
+def test_default_correction_on_a_two_against_zero_table():
+    none = keyness(SMALL, 2012, correction="none").set_index("term").loc["x"]
+    default = keyness(SMALL, 2012).set_index("term").loc["x"]
+    assert none.G2 == pytest.approx(5.72616, abs=1e-4) and none.p == pytest.approx(0.0167, abs=1e-4)
+    assert default.G2 == pytest.approx(2.31644, abs=1e-4) and default.p == pytest.approx(0.128, abs=1e-3)
+    assert keyness(SMALL, 2012, correction="yates").set_index("term").loc["x", "G2"] == pytest.approx(default.G2)
+    # Williams is never applied to a table with an empty cell.
+    assert keyness(SMALL, 2012, correction="williams").set_index("term").loc["x", "G2"] == pytest.approx(none.G2)
+    chi2 = keyness(SMALL, 2012, measure="chi2").set_index("term").loc["x", "chi2"]
+    assert chi2 == pytest.approx(1470 * (2236 - 735) ** 2 / (2 * 1468 * 352 * 1118), rel=1e-9)
+    # Where the rule applies, the values are scipy's Yates-corrected chi2 and G.
+    table = [[2, 0], [350, 1118]]
+    assert chi2 == pytest.approx(stats.chi2_contingency(table, correction=True).statistic)
+    # quanteda's 1e-9 inside each logarithm adds about 2 * N * 1e-9 = 2.9e-6 to G2.
+    scipy_g = stats.chi2_contingency(table, correction=True, lambda_="log-likelihood").statistic
+    assert default.G2 - scipy_g == pytest.approx(2 * 1470 * 1e-9, rel=0.01)
+    fisher = keyness(SMALL, 2012, measure="fisher").set_index("term").loc["x"]
+    assert fisher.p == pytest.approx(352 / 1470 * 351 / 1469, rel=1e-9)
+    assert fisher.odds_ratio == np.inf
+    assert keyness(SMALL, 2012, measure="exact").set_index("term").loc["x", "p"] == fisher.p
+
+
+def test_yates_only_when_the_difference_exceeds_half_n():
+    # E_a = 2 * 101 / 252 = 0.80 < 5 but |ad - bc| = |150 - 100| = 50 < N/2 = 126: no correction
+    # (scipy would subtract min(0.5, |O - E|) = 0.198 from every cell and give 0).
+    table = _table([[1, 100], [1, 150]], ["x", "y"], ["A", "B"])
+    default = keyness(table, "A", measure="chi2").set_index("term").loc["x", "chi2"]
+    assert default == pytest.approx(252 * 50 ** 2 / (2 * 250 * 101 * 151))
+    assert default == pytest.approx(stats.chi2_contingency([[1, 1], [100, 150]], correction=False).statistic)
+
+
+def test_fisher_odds_ratio_is_the_conditional_estimate():
+    # R: fisher.test(matrix(c(10, 90, 20, 380), 2))$estimate = 2.108 (conditional MLE), not 10*380/(20*90) = 2.111.
+    out = keyness(KEY, 2012, measure="fisher").set_index("term").loc["x"]
+    assert out.odds_ratio == pytest.approx(stats.contingency.odds_ratio([[10, 20], [90, 380]], kind="conditional").statistic)
+    assert out.odds_ratio != pytest.approx(10 * 380 / (20 * 90), abs=1e-3)
+    assert out.p == pytest.approx(stats.fisher_exact([[10, 20], [90, 380]]).pvalue)
+
+
+def test_adjusted_p_over_the_terms_tested():
+    counts = _table([[10, 2, 5, 83], [20, 0, 30, 350]], ["a", "b", "c", "d"], [2012, 2023])
+    out = keyness(counts, 2012, correction="none")
+    p = out.p.to_numpy()
+    order = np.argsort(p)
+    m = len(p)
+    # Benjamini-Hochberg by hand: p_(i) * m / i, then the running minimum from the largest p down.
+    bh = np.minimum.accumulate((p[order] * m / np.arange(1, m + 1))[::-1])[::-1]
+    assert np.allclose(out.p_adj.to_numpy()[order], np.minimum(bh, 1))
+    holm = keyness(counts, 2012, correction="none", adjust="holm").p_adj.to_numpy()
+    by_hand = np.minimum(np.maximum.accumulate(p[order] * (m - np.arange(m))), 1)
+    assert np.allclose(holm[order], by_hand)
+    assert np.array_equal(keyness(counts, 2012, adjust="none").p_adj, keyness(counts, 2012).p)
+    # min_count removes terms from the family but not from the totals.
+    kept = keyness(counts, 2012, correction="none", min_count=5).set_index("term")
+    assert "b" not in kept.index and len(kept) == 3
+    assert kept.loc["a", "G2"] == pytest.approx(out.set_index("term").loc["a", "G2"])
+
+
+def test_pmi_has_no_p_value():
+    out = keyness(KEY, 2012, measure="pmi").set_index("term")
+    assert out.loc["x", "pmi"] == pytest.approx(np.log(10 / 6), abs=1e-8)
+    assert out.p.isna().all() and out.p_adj.isna().all()
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"measure": "g2"}, "measure must be one of"),
+    ({"correction": "yate"}, "correction must be one of"),
+    ({"measure": "fisher", "correction": "yates"}, "takes no correction"),
+    ({"adjust": "bonferroni"}, "adjust must be one of"),
+    ({"min_count": 0}, "min_count must be a positive integer"),
+])
+def test_keyness_bad_arguments(kwargs, message):
+    with pytest.raises(tk.ToolkitError, match=message):
+        keyness(KEY, 2012, **kwargs)
+    with pytest.raises(tk.ToolkitError, match="not a row"):
+        keyness(KEY, 1999)
 
 
 # Log-odds with the corpus prior, worked by hand. Counts: A: x=3, y=1; B: x=1, y=3.
@@ -71,7 +177,48 @@ def test_distinctive_terms_of_2023_on_the_corpus(body):
     assert top2023[:2] == ["vay", "vốn"] and {"thời_vụ", "boeun"} <= set(top2023)
     g2 = keyness(by_year, 2023).set_index("term")
     assert g2.index[0] == "vay" and g2.loc["vay", ["target", "reference"]].tolist() == [5, 0]
-    assert g2.loc["vay", "p"] < 0.001
+    # Five against none is p < .01 alone, but not among about 500 terms tested (Benjamini-Hochberg).
+    assert g2.loc["vay", "p"] < 0.01 and g2.loc["vay", "p_adj"] > 0.05
+    assert lo.distinctive.sum() == (lo.z.abs() >= 1.96).sum() < 10
+
+
+def test_names_stay_whole_and_display_as_written(body):
+    # "Ban Bí thư" (the Party Secretariat; one body sentence once near-duplicates are left out);
+    # pyvi alone splits it into ban | bí_thư.
+    ban = body[body.text.str.contains("Ban Bí thư")]
+    assert len(ban) == 1
+    assert all("ban_bí_thư" in tokens and "bí_thư" not in tokens for tokens in ban.tokens)
+    hg = body[body.text.str.contains("Liên hiệp các tổ chức hữu nghị")]
+    assert "liên_hiệp_các_tổ_chức_hữu_nghị" in hg.tokens.iloc[0]
+    forms = display_forms(body)
+    assert forms["lạng_sơn"] == "Lạng Sơn" and forms["asean"] == "ASEAN" and forms["hợp_tác"] == "hợp tác"
+    assert forms["ban_bí_thư"] == "Ban Bí thư"
+    shown = add_display(keyness(dfm(body, by="year"), 2012).head(3), forms)
+    assert shown.display.iloc[0] == "Lạng Sơn"
+
+
+def test_kwic_refuses_a_pattern_without_syllables(body):
+    # Normalisation strips HTML tags, so "<script>" has nothing to match.
+    with pytest.raises(tk.ToolkitError, match="no syllables"):
+        kwic(body, "<script>")
+    with pytest.raises(tk.ToolkitError, match="window"):
+        kwic(body, "cửa khẩu", window=-1)
+    with pytest.raises(tk.ToolkitError, match="pattern must be"):
+        kwic(body, [])
+    with pytest.raises(tk.ToolkitError, match="n must be a positive integer"):
+        top_tfidf(dfm(body, by="year"), n=0)
+    with pytest.raises(tk.ToolkitError, match="min_count must be a positive integer"):
+        collocations(body, min_count=0)
+    with pytest.raises(tk.ToolkitError, match="z_threshold"):
+        log_odds(dfm(body, by="year"), z_threshold=-1)
+
+
+def test_class_tfidf_as_bertopic():
+    # Class sizes 4 and 5: A = int(4.5) = 4 (BERTopic truncates). Counts x = [3, 1], y = [1, 4].
+    # ctfidf(A, x) = 3/4 * ln(1 + 4/4) = 0.519860; ctfidf(B, y) = 4/5 * ln(1 + 4/5) = 0.470229.
+    out = class_tfidf(_table([[3, 1], [1, 4]], ["x", "y"], ["A", "B"])).set_index(["group", "term"])
+    assert out.loc[("A", "x"), "ctfidf"] == pytest.approx(0.75 * np.log(2), abs=1e-9)
+    assert out.loc[("B", "y"), "ctfidf"] == pytest.approx(0.8 * np.log(1.8), abs=1e-9)
 
 
 def test_tfidf_tables(body):

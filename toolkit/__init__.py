@@ -9,8 +9,8 @@ The pipeline runs one way, one module per stage::
     lexicon   load_lexicon       theme lexicons as data: any themes, context cues, blockers, formulas
     themes    score_themes, label_themes, explain, theme_shares ...   dictionary measurement
     agreement agreement, disagreements   two coders: Krippendorff's alpha, kappa, what they dispute
-    keywords  keyness, log_odds, top_tfidf, class_tfidf, kwic, collocations
-    topics    fit_topics, topic_terms, topic_shares, topic_stability
+    keywords  keyness, log_odds, top_tfidf, class_tfidf, kwic, collocations, display_forms
+    topics    fit_topics, topic_terms, topic_shares, topic_selection, choose_k, compare_topics
 
 Example
 -------
@@ -32,20 +32,24 @@ from .tokenize import Tokenizer, segment_words, stopwords, tokenize, tokenize_un
 from .features import DFM, dfm
 from .lexicon import DEFAULT_LEXICON, Lexicon, lexicon_path, load_lexicon
 from .themes import (
-    THEMES, corrected_theme_shares, explain, label_themes, leave_one_term_out, match_themes, score_themes,
+    THEMES, corrected_theme_shares, explain, false_alarms, term_validation, label_themes, leave_one_term_out, match_themes, score_themes,
     term_hits, theme_kwic, theme_shares, theme_tests, themes_of, unmatched_terms, validate,
 )
 from .agreement import agreement, disagreements, join_codings, krippendorff_alpha
-from .keywords import class_tfidf, collocations, keyness, kwic, log_odds, top_tfidf
-from .topics import fit_topics, topic_shares, topic_stability, topic_terms
+from .keywords import add_display, class_tfidf, collocations, display_forms, keyness, kwic, log_odds, top_tfidf
+from .topics import (
+    choose_k, compare_topics, fit_topics, seed_effect, seed_terms, topic_coherence, topic_selection, topic_shares,
+    topic_stability, topic_terms,
+)
 
 __all__ = [
     "__version__", "Corpus", "load_corpus", "read_manifest", "CorpusError", "ManifestError", "ToolkitError",
     "normalize_text", "segment", "split_sentences", "summarize", "Tokenizer", "segment_words", "stopwords",
     "tokenize", "tokenize_units", "word_segment", "word_segment_many", "DFM", "dfm", "THEMES", "explain", "label_themes",
-    "DEFAULT_LEXICON", "Lexicon", "lexicon_path", "corrected_theme_shares", "themes_of", "agreement", "disagreements",
+    "DEFAULT_LEXICON", "Lexicon", "lexicon_path", "corrected_theme_shares", "false_alarms", "term_validation", "themes_of", "agreement", "disagreements",
     "join_codings", "krippendorff_alpha",
     "leave_one_term_out", "load_lexicon", "match_themes", "score_themes", "term_hits", "theme_kwic",
     "theme_shares", "theme_tests", "unmatched_terms", "validate", "class_tfidf", "collocations", "keyness",
-    "kwic", "log_odds", "top_tfidf", "fit_topics", "topic_shares", "topic_stability", "topic_terms",
+    "kwic", "log_odds", "top_tfidf", "display_forms", "add_display", "fit_topics", "topic_shares", "topic_stability",
+    "topic_terms", "topic_selection", "choose_k", "compare_topics", "seed_effect", "seed_terms", "topic_coherence",
 ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .errors import ToolkitError
 from .normalize import normalize_text
 from .tokenize import syllabify, syllable_spans
 
@@ -40,7 +41,7 @@ def term_key(term: str) -> tuple[str, ...]:
     """The lower-cased syllable sequence a term matches (``_`` and spaces alike)."""
     key = tuple(s.lower() for s in syllabify(normalize_text(term).replace("_", " ")))
     if not key:
-        raise ValueError(f"term {term!r} has no syllables")
+        raise ToolkitError(f"term {term!r} has no syllables to match; give a word or phrase")
     return key
 
 

@@ -1,10 +1,13 @@
 """The main comparison re-run under alternative analysis choices, side by side.
 
-:func:`theme_robustness` measures theme shares by year under each variant of
-unit, duplicates, kinds, word boundaries (pyvi, underthesea) and
-leave-one-article-out; :func:`conclusions` states, per variant and theme,
-the ordering of the years and the direction of change from the first to the
-last year, so a reader sees which conclusions survive every variant.
+:func:`theme_robustness` measures theme shares per group under each variant
+of unit, duplicates, kinds, word boundaries (pyvi, underthesea), lexicon
+version, formulas, coder (shares from hand coding instead of the lexicon),
+misclassification correction and leave-one-article-out; :func:`conclusions`
+states, per variant and theme, the ordering of the groups, the direction of
+change from the first to the last group and whether their intervals are
+apart, so a reader sees which conclusions survive every variant and which
+only hold for point estimates.
 
 Stopwords do not enter the theme measure (terms match on syllables of the
 full text), so a stopword variant would reproduce the baseline exactly; their
@@ -13,18 +16,20 @@ effect on keywords is shown in the robustness notebook instead.
 
 from __future__ import annotations
 
-import warnings
-
+import numpy as np
 import pandas as pd
 
 from .corpus import Corpus
 from .errors import ToolkitError
+from .lexicon import Lexicon
 from .segment import segment
-from .stats import SingleArticleWarning
-from .themes import Lexicon, _lexicon, theme_shares
+from .stats import cluster_shares
+from .themes import _lexicon, _select, corrected_theme_shares, theme_shares
 from .tokenize import word_segment
 
-__all__ = ["theme_robustness", "conclusions", "underthesea_segmenter"]
+__all__ = ["theme_robustness", "conclusions", "underthesea_segmenter", "coded_shares"]
+
+COLUMNS = ["variant", "family", "theme", "share", "ci_low", "ci_high", "units", "articles"]
 
 
 def underthesea_segmenter(text: str) -> list[str]:
@@ -36,71 +41,116 @@ def underthesea_segmenter(text: str) -> list[str]:
     return word_tokenize(text)
 
 
-def theme_robustness(corpus: Corpus, by: str = "year", lexicon: Lexicon | None = None, n_boot: int = 1000,
-                     seed: int = 0, tokenisers: bool = True) -> pd.DataFrame:
+def coded_shares(units: pd.DataFrame, coding: pd.DataFrame, themes, by: str = "year", kinds=("body",),
+                 drop_duplicates: bool = True, ci: float = 0.95) -> pd.DataFrame:
+    """Theme shares from a hand coding (``unit_id`` + one 0/1 column per theme) instead of the lexicon.
+
+    Only units present in the coding count; the intervals are those of
+    :func:`toolkit.stats.cluster_shares`.
+    """
+    chosen = _select(units, kinds, drop_duplicates)
+    coded = chosen.drop(columns=[t for t in themes if t in chosen.columns]).merge(
+        coding[["unit_id", *themes]], on="unit_id", how="inner")
+    if coded.empty:
+        raise ToolkitError("the hand coding shares no unit_id with the units")
+    return cluster_shares(coded, list(themes), by=by, ci=ci).rename(columns={"measure": "theme"})
+
+
+def theme_robustness(corpus: Corpus, by: str = "year", lexicon: Lexicon | str | None = None, seed: int = 0,
+                     tokenisers: bool = True, lexicons: dict | None = None, codings: dict | None = None,
+                     validation: pd.DataFrame | None = None, max_leave_out: int = 30, **_ignored) -> pd.DataFrame:
     """Theme shares per group under each analysis variant.
 
-    Variants: the baseline (body sentences, near-duplicates dropped, terms on
-    syllables); paragraph units; near-duplicates kept; titles and captions
-    included; terms required to align with pyvi's (toolkit) or underthesea's
-    word boundaries; and, for every article whose group keeps at least one
-    other article, the corpus without it.
+    Variants, each in a ``family``: the baseline (body sentences,
+    near-duplicates dropped, terms on syllables, the given lexicon); *unit*:
+    paragraph units; *selection*: near-duplicates kept, titles and captions
+    included; *tokeniser*: terms required to align with pyvi's or
+    underthesea's word boundaries; *lexicon*: each entry of ``lexicons``
+    (name -> Lexicon or path), and the lexicon with its formula hits
+    excluded; *coder*: shares from each hand coding of ``codings`` (name ->
+    frame of unit_id and themes); *correction*: shares corrected for
+    misclassification measured on ``validation`` (text and themes);
+    *articles*: the corpus without each article whose group keeps at least
+    one other, for at most ``max_leave_out`` articles (a seeded sample when
+    there are more, so the cost stays linear in corpus size).
 
     Returns
     -------
     pandas.DataFrame
-        ``variant``, ``by``, ``theme``, ``share``, ``ci_low``, ``ci_high``,
-        ``units``, ``articles``.
+        ``variant``, ``family``, ``by``, ``theme``, ``share``, ``ci_low``,
+        ``ci_high``, ``units``, ``articles``.
     """
+    lex = _lexicon(lexicon)
     sentences = segment(corpus, unit="sentence")
     variants = [
-        ("baseline (sentences)", sentences, {}),
-        ("paragraph units", segment(corpus, unit="paragraph"), {}),
-        ("near-duplicates kept", sentences, {"drop_duplicates": False}),
-        ("titles and captions included", sentences, {"kinds": None}),
+        ("baseline (sentences)", "baseline", sentences, {}),
+        ("paragraph units", "unit", segment(corpus, unit="paragraph"), {}),
+        ("near-duplicates kept", "selection", sentences, {"drop_duplicates": False}),
+        ("titles and captions included", "selection", sentences, {"kinds": None}),
     ]
     if tokenisers:
-        variants += [("words: pyvi boundaries", sentences, {"segmenter": word_segment}),
-                     ("words: underthesea boundaries", sentences, {"segmenter": underthesea_segmenter})]
+        variants += [("words: pyvi boundaries", "tokeniser", sentences, {"segmenter": word_segment}),
+                     ("words: underthesea boundaries", "tokeniser", sentences, {"segmenter": underthesea_segmenter})]
+    if (lex.entries.kind == "formula").any():
+        variants.append((f"{lex.name}, formulas excluded", "lexicon", sentences, {"lexicon": lex.excluding_formulas()}))
+    for name, other in (lexicons or {}).items():
+        variants.append((name, "lexicon", sentences, {"lexicon": _lexicon(other)}))
     docs = corpus.documents
-    for doc_id, group in zip(docs.doc_id, docs[by]):
-        if (docs[by] == group).sum() > 1:
-            variants.append((f"without {doc_id}", sentences[sentences.doc_id != doc_id], {}))
+    eligible = [d for d, g in zip(docs.doc_id, docs[by]) if (docs[by] == g).sum() > 1]
+    if len(eligible) > max_leave_out:
+        rng = np.random.default_rng(seed)
+        eligible = sorted(rng.choice(eligible, max_leave_out, replace=False).tolist())
+    for doc_id in eligible:
+        variants.append((f"without {doc_id}", "articles", sentences[sentences.doc_id != doc_id], {}))
     rows = []
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", SingleArticleWarning)
-        for name, units, options in variants:
-            shares = theme_shares(units, by=by, lexicon=lexicon, **options)
-            rows.append(shares.assign(variant=name))
+    for name, family, units, options in variants:
+        options = {"lexicon": lex, **options}
+        rows.append(theme_shares(units, by=by, **options).assign(variant=name, family=family))
+    for name, coding in (codings or {}).items():
+        rows.append(coded_shares(sentences, coding, lex.themes, by=by).assign(variant=name, family="coder"))
+    if validation is not None:
+        corrected = corrected_theme_shares(sentences, validation, by=by, lexicon=lex, seed=seed)
+        corrected = corrected.assign(share=corrected.corrected, units=np.nan)
+        rows.append(corrected.assign(variant="corrected for misclassification", family="correction"))
     out = pd.concat(rows, ignore_index=True)
-    return out[["variant", by, "theme", "share", "ci_low", "ci_high", "units", "articles"]]
+    columns = ["variant", "family", by, "theme", "share", "ci_low", "ci_high", "units", "articles"]
+    return out[columns]
 
 
 def conclusions(table: pd.DataFrame, by: str = "year", tolerance: float = 0.0) -> pd.DataFrame:
-    """Per variant and theme: the ordering of groups and the first-to-last change.
+    """Per variant and theme: the ordering of groups, the first-to-last change and whether intervals are apart.
 
     Returns
     -------
     pandas.DataFrame
         ``variant``, ``theme``, ``ordering`` (e.g. "2012 < 2017 < 2023"),
         ``change`` (last minus first group), ``direction`` (up, down or flat
-        within ``tolerance``), and ``same_as_baseline`` (ordering and
-        direction both equal the first variant's).
+        within ``tolerance``), ``intervals_apart`` (the first and last
+        groups' intervals do not overlap), and ``same_as_baseline``
+        (ordering and direction both equal the first variant's).
     """
     rows = []
     for (variant, theme), part in table.groupby(["variant", "theme"], sort=False):
         part = part.sort_values(by)
+        if part.share.isna().any():
+            rows.append({"variant": variant, "theme": theme, "ordering": "not estimable", "change": np.nan,
+                         "direction": "not estimable", "intervals_apart": False})
+            continue
         ordered = part.sort_values(["share", by], kind="stable")
         ordering = " < ".join(str(g) for g in ordered[by])
         change = part.share.iloc[-1] - part.share.iloc[0]
         direction = "flat" if abs(change) <= tolerance else ("up" if change > 0 else "down")
-        rows.append({"variant": variant, "theme": theme, "ordering": ordering, "change": change, "direction": direction})
+        first, last = part.iloc[0], part.iloc[-1]
+        apart = bool(first.ci_high < last.ci_low or last.ci_high < first.ci_low)
+        rows.append({"variant": variant, "theme": theme, "ordering": ordering, "change": change,
+                     "direction": direction, "intervals_apart": apart})
     out = pd.DataFrame(rows)
     base = out[out.variant == out.variant.iloc[0]].set_index("theme")
     out["same_as_baseline"] = [
         r.ordering == base.loc[r.theme, "ordering"] and r.direction == base.loc[r.theme, "direction"]
         for r in out.itertuples()
     ]
-    order = {t: i for i, t in enumerate(dict.fromkeys(table.theme))}
-    return out.sort_values(["theme", "variant"], key=lambda s: s.map(order) if s.name == "theme" else s.map(
-        {v: i for i, v in enumerate(dict.fromkeys(table.variant))})).reset_index(drop=True)
+    theme_order = {t: i for i, t in enumerate(dict.fromkeys(table.theme))}
+    variant_order = {v: i for i, v in enumerate(dict.fromkeys(table.variant))}
+    out = out.assign(_t=out.theme.map(theme_order), _v=out.variant.map(variant_order))
+    return out.sort_values(["_t", "_v"]).drop(columns=["_t", "_v"]).reset_index(drop=True)

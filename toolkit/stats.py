@@ -120,6 +120,19 @@ def _diff(values: np.ndarray, in_a: np.ndarray) -> np.ndarray:
     return values[in_a].mean(axis=0) - values[~in_a].mean(axis=0)
 
 
+def _chunks(total: int, size: int = 1000):
+    while total > 0:
+        yield min(size, total)
+        total -= size
+
+
+def _group_difference(mask: np.ndarray, sums: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """Pooled share of the masked rows minus that of the others, for each mask row (rows: articles or units)."""
+    m = mask.astype(float)
+    size_a, size_b = m @ sizes, (1 - m) @ sizes
+    return (m @ sums) / size_a[:, None] - ((1 - m) @ sums) / size_b[:, None]
+
+
 def permutation_test(
     frame: pd.DataFrame,
     columns: list[str],
@@ -162,29 +175,43 @@ def permutation_test(
         in_a = (part[by] == a).to_numpy()
         observed = _diff(values, in_a)
         if level == "unit":
-            perms = np.array([rng.permutation(in_a) for _ in range(n_permutations)], dtype=float)
-            n_a = in_a.sum()
-            stats = perms @ values / n_a - (1 - perms) @ values / (len(in_a) - n_a)
-            extreme = (np.abs(stats) >= np.abs(observed) - 1e-12).sum(axis=0)
+            # Units relabelled at random, in chunks so memory stays bounded on large corpora.
+            n_a = int(in_a.sum())
+            extreme = np.zeros(len(columns))
+            for size in _chunks(n_permutations):
+                mask = rng.permuted(np.broadcast_to(in_a, (size, len(in_a))), axis=1)
+                stats = _group_difference(mask, values, np.ones(len(in_a)))
+                extreme += (np.abs(stats) >= np.abs(observed) - 1e-12).sum(axis=0)
             p = (extreme + 1) / (n_permutations + 1)
             count, min_p = n_permutations, 1 / (n_permutations + 1)
         else:
-            articles = part[cluster].to_numpy()
-            ids = sorted(set(articles))
-            n_a = len(set(articles[in_a]))
-            total = math.comb(len(ids), n_a)
-            if total <= n_permutations:
-                choices = [set(c) for c in itertools.combinations(ids, n_a)]
-            else:
-                choices = [set(rng.choice(ids, n_a, replace=False)) for _ in range(n_permutations)]
-            stats = np.array([_diff(values, np.isin(articles, list(c))) for c in choices])
-            extreme = (np.abs(stats) >= np.abs(observed) - 1e-12).sum(axis=0)
+            # Whole articles move between the two groups: work on per-article sums and sizes.
+            ids, inverse = np.unique(part[cluster].to_numpy(), return_inverse=True)
+            k = len(ids)
+            sums = np.stack([np.bincount(inverse, weights=values[:, j], minlength=k) for j in range(len(columns))], axis=1)
+            sizes = np.bincount(inverse, minlength=k).astype(float)
+            article_in_a = np.zeros(k, dtype=bool)
+            article_in_a[inverse[in_a]] = True
+            n_a = int(article_in_a.sum())
+            total = math.comb(k, n_a)
             exact = total <= n_permutations
-            p = extreme / len(choices) if exact else (extreme + 1) / (len(choices) + 1)
+            extreme = np.zeros(len(columns))
+            if exact:
+                masks = np.zeros((total, k), dtype=bool)
+                for row, chosen in enumerate(itertools.combinations(range(k), n_a)):
+                    masks[row, list(chosen)] = True
+                batches = [masks]
+            else:
+                batches = (rng.permuted(np.broadcast_to(article_in_a, (size, k)), axis=1) for size in _chunks(n_permutations))
+            for mask in batches:
+                stats = _group_difference(mask, sums, sizes)
+                extreme += (np.abs(stats) >= np.abs(observed) - 1e-12).sum(axis=0)
+            count = total if exact else n_permutations
+            p = extreme / count if exact else (extreme + 1) / (count + 1)
             # An assignment and its complement give the same |difference| when both groups
             # have as many articles, so the floor is 2/total then (1.0 for one against one).
-            mirrored = 2 if 2 * n_a == len(ids) else 1
-            count, min_p = len(choices), (mirrored / total if exact else 1 / (len(choices) + 1))
+            mirrored = 2 if 2 * n_a == k else 1
+            min_p = mirrored / total if exact else 1 / (count + 1)
         for j, column in enumerate(columns):
             rows.append({
                 "measure": column, "group_a": a, "group_b": b,

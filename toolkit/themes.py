@@ -44,7 +44,7 @@ from .stats import adjust_p, cluster_shares, corrected_shares, permutation_test
 __all__ = [
     "THEMES", "Lexicon", "load_lexicon", "match_themes", "score_themes", "label_themes", "explain",
     "theme_shares", "theme_tests", "term_hits", "unmatched_terms", "leave_one_term_out", "validate",
-    "theme_kwic", "DEFAULT_LEXICON", "themes_of", "confusion", "corrected_theme_shares",
+    "theme_kwic", "DEFAULT_LEXICON", "themes_of", "confusion", "corrected_theme_shares", "false_alarms", "term_validation",
 ]
 
 #: The study's themes (the default lexicon's); other lexicons define their own.
@@ -415,7 +415,7 @@ def confusion(truth: pd.DataFrame, predicted: pd.DataFrame, themes) -> pd.DataFr
 
 
 def validate(coded: pd.DataFrame, texts: pd.Series | None = None, lexicon: Lexicon | str | None = None,
-             threshold: float = 1.0) -> pd.DataFrame:
+             threshold: float = 1.0, ci: float | None = None, n_boot: int = 2000, seed: int = 0) -> pd.DataFrame:
     """Precision, recall, F1 and specificity of :func:`label_themes` against hand-coded units.
 
     Parameters
@@ -424,21 +424,103 @@ def validate(coded: pd.DataFrame, texts: pd.Series | None = None, lexicon: Lexic
         A ``text`` column and one 0/1 column per theme of the lexicon (the hand coding).
     texts : pandas.Series, optional
         Texts to label instead of ``coded.text`` (same index).
+    ci : float, optional
+        Add intervals: exact (Clopper-Pearson) for precision, recall and
+        specificity, a percentile bootstrap over units for F1.
 
     Returns
     -------
     pandas.DataFrame
         One row per theme: ``n``, ``coded`` (positives by hand),
         ``labelled`` (positives by the lexicon), ``tp``, ``fp``, ``fn``, ``tn``,
-        ``precision``, ``recall``, ``f1``, ``specificity``.
+        ``precision``, ``recall``, ``f1``, ``specificity`` (and with ``ci``:
+        ``<measure>_low`` / ``<measure>_high``).
     """
     lex = _lexicon(lexicon)
     missing = [c for c in ("text", *lex.themes) if c not in coded.columns]
     if missing:
         raise ToolkitError(f"coded units lack column(s) {', '.join(missing)}; the lexicon measures "
                            f"{', '.join(lex.themes)}")
-    labels = label_themes(coded["text"] if texts is None else texts, lex, threshold)
-    return confusion(coded.reset_index(drop=True), labels.reset_index(drop=True), lex.themes)
+    labels = label_themes(coded["text"] if texts is None else texts, lex, threshold).reset_index(drop=True)
+    truth = coded.reset_index(drop=True)
+    out = confusion(truth, labels, lex.themes)
+    if ci is None:
+        return out
+    from .stats import clopper_pearson
+
+    for measure, k, n in (("precision", out.tp, out.tp + out.fp), ("recall", out.tp, out.tp + out.fn),
+                          ("specificity", out.tn, out.tn + out.fp)):
+        low, high = clopper_pearson(k.to_numpy(), n.to_numpy(), ci)
+        out[f"{measure}_low"] = np.where(n > 0, low, np.nan)
+        out[f"{measure}_high"] = np.where(n > 0, high, np.nan)
+    rng = np.random.default_rng(seed)
+    picks = rng.integers(0, len(truth), size=(n_boot, len(truth)))
+    q = (1 - ci) / 2
+    for i, theme in enumerate(lex.themes):
+        t = truth[theme].astype(int).astype(bool).to_numpy()[picks]
+        p = labels[theme].to_numpy()[picks]
+        tp, wrong = (t & p).sum(axis=1), (t ^ p).sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            f1 = 2 * tp / (2 * tp + wrong)
+        f1 = f1[np.isfinite(f1)]
+        out.loc[i, "f1_low"] = np.quantile(f1, q) if len(f1) else np.nan
+        out.loc[i, "f1_high"] = np.quantile(f1, 1 - q) if len(f1) else np.nan
+    return out
+
+
+def term_validation(coded: pd.DataFrame, lexicon: Lexicon | str | None = None) -> pd.DataFrame:
+    """Which entries earn their place: each entry's hits in hand-coded texts and how many were right.
+
+    Parameters
+    ----------
+    coded : pandas.DataFrame
+        ``text`` and one 0/1 column per theme (e.g. the challenge set).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per entry that matches at least once: ``theme``, ``term``,
+        ``context``, ``kind``, ``hits`` (texts it fires in), ``correct``
+        (of those, texts coded with its theme) and ``precision``; sorted by
+        theme and falling number of wrong hits.
+    """
+    lex = _lexicon(lexicon)
+    texts = coded.reset_index(drop=True)
+    hits = match_themes(texts["text"], lex).drop_duplicates(["text", "theme", "term", "context"])
+    if hits.empty:
+        return pd.DataFrame(columns=["theme", "term", "context", "kind", "hits", "correct", "precision"])
+    hits["correct"] = [bool(texts.at[i, t]) for i, t in zip(hits.text, hits.theme)]
+    out = hits.groupby(["theme", "term", "context", "kind"], sort=False).agg(
+        hits=("text", "size"), correct=("correct", "sum")).reset_index()
+    out["precision"] = out.correct / out.hits
+    order = {t: i for i, t in enumerate(lex.themes)}
+    out = out.assign(_t=out.theme.map(order), _wrong=out.hits - out.correct)
+    return out.sort_values(["_t", "_wrong", "hits"], ascending=[True, False, False]).drop(columns=["_t", "_wrong"]).reset_index(drop=True)
+
+
+def false_alarms(texts, lexicon: Lexicon | str | None = None, threshold: float = 1.0, ci: float = 0.95) -> pd.DataFrame:
+    """How often the lexicon gives a theme to texts that carry none (e.g. domestic news).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per theme and a row ``any theme``: ``n`` texts, ``flagged``,
+        ``rate`` and its exact (Clopper-Pearson) interval ``rate_low`` /
+        ``rate_high``.
+    """
+    from .stats import clopper_pearson
+
+    lex = _lexicon(lexicon)
+    labels = label_themes(texts, lex, threshold)
+    flagged = {theme: int(labels[theme].sum()) for theme in lex.themes}
+    flagged["any theme"] = int(labels.any(axis=1).sum())
+    n = len(labels)
+    rows = []
+    for name, k in flagged.items():
+        low, high = clopper_pearson(k, n, ci)
+        rows.append({"theme": name, "n": n, "flagged": k, "rate": k / n if n else np.nan,
+                     "rate_low": float(low), "rate_high": float(high)})
+    return pd.DataFrame(rows)
 
 
 def corrected_theme_shares(units: pd.DataFrame, validation: pd.DataFrame, by: str = "year",
