@@ -131,3 +131,13 @@ def test_save_table_writes_csv_and_latex(tmp_path):
     assert csv.read_text(encoding="utf-8") == "theme,ci low\nhealth & care,0.12345\n"
     latex = tex.read_text(encoding="utf-8")
     assert "\\toprule" in latex and "health \\& care & 0.123" in latex and "\\caption{Shares}" in latex
+
+
+def test_topic_shares_among_units_with_tokens_are_scaled_to_all_units():
+    # topic_shares: shares among units with tokens sum to 1; empty_units is the proportion without tokens.
+    shares = pd.DataFrame({"year": [2005, 2005], "topic": ["topic_1", "topic_2"], "share": [0.75, 0.25],
+                           "empty_units": [0.2, 0.2]})
+    fig, ax = tf.plot_topic_shares(shares)
+    heights = [round(p.get_height(), 6) for p in ax.patches]
+    assert heights == [0.6, 0.2, 0.2]          # 0.75 * 0.8, 0.25 * 0.8, then 0.2 without tokens
+    plt.close("all")

@@ -331,7 +331,15 @@ def plot_topic_shares(shares: pd.DataFrame, by: str = "year", width: float = SIN
     groups = _groups(shares, by, groups)
     wide = shares.pivot_table(index=by, columns="topic", values="share", aggfunc="sum", sort=False).reindex(groups)
     topics = [t for t in wide.columns if t != NO_TOKENS]
-    rest = wide[NO_TOKENS] if NO_TOKENS in wide.columns else (1 - wide[topics].sum(axis=1)).clip(lower=0)
+    if "empty_units" in shares.columns:
+        # topic_shares gives shares among units with tokens and the proportion without: scale to all units.
+        empty = shares.drop_duplicates(by).set_index(by)["empty_units"].reindex(groups).fillna(0)
+        wide[topics] = wide[topics].mul(1 - empty, axis=0)
+        rest = empty
+    elif NO_TOKENS in wide.columns:
+        rest = wide[NO_TOKENS]
+    else:
+        rest = (1 - wide[topics].sum(axis=1)).clip(lower=0)
     with style():
         fig, ax = plt.subplots(figsize=(width, width * 0.72))
         bottom = np.zeros(len(wide))
