@@ -69,3 +69,13 @@ def test_every_option_has_help():
             assert action.help and action.help.strip(), f"{name} {action.option_strings or action.dest} has no help"
     report_options = {o for a in subparsers["report"]._actions for o in a.option_strings}
     assert {"--lexicon", "--by", "--jobs", "--notebooks", "--out", "--unit", "--seed"} <= report_options
+
+
+def test_without_a_corpus_argument_the_study_runs_from_any_folder(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["summary", "--no-cache"]) == 0
+    assert capsys.readouterr().out.startswith("Corpus data (the study corpus): 5 documents")
+    out = tmp_path / "study-report"
+    assert main(["report", "--notebooks", "01", "--out", str(out)]) == 0
+    assert "1 of 1 study notebooks executed" in capsys.readouterr().out
+    assert (out / "html" / "01_corpus_overview.html").exists() and (out / "notebooks" / "01_corpus_overview.ipynb").exists()

@@ -30,11 +30,19 @@ from .tokenize import tokenize_units
 
 
 def _summary(args: argparse.Namespace) -> int:
-    corpus = load_corpus(args.corpus)
+    from .report import STUDY_DATA, is_study_corpus
+
+    if args.corpus is None:
+        if not is_study_corpus(None):
+            raise ToolkitError("no corpus given: the study corpus ships with the repository, not the package; "
+                               "pass a corpus folder (corpus.csv + raw/)")
+        corpus, shown = load_corpus(STUDY_DATA), "data (the study corpus)"
+    else:
+        corpus, shown = load_corpus(args.corpus), args.corpus
     units = tokenize_units(segment(corpus, unit=args.unit), n_jobs=args.jobs, cache=not args.no_cache)
     tables = summarize(corpus, units, by=args.by)
     with pd.option_context("display.width", 120, "display.max_columns", 20, "display.max_rows", 200):
-        print(f"Corpus {args.corpus}: {len(corpus.documents)} documents, {len(units)} {args.unit} units "
+        print(f"Corpus {shown}: {len(corpus.documents)} documents, {len(units)} {args.unit} units "
               f"(toolkit {__version__})\n")
         print(f"Documents, units and tokens per {args.by} (near-duplicate units excluded from words and tokens)")
         print(tables["by_group"].to_string(index=False), "\n")
@@ -69,9 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     def common(p):
-        p.add_argument("corpus", nargs="?", default="data",
-                       help="corpus folder with corpus.csv and raw/ (default: data; the study corpus when it is "
-                            "this repository's data/ folder)")
+        p.add_argument("corpus", nargs="?", default=None,
+                       help="corpus folder with corpus.csv and raw/ (default: the study corpus, this repository's "
+                            "data/ folder, wherever the command runs from)")
         p.add_argument("--unit", choices=["sentence", "paragraph"], default="sentence",
                        help="analysis unit (default: sentence)")
         p.add_argument("--by", default="year", metavar="COLUMN",

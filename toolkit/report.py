@@ -334,6 +334,9 @@ def run_report(corpus: str | os.PathLike | None = None, out: str | os.PathLike |
         raise ToolkitError(f"unit {unit!r}: use 'sentence' or 'paragraph'")
     if jobs < 1:
         raise ToolkitError(f"jobs must be at least 1, got {jobs}")
+    if corpus is None and not is_study_corpus(None):
+        raise ToolkitError("no corpus given: the study corpus ships with the repository, not the package; "
+                           "pass a corpus folder (corpus.csv + raw/)")
     corpus_path = (STUDY_DATA if corpus is None else Path(corpus)).resolve()
     if not (corpus_path / "corpus.csv").is_file():
         raise ToolkitError(f"{corpus_path}: not a corpus folder (no corpus.csv); see README 'Adding your own corpus'")
