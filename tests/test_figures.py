@@ -141,3 +141,15 @@ def test_topic_shares_among_units_with_tokens_are_scaled_to_all_units():
     heights = [round(p.get_height(), 6) for p in ax.patches]
     assert heights == [0.6, 0.2, 0.2]          # 0.75 * 0.8, 0.25 * 0.8, then 0.2 without tokens
     plt.close("all")
+
+
+def test_topic_share_intervals_in_greys_with_the_empty_share_named():
+    shares = pd.DataFrame({"year": [2005, 2005, 2020, 2020], "topic": ["topic_1", "topic_2"] * 2,
+                           "share": [0.7, 0.3, 0.4, 0.6], "ci_low": [0.5, 0.1, 0.2, 0.4],
+                           "ci_high": [0.9, 0.5, 0.6, 1.0], "empty_units": [0.25, 0.25, 0.0, 0.0]})
+    fig, ax = tf.plot_topic_share_intervals(shares)
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["2005\n25% empty", "2020\n0% empty"]
+    assert ax.get_ylim()[1] > 1.0
+    lines = [l for l in ax.get_lines() if len(l.get_xdata())]
+    assert all(c[1:3] == c[3:5] == c[5:7] for c in (matplotlib.colors.to_hex(l.get_color()) for l in lines))
+    plt.close("all")

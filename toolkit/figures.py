@@ -49,7 +49,7 @@ __all__ = [
     "STYLE", "THEME_COLOURS", "THEME_LABELS", "OTHER_THEME_COLOURS", "TOPIC_GREYS", "NO_TOKENS", "SINGLE", "DOUBLE",
     "style", "label", "theme_colours", "group_colours", "save_figure", "save_table", "show",
     "plot_theme_shares", "plot_distinctive_terms", "plot_topic_shares", "plot_term_contributions",
-    "plot_robustness", "plot_group_sizes",
+    "plot_robustness", "plot_group_sizes", "plot_topic_share_intervals",
 ]
 
 SINGLE = 3.5   # inches, one journal column
@@ -356,6 +356,45 @@ def plot_topic_shares(shares: pd.DataFrame, by: str = "year", width: float = SIN
         ax.legend(frameon=False, fontsize=6, loc="upper left", bbox_to_anchor=(1, 1))
         fig.tight_layout()
         _fit_xticks(fig, ax)
+    return fig, ax
+
+
+def plot_topic_share_intervals(shares: pd.DataFrame, by: str = "year", width: float = SINGLE, groups=None):
+    """Topic shares per group with their intervals (from :func:`toolkit.topic_shares`), topics in greys.
+
+    Points with error bars, one grey and marker per topic, side by side
+    within each group; the share of units without tokens (``empty_units``)
+    is written under each group's label ("12% empty"). The y axis reaches the highest
+    interval end.
+    """
+    groups = _groups(shares, by, groups)
+    topics = list(dict.fromkeys(shares["topic"].tolist()))
+    markers = ["o", "s", "^", "D", "v", "P", "X", "*"]
+    with style():
+        entries = len(topics) + ("empty_units" in shares.columns)
+        legend_height = 0.14 * entries + 0.1          # inches: one 6 pt line per entry
+        height = width * 0.72 + legend_height
+        fig, ax = plt.subplots(figsize=(width, height))
+        offsets = np.linspace(-0.25, 0.25, len(topics)) if len(topics) > 1 else [0.0]
+        for k, (offset, topic) in enumerate(zip(offsets, topics)):
+            part = shares[shares.topic == topic].set_index(by).reindex(groups)
+            x = np.arange(len(groups)) + offset
+            ax.errorbar(x, part.share, yerr=[part.share - part.ci_low, part.ci_high - part.share], fmt=markers[k % len(markers)],
+                        color=TOPIC_GREYS[k % 4], label=label(topic), capsize=2, markersize=3.5, linewidth=0.9)
+        ticks = [str(g) for g in groups]
+        if "empty_units" in shares.columns:
+            empty = shares.drop_duplicates(by).set_index(by)["empty_units"]
+            ticks = [f"{g}\n{empty[g]:.0%} empty" for g in groups]
+            ax.plot([], [], " ", label="empty: share of units without tokens")
+        ax.set_xticks(range(len(groups)), ticks)
+        ax.set_xlim(-0.6, len(groups) - 0.4)
+        ax.set_ylim(*_limit(shares["ci_high"].max()))
+        ax.set_xlabel(label(by))
+        ax.set_ylabel("Mean topic share of units with tokens")
+        # Below the plot, so the groups get the full width.
+        handles, labels = ax.get_legend_handles_labels()
+        fig.legend(handles, labels, frameon=False, fontsize=6, loc="lower center")
+        fig.tight_layout(rect=(0, legend_height / height, 1, 1))
     return fig, ax
 
 
