@@ -127,11 +127,12 @@ _CONT = "\u0080-\u00bf" + "".join(sorted(_CP1252_ONLY))
 # A UTF-8 lead byte and its continuation bytes, as Windows-1252/Latin-1 characters.
 _MOJIBAKE_RE = re.compile(f"[\u00c2-\u00df][{_CONT}]|[\u00e0-\u00ef][{_CONT}]{{2}}|[\u00f0-\u00f4][{_CONT}]{{3}}")
 # What Vietnamese text in UTF-8 decodes to: Latin-1 letters and symbols, the
-# Vietnamese letters outside Latin-1, combining tone marks (NFD text),
-# typographic punctuation and the dong sign.
+# Vietnamese letters outside Latin-1, combining tone and vowel marks (NFD text),
+# general punctuation (curly quotes, dashes, zero-width spaces), the dong sign.
 _PLAUSIBLE = frozenset(
     [chr(c) for c in range(0xA0, 0x100)] + list("ĂăĐđĨĩŨũƠơƯư\u0300\u0301\u0303\u0309\u0323₫€™")
-    + [chr(c) for c in range(0x1EA0, 0x1EFA)] + [chr(c) for c in range(0x2010, 0x203B)]
+    + list("\u0302\u0306\u031b\ufeff") + [chr(c) for c in range(0x1EA0, 0x1EFA)]
+    + [chr(c) for c in range(0x2000, 0x2070)]
 )
 # What is left of a Vietnamese letter or a curly quote whose third byte was lost
 # ("á»?" for "ờ"): the first two characters of its three-byte garbled form.
@@ -182,9 +183,8 @@ class Audit:
 
 def _check_str(text, name: str = "text") -> None:
     if not isinstance(text, str):
-        raise ToolkitError(
-            f"{name} must be a str, got {type(text).__name__}; decode bytes first (e.g. data.decode('utf-8'))"
-        )
+        hint = "; decode bytes first, e.g. data.decode('utf-8')" if isinstance(text, (bytes, bytearray)) else ""
+        raise ToolkitError(f"{name} must be a str, got {type(text).__name__}{hint}")
 
 
 def _split_syllable(base: str) -> tuple[str, str, str] | None:
@@ -222,7 +222,6 @@ def _tone_index(nucleus: str, final: str) -> int:
     return 0
 
 
-@lru_cache(maxsize=1 << 16)
 def place_tone(syllable: str) -> str:
     """Return ``syllable`` with its tone mark on the vowel the modern rule names.
 
@@ -243,6 +242,12 @@ def place_tone(syllable: str) -> str:
     >>> place_tone("Hoà"), place_tone("thuỷ"), place_tone("quý")
     ('Hòa', 'thủy', 'quý')
     """
+    _check_str(syllable, "syllable")
+    return _place_tone(syllable)
+
+
+@lru_cache(maxsize=1 << 16)
+def _place_tone(syllable: str) -> str:
     decomposed = unicodedata.normalize("NFD", syllable)
     tones = [ch for ch in decomposed if ch in _TONE_SET]
     if len(tones) != 1:
@@ -260,8 +265,9 @@ def place_tone(syllable: str) -> str:
 
 def normalize_tones(text: str) -> str:
     """Apply :func:`place_tone` to every word of an NFC ``text``."""
-    # ASCII words carry no tone mark; the rest repeat, so place_tone is cached.
-    return _WORD_RE.sub(lambda m: m.group(0) if m.group(0).isascii() else place_tone(m.group(0)), text)
+    _check_str(text)
+    # ASCII words carry no tone mark; the rest repeat, so _place_tone is cached.
+    return _WORD_RE.sub(lambda m: m.group(0) if m.group(0).isascii() else _place_tone(m.group(0)), text)
 
 
 def _decode_sequence(seq: str) -> tuple[str | None, str | None]:
@@ -394,11 +400,16 @@ def _unescape(text: str, audit: Audit | None) -> str:
         if not ref.endswith(";") and any(a <= m.start() < b for a, b in urls):
             return ref   # "&para=2" in a query string: part of the URL
         char = html.unescape(ref)
-        if char and _INVISIBLE_RE.fullmatch(char):
+        if not char:
+            # HTML5 turns references to most control characters (&#7;) into nothing.
+            if audit is not None:
+                audit.removed.append(("control_character", ref))
+            return ""
+        if _INVISIBLE_RE.fullmatch(char):
             if audit is not None:
                 audit.removed.append(("invisible_character", ref))
             return ""
-        if char and _CONTROL_RE.fullmatch(char):
+        if _CONTROL_RE.fullmatch(char):
             if audit is not None:
                 audit.removed.append(("control_character", ref))
             return ""
