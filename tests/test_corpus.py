@@ -338,13 +338,16 @@ def test_garbled_text_that_cannot_be_repaired_exactly_is_refused_with_its_line(t
         tk.load_corpus(root)
 
 
-def test_tcvn3_text_pasted_into_a_unicode_file_is_refused_with_its_line(tmp_path):
-    tcvn3 = "Hîp t¸c quèc tÕ vµ ®èi ngo¹i cña tØnh Hµ Giang"     # TCVN3 bytes read as Windows-1252
+@pytest.mark.parametrize("legacy", [
+    "Hîp t¸c quèc tÕ vµ ®èi ngo¹i cña tØnh Hµ Giang",        # TCVN3 bytes read as Windows-1252
+    "Hôïp taùc quoác teá vaø ñoái ngoaïi cuûa tænh Haø Giang",  # VNI
+])
+def test_tcvn3_or_vni_text_pasted_into_a_unicode_file_is_refused_with_its_line(tmp_path, legacy):
     text = "Hợp tác biên giới Việt - Lào\nHai tỉnh ký thỏa thuận hợp tác.\nĐoàn công tác làm việc tại cửa khẩu.\n" \
-           f"{tcvn3}\nHai bên thống nhất tăng cường tuần tra.\n"
+           f"{legacy}\nHai bên thống nhất tăng cường tuần tra.\n"
     root = write_corpus(tmp_path, {"a.txt": text}, HEADER + "a1,a.txt,2019,X\n")
     with pytest.raises(tk.CorpusError, match=r"a\.txt, line 4: looks like Vietnamese in a legacy 8-bit font encoding "
-                                             r"\(TCVN3/ABC or VNI\) pasted into a Unicode file: 'Hîp t¸c"):
+                                             rf"\(TCVN3/ABC or VNI\) pasted into a Unicode file: '{legacy[:6]}"):
         tk.load_corpus(root)
 
 

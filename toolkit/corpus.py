@@ -402,6 +402,8 @@ def _check_page(text: str, path: Path) -> None:
 
 def _is_legacy_line(line: str) -> bool:
     """A line of TCVN3/VNI text read as Unicode: words of ASCII letters mixed with symbols Vietnamese does not use."""
+    if not _LEGACY_RE.search(line):
+        return False
     legacy = _LEGACY_RE.findall(line)
     if len(legacy) < 3:
         return False

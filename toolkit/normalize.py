@@ -344,6 +344,8 @@ def _garbled_problem(text: str, repaired: bool) -> str | None:
     repaired because Windows-1252 and Latin-1 readings are mixed. One such
     remnant counts only next to other garbled text.
     """
+    if not repaired and not _GARBLED_LEFT_RE.search(text):
+        return None
     for line in text.split("\n"):
         strong = _GARBLED_LEFT_RE.findall(line)
         weak = _GARBLED_TWO_RE.findall(line) + [m.group(0) for m in _MOJIBAKE_RE.finditer(line)]
