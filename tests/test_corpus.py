@@ -272,6 +272,18 @@ def test_a_row_with_more_values_than_the_header(tmp_path):
         tk.load_corpus(root)
 
 
+def test_empty_cells_a_spreadsheet_leaves_at_the_edge_are_ignored(tmp_path):
+    manifest = "doc_id;file;year;;\r\na1;a.txt;2019;;\r\n;;;;\r\n"
+    docs = tk.load_corpus(write_corpus(tmp_path, {"a.txt": ARTICLE}, manifest)).documents
+    assert docs.doc_id.tolist() == ["a1"] and "" not in docs.columns
+
+
+def test_values_in_a_column_without_a_name(tmp_path):
+    root = write_corpus(tmp_path, {"a.txt": ARTICLE}, "doc_id,file,year,\na1,a.txt,2019,ghi chú\n")
+    with pytest.raises(tk.ManifestError, match=r"column 4 has values \(line 2\) but no name in the header"):
+        tk.load_corpus(root)
+
+
 def test_a_manifest_saved_in_the_windows_code_page(tmp_path):
     root = _write_manifest(write_corpus(tmp_path, {"a.txt": ARTICLE}, ""), to_cp1258(HEADER + "a1,a.txt,2019,Hà Giang\n"))
     with pytest.raises(tk.ManifestError, match=r"corpus\.csv: not valid UTF-8 at byte \d+ \(line 2\).*CSV UTF-8"):

@@ -171,10 +171,12 @@ def _read_manifest(path: Path, min_year: int, max_year: int | None) -> tuple[pd.
                 continue
             if header is None:
                 header = [c.strip() for c in row]
-                repeated = sorted({c for c in header if header.count(c) > 1})
+                repeated = sorted({c for c in header if c and header.count(c) > 1})
                 if repeated:
                     raise ManifestError(f"{path}: column(s) {', '.join(map(repr, repeated))} appear twice in the header")
                 continue
+            if len(row) > len(header) and not any(v.strip() for v in row[len(header):]):
+                row = row[:len(header)]   # trailing empty cells, as spreadsheets write them
             if len(row) > len(header):
                 raise ManifestError(
                     f"{_row_label(path, start)}: {len(row)} values but the header has {len(header)} columns; "
@@ -188,6 +190,17 @@ def _read_manifest(path: Path, min_year: int, max_year: int | None) -> tuple[pd.
         raise ManifestError(
             f"{path}: has a header but no rows; add one row per article file under the header, e.g. a1,a1.txt,2017"
         )
+    unnamed = [i for i, name in enumerate(header) if not name]
+    for i in unnamed:
+        filled = [lines[r] for r, row in enumerate(rows) if row[i].strip()]
+        if filled:
+            raise ManifestError(
+                f"{path}: column {i + 1} has values (line {filled[0]}) but no name in the header; name it or delete it"
+            )
+    if unnamed:   # empty columns a spreadsheet left at the edge of the table
+        keep = [i for i in range(len(header)) if header[i]]
+        header = [header[i] for i in keep]
+        rows = [[row[i] for i in keep] for row in rows]
     manifest = pd.DataFrame(rows, columns=header, dtype=object)
     for column in manifest.columns:
         if column in ("doc_id", "file"):
