@@ -105,6 +105,15 @@ def test_latin1_reading_and_undefined_windows_bytes_are_repaired(reader):
     assert normalize_text(reader(good.encode("utf-8"))) == good
 
 
+def test_utf8_read_as_windows_1258_is_repaired():
+    # Notepad on a Vietnamese Windows reads "ANSI" as Windows-1258: "à" (C3 A0) becomes "Ă" and a no-break space.
+    garbled = "Hà Giang đẩy mạnh đối ngoại".encode("utf-8").decode("cp1258")
+    assert garbled == "HĂ\xa0 Giang Ä‘áº©y máº¡nh Ä‘á»‘i ngoáº¡i"
+    audit = normalize_audited(garbled)
+    assert audit.text == "Hà Giang đẩy mạnh đối ngoại" and audit.problem is None
+    assert audit.repairs[0] == ("double_encoded_utf8", "HĂ\xa0", "Hà")
+
+
 def test_a_garbled_passage_inside_good_unicode_is_repaired_and_good_text_kept():
     line = "Hợp tác biên giới: " + "đối ngoại nhân dân".encode("utf-8").decode("cp1252") + " được đẩy mạnh."
     audit = normalize_audited(line)

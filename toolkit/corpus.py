@@ -74,8 +74,8 @@ class Corpus:
     repairs : pandas.DataFrame
         One row per repaired token: ``doc_id``, ``line`` (1-based, in the raw
         file), ``kind``, ``before``, ``after``. Kinds:
-        ``double_encoded_utf8`` (UTF-8 that was read as Windows-1252 or
-        Latin-1, "Ä‘á»‘i" -> "đối", repaired only where encoding the result
+        ``double_encoded_utf8`` (UTF-8 that was read as Windows-1252,
+        Latin-1 or Windows-1258, "Ä‘á»‘i" -> "đối", repaired only where encoding the result
         back gives the garbled text exactly) and ``eth_as_d`` (the Icelandic
         "Ð"/"ð" at the start of a Vietnamese syllable, "Ðối" -> "Đối").
         Repairs change letters, so they are listed apart from deletions.

@@ -17,8 +17,9 @@ spelled the same way:
   (``&lt;script&gt;...&lt;/script&gt;``); HTML character references decoded as
   HTML5 decodes them in text, except inside URLs, where only references ending
   in ``;`` are decoded (``?a=1&para=2`` stays as written, as in an ``href``);
-* two documented repairs of letters: UTF-8 that was read as Windows-1252 or
-  Latin-1 ("Ä‘á»‘i ngoáº¡i" -> "đối ngoại"), repaired token by token only where
+* two documented repairs of letters: UTF-8 that was read as Windows-1252,
+  Latin-1 or Windows-1258 ("Ä‘á»‘i ngoáº¡i" -> "đối ngoại"), repaired token by
+  token only where
   encoding the result back gives exactly the garbled text, and the Icelandic
   eth "Ð"/"ð" (U+00D0/U+00F0, left by legacy converters) at the start of a
   Vietnamese syllable turned into "Đ"/"đ" (U+0110/U+0111).
@@ -109,23 +110,32 @@ _URL_RE = re.compile(
     r"(?:\b[a-zA-Z][a-zA-Z0-9+.-]*://|\bwww\.)[^\s<>\"]+|[\w.-]+\.[a-zA-Z]{2,5}\?[^\s<>\"]+"
 )
 
-# -- repair of UTF-8 read as Windows-1252 (or Latin-1) ---------------------------
-# Windows-1252 as browsers and Windows decode it: the five undefined bytes
-# become the C1 control of the same number.
-_CP1252_CHARS = []
-for _b in range(256):
-    try:
-        _CP1252_CHARS.append(bytes([_b]).decode("cp1252"))
-    except UnicodeDecodeError:
-        _CP1252_CHARS.append(chr(_b))
-_CP1252_BYTES = {ch: b for b, ch in enumerate(_CP1252_CHARS)}
-# Characters that only Windows-1252 gives to bytes 0x80-0x9F (curly quotes, dashes, euro...).
-_CP1252_ONLY = frozenset(ch for ch in _CP1252_CHARS[0x80:0xA0] if ord(ch) > 0xFF)
-# C1 controls that Latin-1 gives where Windows-1252 has a character.
-_LATIN1_ONLY = frozenset(chr(b) for b in range(0x80, 0xA0) if _CP1252_CHARS[b] != chr(b))
-_CONT = "\u0080-\u00bf" + "".join(sorted(_CP1252_ONLY))
-# A UTF-8 lead byte and its continuation bytes, as Windows-1252/Latin-1 characters.
-_MOJIBAKE_RE = re.compile(f"[\u00c2-\u00df][{_CONT}]|[\u00e0-\u00ef][{_CONT}]{{2}}|[\u00f0-\u00f4][{_CONT}]{{3}}")
+# -- repair of UTF-8 read as Windows-1252, Latin-1 or Windows-1258 ---------------
+# Each single-byte reading as Windows and browsers apply it: bytes a code page
+# leaves undefined become the C1 control of the same number. Windows-1258 is
+# what Notepad on a Vietnamese Windows uses for "ANSI".
+_READING_NAMES = ("cp1252", "latin-1", "cp1258")
+
+
+def _reading(codec: str) -> tuple[list[str], dict[str, int], re.Pattern]:
+    chars = []
+    for b in range(256):
+        try:
+            chars.append(bytes([b]).decode(codec))
+        except UnicodeDecodeError:
+            chars.append(chr(b))
+
+    def span(lo: int, hi: int) -> str:
+        return "[" + "".join(re.escape(chars[b]) for b in range(lo, hi + 1)) + "]"
+
+    cont = span(0x80, 0xBF)
+    # A UTF-8 lead byte and its continuation bytes, as this code page shows them.
+    sequence = re.compile(f"{span(0xC2, 0xDF)}{cont}|{span(0xE0, 0xEF)}{cont}{{2}}|{span(0xF0, 0xF4)}{cont}{{3}}")
+    return chars, {ch: b for b, ch in enumerate(chars)}, sequence
+
+
+_READINGS = {name: _reading(name) for name in _READING_NAMES}
+_MOJIBAKE_RE = re.compile("|".join(f"(?:{r[2].pattern})" for r in _READINGS.values()))
 # What Vietnamese text in UTF-8 decodes to: Latin-1 letters and symbols, the
 # Vietnamese letters outside Latin-1, combining tone and vowel marks (NFD text),
 # general punctuation (curly quotes, dashes, zero-width spaces), the dong sign.
@@ -138,7 +148,7 @@ _PLAUSIBLE = frozenset(
 # ("á»?" for "ờ"): the first two characters of its three-byte garbled form.
 _GARBLED_LEFT_RE = re.compile("[\u00e1\u00e2][\u00ba\u00bb\u20ac](?=\\S)")
 # A two-byte letter whose second byte was lost, or whose no-break space became a space.
-_GARBLED_TWO_RE = re.compile("[\u00c3\u00c4\u00c5\u00c6](?:[ ?\ufffd]|$)")
+_GARBLED_TWO_RE = re.compile("[\u00c3\u00c4\u00c5\u00c6\u0102](?:[ ?\ufffd]|$)")
 _TOKEN_RE = re.compile("[^ \t\n]+")
 
 # Vietnamese letters outside Latin-1: context for the eth repair.
@@ -148,7 +158,7 @@ _ETH_WORD_RE = re.compile(r"(?<![^\W\d_])[\u00d0\u00f0][^\W\d_]*")
 
 REPAIR_KINDS = ("double_encoded_utf8", "eth_as_d")
 """Kinds of repair :func:`normalize_audited` reports (``corpus.repairs.kind``):
-``double_encoded_utf8`` for UTF-8 read as Windows-1252 or Latin-1 and
+``double_encoded_utf8`` for UTF-8 read as Windows-1252, Latin-1 or Windows-1258 and
 ``eth_as_d`` for "Ð"/"ð" turned into "Đ"/"đ"."""
 
 _REMOVED_ORDER = {"html_markup": 0, "control_character": 1, "invisible_character": 2}
@@ -270,41 +280,29 @@ def normalize_tones(text: str) -> str:
     return _WORD_RE.sub(lambda m: m.group(0) if m.group(0).isascii() else _place_tone(m.group(0)), text)
 
 
-def _decode_sequence(seq: str) -> tuple[str | None, str | None]:
-    """The character a garbled UTF-8 sequence stands for, and the codec it was read with."""
-    cp1252 = any(ch in _CP1252_ONLY for ch in seq)
-    latin1 = any(ch in _LATIN1_ONLY for ch in seq)
-    if cp1252 and latin1:
-        return None, None
-    try:
-        data = bytes(ord(ch) for ch in seq) if latin1 else bytes(_CP1252_BYTES[ch] for ch in seq)
-        char = data.decode("utf-8")
-    except (KeyError, UnicodeDecodeError):
-        return None, None
-    return char, "cp1252" if cp1252 else "latin-1" if latin1 else None
-
-
 def _encode_back(text: str, codec: str) -> str:
-    data = text.encode("utf-8")
-    if codec == "latin-1":
-        return data.decode("latin-1")
-    return "".join(_CP1252_CHARS[b] for b in data)
+    chars = _READINGS[codec][0]
+    return "".join(chars[b] for b in text.encode("utf-8"))
 
 
 def _repair_mojibake_line(line: str, audit: Audit | None) -> str:
-    found = []
-    for m in _MOJIBAKE_RE.finditer(line):
-        char, codec = _decode_sequence(m.group(0))
-        if char is not None and char in _PLAUSIBLE:
-            found.append((m.start(), m.end(), char, codec))
+    # The reading that explains the most sequences, the first on a tie.
+    codec, found = None, []
+    for name, (_, to_byte, sequence) in _READINGS.items():
+        hits = []
+        for m in sequence.finditer(line):
+            try:
+                char = bytes(to_byte[ch] for ch in m.group(0)).decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+            if char in _PLAUSIBLE:
+                hits.append((m.start(), m.end(), char))
+        if len(hits) > len(found):
+            codec, found = name, hits
     # One two-byte sequence alone may be real text ("Ã”" in capitals before a quote); two, or
     # one three-byte sequence (no Vietnamese word has "á»" or "â€"), is garbled text.
     if not found or (len(found) < 2 and found[0][1] - found[0][0] < 3):
         return line
-    codecs_seen = {codec for *_, codec in found if codec}
-    if len(codecs_seen) > 1:
-        return line   # both Windows-1252 and Latin-1 readings: no exact repair
-    codec = codecs_seen.pop() if codecs_seen else "cp1252"
     out, pos = [], 0
     for token in _TOKEN_RE.finditer(line):
         inside = [f for f in found if token.start() <= f[0] and f[1] <= token.end()]
@@ -312,14 +310,14 @@ def _repair_mojibake_line(line: str, audit: Audit | None) -> str:
             continue
         before = token.group(0)
         after, cursor = [], token.start()
-        for start, end, char, _ in inside:
+        for start, end, char in inside:
             after.append(line[cursor:start])
             after.append(char)
             cursor = end
         after.append(line[cursor:token.end()])
         after = "".join(after)
         if _encode_back(after, codec) != before:
-            continue   # not an exact round trip (a stray character in the token): left as written
+            continue   # not an exact round trip (a stray character, or readings mixed): left as written
         out.append(line[pos:token.start()])
         out.append(after)
         pos = token.end()
@@ -341,7 +339,7 @@ def _garbled_problem(text: str, repaired: bool) -> str | None:
     Left over are the first two characters of a three-byte letter whose last
     byte was lost ("á»?" for "ờ"), a two-byte letter whose second byte was lost
     or turned into a space ("Ã " for "à"), and sequences that could not be
-    repaired because Windows-1252 and Latin-1 readings are mixed. One such
+    repaired because two code-page readings are mixed. One such
     remnant counts only next to other garbled text.
     """
     if not repaired and not _GARBLED_LEFT_RE.search(text):
@@ -353,7 +351,7 @@ def _garbled_problem(text: str, repaired: bool) -> str | None:
             sample = (strong + weak)[0]
             start = max(0, line.find(sample) - 10)
             return (
-                "garbled text: UTF-8 that was read as Windows-1252 or Latin-1 and cannot be repaired exactly "
+                "garbled text: UTF-8 that was read as Windows-1252, Latin-1 or Windows-1258 and cannot be repaired exactly "
                 f"(bytes were lost on the way, or both readings are mixed), e.g. {line[start:start + 30]!r}"
             )
     return None
