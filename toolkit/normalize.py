@@ -136,6 +136,12 @@ def _reading(codec: str) -> tuple[list[str], dict[str, int], re.Pattern]:
 
 _READINGS = {name: _reading(name) for name in _READING_NAMES}
 _MOJIBAKE_RE = re.compile("|".join(f"(?:{r[2].pattern})" for r in _READINGS.values()))
+# A quick test first (one lead byte and one continuation byte in any reading), as
+# the alternation above is slow to try at every position of ordinary text.
+_MOJIBAKE_HINT_RE = re.compile(
+    "[" + "".join(re.escape(r[0][b]) for r in _READINGS.values() for b in range(0xC2, 0xF5)) + "]"
+    "[" + "".join(re.escape(r[0][b]) for r in _READINGS.values() for b in range(0x80, 0xC0)) + "]"
+)
 # What Vietnamese text in UTF-8 decodes to: Latin-1 letters and symbols, the
 # Vietnamese letters outside Latin-1, combining tone and vowel marks (NFD text),
 # general punctuation (curly quotes, dashes, zero-width spaces), the dong sign.
@@ -328,7 +334,7 @@ def _repair_mojibake_line(line: str, audit: Audit | None) -> str:
 
 
 def _repair_mojibake(text: str, audit: Audit | None) -> str:
-    if not _MOJIBAKE_RE.search(text):
+    if not _MOJIBAKE_HINT_RE.search(text):
         return text
     return "\n".join(_repair_mojibake_line(line, audit) for line in text.split("\n"))
 
