@@ -1,5 +1,6 @@
 """load_corpus on the study corpus and on bad input."""
 
+import re
 import unicodedata
 
 import pandas as pd
@@ -204,11 +205,12 @@ def test_ids_that_differ_only_in_normalisation_are_refused(tmp_path):
     ("bai-01.md", "bai-01.txt", "differs in extension"),
     ("bai-1.txt", "bai-01.txt", "differs by one character"),
     ("2017/bai-01.txt", "bai-01.txt", "in another folder"),
+    ("2017/bai-01.txt", "2017\\bai-01.txt", "folders are separated by '/', not '\\\\'"),
 ])
 def test_a_near_miss_is_named_in_the_not_found_error(tmp_path, on_disk, in_manifest, why):
     (tmp_path / "raw" / "2017").mkdir(parents=True)
     root = write_corpus(tmp_path, {on_disk: ARTICLE}, HEADER + f"a1,{in_manifest},2019,X\n")
-    expected = rf"file '{in_manifest}' \(doc_id a1\) not found in .*; did you mean '{on_disk}' \({why}\)\?"
+    expected = rf"file {re.escape(repr(in_manifest))} \(doc_id a1\) not found in .*; did you mean '{on_disk}' \({why}\)\?"
     with pytest.raises(tk.ManifestError, match=expected):
         tk.load_corpus(root)
 

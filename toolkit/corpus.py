@@ -337,7 +337,9 @@ def _near_misses(name: str, on_disk: list[str]) -> list[str]:
     out = []
     for rel in on_disk:
         other = _name_key(rel).casefold()
-        if other == key:
+        if "\\" in key and other == key.replace("\\", "/"):
+            out.append(f"{rel!r} (folders are separated by '/', not '\\')")
+        elif other == key:
             out.append(f"{rel!r} (differs in upper/lower case)")
         elif os.path.splitext(other)[0] == stem:
             out.append(f"{rel!r} (differs in extension)")
