@@ -1,7 +1,10 @@
 """Cleaning removes site furniture by rule and records every removal."""
 
+import pytest
+
 from conftest import DATA
 from toolkit.clean import clean_lines
+from toolkit.errors import ToolkitError
 from toolkit.normalize import normalize_text
 
 # An article written for this test, with the same kinds of furniture as the
@@ -103,3 +106,13 @@ def test_study_corpus_cleaning_audit(corpus):
     assert docs.loc["hg2017b", "byline"] == "LÊ HẢI"
     assert docs.loc["hg2017c", "byline"] == "Lê Hải"
     assert not docs["text"].str.contains("Ý kiến|Top$|BHG -|LSO-", regex=True).any()
+
+
+@pytest.mark.parametrize("lines, message", [
+    ("Tiêu đề\nNội dung.", r"lines must be a list of str .* got str; split a text first"),
+    (None, r"lines must be a list of str .* got NoneType"),
+    (["Tiêu đề", 3], r"lines must all be str; item 1 is int"),
+])
+def test_bad_arguments_raise_toolkit_errors(lines, message):
+    with pytest.raises(ToolkitError, match=message):
+        clean_lines(lines)

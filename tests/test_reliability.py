@@ -243,3 +243,119 @@ def test_fuzz_load_corpus_and_segment(tmp_path_factory, data, encoding):
             tk.segment(corpus, unit=unit)
 
     _documented(run)
+
+
+# --------------------------------------------------------------- names are identifiers (properties)
+
+SWAPS = {"hòa": "hoà", "thủy": "thuỷ", "Hòa": "Hoà", "khỏe": "khoẻ"}
+name_piece = st.sampled_from(
+    ["Thanh Hoá", "Khánh Hòa", "hòa", "thủy", "khỏe", "Hoà", "Đà Nẵng", "R&amp;D", "&lt;b&gt;", "Ðối", "Ý kiến",
+     "a", "Z", "1", "-", "_", " ", "'", "\"", ",", ";", "(", ")", "#", "%", "+", "=", "@", "~", "!", "é", "ñ", "😀",
+     "\u0301", "\u00a0", "\u200b"]
+)
+names = st.lists(name_piece, min_size=1, max_size=6).map("".join).filter(
+    lambda n: n == n.strip() and not n.startswith((".", "\u0301")) and len(n.encode("utf-8")) < 200
+)
+
+
+def _variant(name: str, how: str) -> str:
+    if how == "nfd":
+        return unicodedata.normalize("NFD", name)
+    if how == "nfc":
+        return unicodedata.normalize("NFC", name)
+    if how == "tones":
+        for modern, old in SWAPS.items():
+            name = name.replace(modern, old)
+        return name
+    return name
+
+
+@settings(max_examples=80, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(names, names, st.sampled_from(["same", "nfd", "nfc", "tones"]), st.sampled_from([",", ";", "\t"]),
+       st.booleans())
+def test_any_id_and_file_name_round_trips(tmp_path_factory, doc_id, name, how, delimiter, excel):
+    import csv
+    import io
+
+    file_name = name + ".txt"
+    on_disk = _variant(file_name, how)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n" if excel else "\n")
+    writer.writerows([["doc_id", "file", "year"], [doc_id, file_name, "2019"]])
+    root = write_corpus(tmp_path_factory.mktemp("names"), {on_disk: BODY}, "")
+    (root / "corpus.csv").write_bytes((b"\xef\xbb\xbf" if excel else b"") + buffer.getvalue().encode("utf-8"))
+    corpus = tk.load_corpus(root)
+    assert corpus.documents.doc_id.tolist() == [doc_id]      # exactly as written, never normalised
+    assert corpus.documents.file.tolist() == [file_name]
+    assert corpus.documents.text.tolist() == [BODY.strip()]
+
+
+# --------------------------------------------------------------- every deletion has its record (property)
+
+text_piece = st.lists(st.sampled_from(list("aăâbcdđeêghiklmnoôơpqrstuưvxyàáảãạềếểễệọỏốồổỗộớờởỡợ0123456789 .,:-")),
+                      min_size=1, max_size=8).map("".join)
+# (markup as written, what it leaves in the text)
+markup_piece = st.sampled_from([
+    ("<b>", ""), ("</b>", ""), ("<a href=\"https://x.vn/?a=1&b=2\">", ""), ("<br/>", "\n"), ("</p>", "\n"),
+    ("<script>var x = '<i>';</script>", ""), ("<!-- ad -->", ""), ("<style>p{}</style>", ""),
+    ("&lt;script&gt;alert(1)&lt;/script&gt;", ""), ("&lt;b&gt;", ""), ("&amp;lt;i&amp;gt;", ""),
+    ("&#60;span&#62;", ""), ("&lt;br&gt;", "\n"), ("&lt;!-- x --&gt;", ""),
+    ("\x07", ""), ("\x00", ""), ("\x9f", ""), ("&#7;", ""),
+    ("\u200b", ""), ("\u00ad", ""), ("\ufeff", ""), ("&shy;", ""), ("&#8203;", ""), ("&zwj;", ""),
+])
+line_parts = st.lists(st.one_of(text_piece.map(lambda t: (t, None)), markup_piece), min_size=1, max_size=10)
+
+
+@FUZZ
+@given(line_parts)
+def test_every_deletion_has_its_record_as_written(parts):
+    from toolkit.normalize import normalize_audited
+
+    raw = "".join(p[0] for p in parts)
+    deleted = sorted(p[0] for p in parts if p[1] is not None)
+    left = "".join(p[0] if p[1] is None else p[1] for p in parts)
+    audit = normalize_audited(raw)
+    assert sorted(fragment for _, fragment in audit.removed) == deleted
+    assert audit.text == normalize_text(raw) == normalize_text(left)
+    assert audit.repairs == []
+
+
+@FUZZ
+@given(hostile_text)
+def test_fuzz_normalize_audited_agrees_with_normalize_text(text):
+    from toolkit.normalize import normalize_audited
+
+    audit = normalize_audited(text)
+    assert audit.text == normalize_text(text)
+    assert normalize_text(audit.text) == audit.text
+
+
+# --------------------------------------------------------------- double-encoded UTF-8 (property)
+
+def _windows(data: bytes, code_page: str) -> str:
+    """Bytes read in a Windows code page as Windows does: undefined bytes become C1 controls."""
+    out = []
+    for b in data:
+        try:
+            out.append(bytes([b]).decode(code_page))
+        except UnicodeDecodeError:
+            out.append(chr(b))
+    return "".join(out)
+
+
+vietnamese_line = st.lists(
+    st.sampled_from(list("aăâeêioôơuưyđbcghklmnpqrstvx àáảãạèéẻẽẹòóỏõọùúủũụìíỉĩịỳýỷỹỵầấẩẫậềếểễệồốổỗộờớởỡợừứửữự"
+                         "ĐÂÊÔƠƯ.,;:!?-–()“”…0123456789")),
+    min_size=1, max_size=80,
+).map("".join)
+
+
+@FUZZ
+@given(vietnamese_line, st.sampled_from(["cp1252", "latin-1", "cp1258"]))
+def test_double_encoded_vietnamese_is_repaired_exactly(line, reader):
+    garbled = _windows(line.encode("utf-8"), reader)
+    non_ascii = [ch for ch in line if not ch.isascii()]
+    three_byte = [ch for ch in non_ascii if len(ch.encode("utf-8")) == 3]
+    if len(non_ascii) >= 2 or three_byte:
+        assert normalize_text(garbled) == normalize_text(line)

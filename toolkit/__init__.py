@@ -25,7 +25,7 @@ __version__ = "0.1.0"
 
 from .corpus import Corpus, load_corpus, read_manifest
 from .errors import CorpusError, ManifestError, ToolkitError
-from .normalize import normalize_text
+from .normalize import normalize_audited, normalize_text
 from .segment import segment, split_sentences
 from .summary import summarize
 from .tokenize import Tokenizer, segment_words, stopwords, tokenize, tokenize_units, word_segment, word_segment_many
@@ -44,7 +44,7 @@ from .topics import (
 
 __all__ = [
     "__version__", "Corpus", "load_corpus", "read_manifest", "CorpusError", "ManifestError", "ToolkitError",
-    "normalize_text", "segment", "split_sentences", "summarize", "Tokenizer", "segment_words", "stopwords",
+    "normalize_text", "normalize_audited", "segment", "split_sentences", "summarize", "Tokenizer", "segment_words", "stopwords",
     "tokenize", "tokenize_units", "word_segment", "word_segment_many", "DFM", "dfm", "THEMES", "explain", "label_themes",
     "DEFAULT_LEXICON", "Lexicon", "lexicon_path", "corrected_theme_shares", "false_alarms", "term_validation", "themes_of", "agreement", "disagreements",
     "join_codings", "krippendorff_alpha",

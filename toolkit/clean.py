@@ -44,6 +44,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .errors import ToolkitError
+
 __all__ = ["CleanResult", "clean_lines", "REASONS"]
 
 REASONS = (
@@ -152,12 +154,28 @@ def clean_lines(lines: list[str]) -> CleanResult:
         ``line``, ``text`` and ``reason``; ``metadata``: ``dateline``,
         ``byline``, ``source`` and ``timestamp`` where found.
 
+    Raises
+    ------
+    ToolkitError
+        When ``lines`` is a single string or holds something other than str.
+
     Examples
     --------
     >>> r = clean_lines(["Tiêu đề bài báo", "BHG - Nội dung chính.", "Ý kiến bạn đọc"])
     >>> [t for _, t in r.lines], [(d["line"], d["reason"]) for d in r.removed]
     (['Tiêu đề bài báo', 'Nội dung chính.'], [(2, 'dateline'), (3, 'comment_box')])
     """
+    if isinstance(lines, (str, bytes)) or not hasattr(lines, "__iter__"):
+        raise ToolkitError(
+            f"lines must be a list of str (one per paragraph), got {type(lines).__name__}; "
+            "split a text first: text.split('\\n')"
+        )
+    lines = list(lines)
+    wrong = [i for i, line in enumerate(lines) if not isinstance(line, str)]
+    if wrong:
+        raise ToolkitError(
+            f"lines must all be str; item {wrong[0]} is {type(lines[wrong[0]]).__name__} ({lines[wrong[0]]!r:.40})"
+        )
     result = CleanResult()
     candidates: list[tuple[int, str]] = []
     reasons: dict[int, str] = {}
