@@ -185,7 +185,7 @@ def test_out_is_checked_before_any_work(tmp_path, target, message):
 
 def test_arguments_are_checked_before_any_work(tmp_path):
     with pytest.raises(tk.ToolkitError, match=r"--by 'region' is not a column of other_question/corpus.csv; "
-                                               r"choose among doc_id, file, year, province, outlet, title"):
+                                               r"choose among doc_id, file, year, province, outlet, title, encoding"):
         tr.run_report(OTHER, out=tmp_path / "o", by="region", log=pytest.fail)
     with pytest.raises(tk.ToolkitError, match="--lexicon .*missing.csv: file not found"):
         tr.run_report(OTHER, out=tmp_path / "o", lexicon=tmp_path / "missing.csv", log=pytest.fail)

@@ -414,8 +414,7 @@ def run_report(corpus: str | os.PathLike | None = None, out: str | os.PathLike |
 
 
 def _manifest_columns(corpus: Path) -> list[str]:
-    import csv
+    """The manifest's columns, read (and validated) as :func:`toolkit.read_manifest` reads it."""
+    from .corpus import read_manifest
 
-    with open(corpus / "corpus.csv", encoding="utf-8-sig", newline="") as handle:
-        header = next(csv.reader(handle), [])
-    return [c.strip() for c in header if c.strip()]
+    return [str(c) for c in read_manifest(corpus / "corpus.csv").columns]
