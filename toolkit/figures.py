@@ -49,7 +49,7 @@ __all__ = [
     "STYLE", "THEME_COLOURS", "THEME_LABELS", "OTHER_THEME_COLOURS", "TOPIC_GREYS", "NO_TOKENS", "SINGLE", "DOUBLE",
     "style", "label", "theme_colours", "group_colours", "save_figure", "save_table", "show",
     "plot_theme_shares", "plot_distinctive_terms", "plot_topic_shares", "plot_term_contributions",
-    "plot_robustness", "plot_group_sizes", "plot_topic_share_intervals",
+    "plot_robustness", "plot_share_estimates", "plot_group_sizes", "plot_topic_share_intervals",
 ]
 
 SINGLE = 3.5   # inches, one journal column
@@ -396,6 +396,49 @@ def plot_topic_share_intervals(shares: pd.DataFrame, by: str = "year", width: fl
         fig.legend(handles, labels, frameon=False, fontsize=6, loc="lower center")
         fig.tight_layout(rect=(0, legend_height / height, 1, 1))
     return fig, ax
+
+
+def plot_share_estimates(estimates: pd.DataFrame, by: str = "year", width: float = DOUBLE, groups=None):
+    """The same shares estimated several ways, one panel per theme (lexicon, hand coding, corrected...).
+
+    ``estimates`` is tidy: ``estimate``, ``by``, ``theme``, ``share``, ``ci_low``,
+    ``ci_high`` (an estimate without an interval gets a point only). Themes keep
+    their colours; estimates are told apart by marker and position, in the
+    order they first appear.
+    """
+    themes = _themes_in(estimates)
+    tcolours = theme_colours(themes)
+    groups = _groups(estimates, by, groups)
+    kinds = list(dict.fromkeys(estimates["estimate"]))
+    markers = ["o", "s", "^", "D", "v", "P"]
+    fills = ["full", "none", "full", "none", "full", "none"]
+    offsets = np.linspace(-0.27, 0.27, len(kinds)) if len(kinds) > 1 else [0.0]
+    with style():
+        fig, axes = plt.subplots(1, max(len(themes), 1), figsize=(width, 2.4), sharey=True, squeeze=False)
+        axes = axes[0]
+        top = np.nanmax(estimates[["share", "ci_high"]].to_numpy(dtype=float))
+        for ax, theme in zip(axes, themes):
+            for k, (kind, offset) in enumerate(zip(kinds, offsets)):
+                part = estimates[(estimates.theme == theme) & (estimates.estimate == kind)].set_index(by).reindex(groups)
+                x = np.arange(len(groups)) + offset
+                err = [(part.share - part.ci_low).clip(lower=0).fillna(0), (part.ci_high - part.share).clip(lower=0).fillna(0)]
+                ax.errorbar(x, part.share, yerr=err, fmt=markers[k % len(markers)], color=tcolours[theme],
+                            fillstyle=fills[k % len(fills)], markersize=4, linewidth=0.8, capsize=1.5,
+                            )
+            ax.set_xticks(range(len(groups)), [str(g) for g in groups])
+            ax.set_xlim(-0.6, len(groups) - 0.4)
+            ax.set_ylim(*_limit(top))
+            ax.set_title(label(theme), color=tcolours[theme])
+            ax.set_xlabel(label(by))
+        axes[0].set_ylabel("Share of sentences with the theme")
+        from matplotlib.lines import Line2D
+
+        handles = [Line2D([], [], marker=markers[k % len(markers)], fillstyle=fills[k % len(fills)], color="0.25",
+                          linestyle="none", markersize=4) for k in range(len(kinds))]
+        fig.legend(handles, kinds, frameon=False, loc="lower center", ncols=min(len(kinds), 4),
+                   bbox_to_anchor=(0.5, -0.02))
+        fig.tight_layout(rect=(0, 0.1, 1, 1))
+    return fig, axes
 
 
 def _units_per_group(units, by: str) -> dict | None:

@@ -81,10 +81,20 @@ def theme_robustness(corpus: Corpus, by: str = "year", lexicon: Lexicon | str | 
         ``ci_high``, ``units``, ``articles``.
     """
     lex = _lexicon(lexicon)
-    sentences = segment(corpus, unit="sentence")
+    docs = corpus.documents
+    if by not in docs.columns:
+        raise ToolkitError(f"cannot group by {by!r}: the manifest has no such column; available: {', '.join(docs.columns)}")
+
+    def with_group(units: pd.DataFrame) -> pd.DataFrame:
+        # Units carry year and province; any other manifest column comes from the documents.
+        if by in units.columns:
+            return units
+        return units.merge(docs[["doc_id", by]], on="doc_id", how="left").set_axis(units.index)
+
+    sentences = with_group(segment(corpus, unit="sentence"))
     variants = [
         ("baseline (sentences)", "baseline", sentences, {}),
-        ("paragraph units", "unit", segment(corpus, unit="paragraph"), {}),
+        ("paragraph units", "unit", with_group(segment(corpus, unit="paragraph")), {}),
         ("near-duplicates kept", "selection", sentences, {"drop_duplicates": False}),
         ("titles and captions included", "selection", sentences, {"kinds": None}),
     ]
@@ -95,7 +105,6 @@ def theme_robustness(corpus: Corpus, by: str = "year", lexicon: Lexicon | str | 
         variants.append((f"{lex.name}, formulas excluded", "lexicon", sentences, {"lexicon": lex.excluding_formulas()}))
     for name, other in (lexicons or {}).items():
         variants.append((name, "lexicon", sentences, {"lexicon": _lexicon(other)}))
-    docs = corpus.documents
     eligible = [d for d, g in zip(docs.doc_id, docs[by]) if (docs[by] == g).sum() > 1]
     if len(eligible) > max_leave_out:
         rng = np.random.default_rng(seed)
