@@ -8,9 +8,9 @@ import pytest
 
 from conftest import DATA
 
-import toolkit  # noqa: E402,F401  (registers toolkit.tokenize)
+import toolkit  # noqa: E402,F401  (registers toolkit.wordseg)
 
-T = sys.modules["toolkit.tokenize"]
+T = sys.modules["toolkit.wordseg"]
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 from segmentation import read_conllu  # noqa: E402
 

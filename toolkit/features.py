@@ -17,6 +17,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer
 
 from .errors import ToolkitError
+from .parallel import dask_client
 
 __all__ = ["DFM", "dfm", "group_dfm"]
 
@@ -69,10 +70,8 @@ def _count(token_lists, vocabulary: list[str]) -> sp.csr_matrix:
 
 def _dfm_distributed(token_lists: list, scheduler, chunk_size: int = 5000):
     """Counts computed on a Dask cluster: vocabularies per chunk, then counts per chunk with the union."""
-    from .tokenize import _dask_client
-
     chunks = [token_lists[i:i + chunk_size] for i in range(0, len(token_lists), chunk_size)] or [[]]
-    with _dask_client(scheduler) as client:
+    with dask_client(scheduler) as client:
         parts = client.scatter(chunks)
         vocabulary = sorted(set().union(*client.gather(client.map(_vocabulary, parts, pure=False))))
         matrices = client.gather(client.map(_count, parts, vocabulary=vocabulary, pure=False))
