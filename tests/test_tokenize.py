@@ -335,3 +335,22 @@ def test_cache_shards_are_parquet_not_pickle(tmp_path):
     tk.segment_words(["Hợp tác."], cache=tmp_path)
     raw = _shards(tmp_path)[0].read_bytes()
     assert raw[:4] == b"PAR1" and raw[-4:] == b"PAR1"
+
+
+def test_missing_text_is_reported_by_position():
+    import pandas as pd
+
+    for dtype in ("str", object):
+        units = pd.DataFrame({"text": pd.Series(["Hợp tác.", None], dtype=dtype)})
+        with pytest.raises(tk.ToolkitError, match="item 1"):
+            tk.tokenize_units(units, cache=False)
+
+
+def test_tokenizer_subclass_rules_are_used(sentences):
+    class KeepNumbers(tk.Tokenizer):
+        def filter(self, words):
+            return [w.lower() for w in words if w[0].isdigit()]
+
+    units = tk.tokenize_units(sentences.head(30), tokenizer=KeepNumbers(), cache=False)
+    assert units.tokens.tolist() == [[w.lower() for w in ws if w[0].isdigit()] for ws in units.words]
+    assert any(units.tokens)

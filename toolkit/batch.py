@@ -82,7 +82,8 @@ def cache_signature() -> str:
     from . import __version__
 
     h = hashlib.sha256()
-    for part in (_FORMAT, __version__, _read_resource("domain_words.txt"), _SYLLABLE_RE.pattern):
+    for part in (_FORMAT, __version__, _read_resource("domain_words.txt"), _SYLLABLE_RE.pattern,
+                 _read_resource("stopwords/vietnamese-stopwords.txt"), _read_resource("stopwords_domain.txt")):
         h.update(part.encode("utf-8"))
         h.update(b"\0")
     return f"{__version__}-{h.hexdigest()[:12]}"
@@ -90,14 +91,64 @@ def cache_signature() -> str:
 
 # ------------------------------------------------------------------ keys
 
-def _keys(texts: list[str], namespace: bytes) -> "pa.FixedSizeBinaryArray":
+def _string_buffers(strings):
+    """UTF-8 bytes and int64 offsets of an Arrow string array."""
+    import pyarrow as pa
+
+    strings = strings.cast(pa.large_string()) if strings.type != pa.large_string() else strings
+    n = len(strings)
+    offsets = np.frombuffer(strings.buffers()[1], dtype=np.int64)[strings.offset:strings.offset + n + 1]
+    data = strings.buffers()[2]
+    return (memoryview(data) if data is not None else memoryview(b"")), offsets
+
+
+def _keys(texts, namespace: bytes) -> "pa.FixedSizeBinaryArray":
+    """128-bit BLAKE2b of each text's UTF-8 bytes (an Arrow string array), as 16-byte binary values."""
     import pyarrow as pa
 
     digest = hashlib.blake2b
-    joined = b"".join(
-        digest(namespace + t.encode("utf-8", "surrogatepass"), digest_size=16).digest() for t in texts
-    )
+    data, offsets = _string_buffers(texts)
+    bounds = offsets.tolist()
+    joined = b"".join([digest(data[a:b], digest_size=16, person=namespace).digest()
+                       for a, b in zip(bounds, bounds[1:])])
     return pa.FixedSizeBinaryArray.from_buffers(pa.binary(16), len(texts), [None, pa.py_buffer(joined)])
+
+
+def _arrow_texts(texts):
+    """The texts (a list, or a pandas Series kept in Arrow) as an Arrow string array.
+
+    A ToolkitError names a text that is not valid Unicode.
+    """
+    import pyarrow as pa
+
+    if isinstance(texts, pd.Series):
+        values = texts.array
+        if hasattr(values, "__arrow_array__") and isinstance(values.dtype, (pd.StringDtype, pd.ArrowDtype)):
+            arr = pa.array(values)
+            arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+            if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
+                if arr.null_count:
+                    bad = int(np.flatnonzero(arr.is_null().to_numpy(zero_copy_only=False))[0])
+                    raise ToolkitError(f"tokenize_units: item {bad} is missing (NA), not str")
+                return arr.cast(pa.large_string())
+        texts = texts.tolist()
+        _check_args(texts, 1, "tokenize_units")
+    try:
+        return pa.array(texts, pa.large_string())
+    except (UnicodeEncodeError, pa.ArrowException):
+        from .wordseg import _check_text
+
+        for i, text in enumerate(texts):
+            _check_text(text, f" (item {i})")
+        raise
+
+
+def _count_tokens(tokens) -> np.ndarray:
+    """Tokens per space-joined string: spaces + 1 in a non-empty string (tokens hold no spaces)."""
+    data, offsets = _string_buffers(tokens)
+    spaces = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 32)
+    before = np.searchsorted(spaces, offsets)
+    return (before[1:] - before[:-1] + (offsets[1:] > offsets[:-1])).astype(np.int64)
 
 
 # ------------------------------------------------------------------ the shard store
@@ -149,17 +200,23 @@ def _remove_orphans(folder: Path) -> None:
             pass
 
 
+_COLUMNS = ("key", "words", "tokens")
+
+
 def _digest(table) -> str:
-    """BLAKE2b of a shard's key bytes and words (offsets and characters)."""
+    """BLAKE2b of a shard's key bytes and its words and tokens (offsets and characters)."""
     h = hashlib.blake2b(digest_size=16)
     key = table.column("key").combine_chunks()
-    words = table.column("words").combine_chunks()
     o = key.offset
-    h.update(memoryview(key.buffers()[1])[o * 16:(o + len(key)) * 16])
-    offsets = np.frombuffer(words.buffers()[1], dtype=np.int32)[words.offset:words.offset + len(words) + 1]
-    h.update((offsets - offsets[0]).astype("<i4").tobytes() if len(offsets) else b"")
-    if len(offsets):
-        h.update(memoryview(words.buffers()[2])[offsets[0]:offsets[-1]] if words.buffers()[2] else b"")
+    h.update(memoryview(key.buffers()[1])[o * 16:(o + len(key)) * 16] if len(key) else b"")
+    for name in _COLUMNS[1:]:
+        col = table.column(name).combine_chunks()
+        if col.null_count:
+            raise ValueError(f"column {name} has missing values")
+        offsets = np.frombuffer(col.buffers()[1], dtype=np.int32)[col.offset:col.offset + len(col) + 1]
+        h.update(name.encode() + (offsets - offsets[0]).astype("<i4").tobytes() if len(offsets) else b"")
+        if len(offsets) and col.buffers()[2] is not None:
+            h.update(memoryview(col.buffers()[2])[offsets[0]:offsets[-1]])
     return h.hexdigest()
 
 
@@ -189,46 +246,53 @@ class _Store:
             raise ValueError("made by another toolkit version or configuration")
         return meta
 
-    def lookup(self, keys) -> "pa.StringArray":
-        """Words (space-joined) for each key; null where the cache has none."""
+    def lookup(self, keys):
+        """Words and default tokens (space-joined Arrow strings) for each key; null where the cache has none."""
         import pyarrow as pa
         import pyarrow.compute as pc
         import pyarrow.parquet as pq
 
-        result = pa.nulls(len(keys), pa.string())
+        words = tokens = pa.nulls(len(keys), pa.string())
         missing = np.ones(len(keys), dtype=bool)
         for path in self.shards():
             if not missing.any():
                 break
             try:
-                meta = self._check_metadata(path)
-                shard_keys = pq.read_table(path, columns=["key"]).column("key").combine_chunks()
-                found_at = pc.index_in(keys, value_set=shard_keys)
+                table = self._read(path)
+                found_at = pc.index_in(keys, value_set=table.column("key").combine_chunks())
                 pos = pc.fill_null(found_at, -1).to_numpy(zero_copy_only=False)
                 hit = (pos >= 0) & missing
                 if not hit.any():
                     continue
-                table = pq.read_table(path, page_checksum_verification=True)
-                if meta.get(b"digest", b"").decode() != _digest(table):
-                    raise ValueError("its checksum does not match its contents")
             except FileNotFoundError:
                 continue      # merged away by another process meanwhile
             except (OSError, ValueError, KeyError, pa.ArrowException) as err:
                 self._reject(path, str(err) or type(err).__name__)
                 continue
             idx = np.flatnonzero(hit)
-            found = table.column("words").combine_chunks().take(pa.array(pos[idx].astype(np.int64)))
-            result = _scatter(result, idx, found)
+            take = pa.array(pos[idx].astype(np.int64))
+            words = _scatter(words, idx, table.column("words").combine_chunks().take(take))
+            tokens = _scatter(tokens, idx, table.column("tokens").combine_chunks().take(take))
             missing[idx] = False
-        return result
+        return words, tokens
 
-    def write(self, keys, words: list[str]) -> None:
-        """Write one shard atomically (its name is the digest of its contents)."""
-        import pyarrow as pa
+    def _read(self, path: Path):
+        """A shard's table, after checking its signature, page checksums and digest (ValueError if bad)."""
         import pyarrow.parquet as pq
 
-        table = pa.table({"key": keys, "words": pa.array(words, pa.string())})
-        self._write(table)
+        meta = self._check_metadata(path)
+        table = pq.ParquetFile(path, page_checksum_verification=True).read(use_threads=False)
+        if table.column_names != list(_COLUMNS):
+            raise ValueError(f"unexpected columns {table.column_names}")
+        if meta.get(b"digest", b"").decode() != _digest(table):
+            raise ValueError("its checksum does not match its contents")
+        return table
+
+    def write(self, keys, words, tokens) -> None:
+        """Write one shard atomically (its name is the digest of its contents)."""
+        import pyarrow as pa
+
+        self._write(pa.table({"key": keys, "words": words, "tokens": tokens}))
 
     def _write(self, table) -> None:
         import pyarrow.parquet as pq
@@ -236,7 +300,7 @@ class _Store:
         digest = _digest(table)
         table = table.replace_schema_metadata({"signature": self.signature, "digest": digest})
         path = self.folder / f"shard-{digest}.parquet"
-        atomic_write(path, lambda tmp: pq.write_table(table, tmp, compression="zstd", write_page_checksum=True))
+        atomic_write(path, lambda tmp: pq.write_table(table, tmp, compression="lz4", write_page_checksum=True))
 
     def compact(self) -> None:
         """Merge all shards into one when there are many (reads are per shard)."""
@@ -249,10 +313,7 @@ class _Store:
         tables, used = [], []
         for path in shards:
             try:
-                meta = self._check_metadata(path)
-                table = pq.read_table(path, page_checksum_verification=True)
-                if meta.get(b"digest", b"").decode() != _digest(table):
-                    raise ValueError("its checksum does not match its contents")
+                table = self._read(path)
             except FileNotFoundError:
                 continue
             except (OSError, ValueError, KeyError, pa.ArrowException) as err:
@@ -328,49 +389,65 @@ def _check_args(texts: list, n_jobs: int, name: str) -> None:
         raise ToolkitError(f"n_jobs must be a whole number of at least 1, got {n_jobs!r}")
 
 
-def _segment_arrow(texts: list[str], cache, n_jobs: int, progress, chunk_size: int, scheduler,
+def _segment_arrow(texts, cache, n_jobs: int, progress, chunk_size: int, scheduler,
                    normalize: bool, shard_size: int):
     """Space-joined words of each text as an Arrow string array (the cache's own form)."""
     import pyarrow as pa
 
     folder = _usable_folder(cache) if cache else None
     store = _Store(folder) if folder is not None else None
-    keys = _keys(texts, b"n\0" if normalize else b"w\0")
-    words = store.lookup(keys) if store is not None else pa.nulls(len(texts), pa.string())
+    arrow_texts = _arrow_texts(texts)
+    keys = _keys(arrow_texts, b"normalised" if normalize else b"text")
+    if store is not None:
+        words, tokens = store.lookup(keys)
+    else:
+        words = tokens = pa.nulls(len(texts), pa.string())
     missing = np.flatnonzero(words.is_null().to_numpy(zero_copy_only=False))
     if not len(missing):
-        return words
+        return words, tokens
     # Distinct missing texts in key order (deterministic chunks, each text computed once).
     missing_keys = keys.take(pa.array(missing))
     key_bytes = np.frombuffer(missing_keys.buffers()[1], dtype="S16")[missing_keys.offset:][:len(missing)]
-    uniq, first, inverse = np.unique(key_bytes, return_index=True, return_inverse=True)
+    _, first, inverse = np.unique(key_bytes, return_index=True, return_inverse=True)
     todo = missing[first]
-    computed: list[str] = []
+    new_words, new_tokens = [], []
     chunk_size = max(1, min(chunk_size, shard_size))
     chunks = [todo[i:i + chunk_size] for i in range(0, len(todo), chunk_size)]
-    pending_keys, pending_words = [], []
+    pending: list[tuple] = []
 
     def flush():
-        if store is not None and pending_words:
-            store.write(pa.concat_arrays(pending_keys), [w for part in pending_words for w in part])
-        pending_keys.clear()
-        pending_words.clear()
+        if store is not None and pending:
+            store.write(*(pa.concat_arrays(list(column)) for column in zip(*pending)))
+        pending.clear()
 
     with _progress(len(todo), progress, "word segmentation") as bar:
-        with _chunk_results([[texts[i] for i in c] for c in chunks], n_jobs, scheduler, normalize) as results:
+        parts = [arrow_texts.take(pa.array(c)).to_pylist() for c in chunks]
+        with _chunk_results(parts, n_jobs, scheduler, normalize) as results:
             for chunk, result in zip(chunks, results):
-                joined = [" ".join(w) for w in result]
-                computed.extend(joined)
-                pending_keys.append(keys.take(pa.array(chunk)))
-                pending_words.append(joined)
-                if sum(len(p) for p in pending_words) >= shard_size:
+                chunk_words = pa.array([" ".join(w) for w in result], pa.string())
+                chunk_tokens = _default_tokens(chunk_words)
+                new_words.append(chunk_words)
+                new_tokens.append(chunk_tokens)
+                pending.append((keys.take(pa.array(chunk)), chunk_words, chunk_tokens))
+                if sum(len(p[0]) for p in pending) >= shard_size:
                     flush()
                 bar.update(len(chunk))
         flush()
     if store is not None:
         store.compact()
-    new = pa.array(computed, pa.string()).take(pa.array(inverse.astype(np.int64)))
-    return _scatter(words, missing, new)
+    back = pa.array(inverse.astype(np.int64))
+    words = _scatter(words, missing, pa.concat_arrays(new_words).take(back))
+    tokens = _scatter(tokens, missing, pa.concat_arrays(new_tokens).take(back))
+    return words, tokens
+
+
+def _default_tokens(words):
+    """Tokens of the default :class:`~toolkit.tokenize.Tokenizer`, space-joined, for space-joined words."""
+    import pyarrow.compute as pc
+
+    from .tokenize import Tokenizer
+
+    return pc.binary_join(_arrow_tokens(words, Tokenizer())[1], " ")
 
 
 def _to_lists(words) -> list[list[str]]:
@@ -424,7 +501,7 @@ def segment_words(
     """
     texts = list(texts)
     _check_args(texts, n_jobs, "segment_words")
-    return _to_lists(_segment_arrow(texts, cache, n_jobs, progress, chunk_size, scheduler, False, shard_size))
+    return _to_lists(_segment_arrow(texts, cache, n_jobs, progress, chunk_size, scheduler, False, shard_size)[0])
 
 
 def _arrow_tokens(words, tokenizer):
@@ -500,7 +577,7 @@ def tokenize_units(
     if column not in units.columns:
         raise ToolkitError(f"tokenize_units: no column {column!r}; columns are {', '.join(map(str, units.columns))}")
     tokenizer = tokenizer or Tokenizer()
-    texts = units[column].tolist()
+    texts = units[column]
     allowed = {"cache", "n_jobs", "progress", "chunk_size", "scheduler", "shard_size"}
     unknown = sorted(set(kwargs) - allowed)
     if unknown:
@@ -508,24 +585,25 @@ def tokenize_units(
                            f"accepted: {', '.join(sorted(allowed))}")
     options = {"cache": True, "n_jobs": 1, "progress": None, "chunk_size": 200, "scheduler": None,
                "shard_size": 20_000, **kwargs}
-    _check_args(texts, options["n_jobs"], "tokenize_units")
+    _check_args([], options["n_jobs"], "tokenize_units")
     # Keyed by the raw text: a cached corpus is not even normalised again.
-    words = _segment_arrow(texts, options["cache"], options["n_jobs"], options["progress"], options["chunk_size"],
-                           options["scheduler"], True, options["shard_size"])
+    words, tokens = _segment_arrow(texts, options["cache"], options["n_jobs"], options["progress"],
+                                   options["chunk_size"], options["scheduler"], True, options["shard_size"])
     out = units.copy()
-    if type(tokenizer).filter is not Tokenizer.filter or type(tokenizer)._token is not Tokenizer._token:
-        word_lists = _to_lists(words)      # a subclass with its own rules: call it per unit
+    if type(tokenizer) is not Tokenizer:
+        word_lists = _to_lists(words)      # a subclass may have its own rules: call it per unit
         out["words"] = word_lists
         out["tokens"] = [tokenizer.filter(w) for w in word_lists]
         out["n_tokens"] = [len(t) for t in out["tokens"]]
         return out
-    word_lists, token_lists = _arrow_tokens(words, tokenizer)
-    n_tokens = pc.list_value_length(token_lists).to_numpy(zero_copy_only=False).astype(np.int64)
+    if tokenizer.remove_stopwords is not True or tokenizer.lowercase is not True or tokenizer.extra_stopwords:
+        tokens = pc.binary_join(_arrow_tokens(words, tokenizer)[1], " ")   # not the cached default
+    n_tokens = _count_tokens(tokens)
     if lists:
-        out["words"] = word_lists.to_pylist()
-        out["tokens"] = token_lists.to_pylist()
+        out["words"] = _to_lists(words)
+        out["tokens"] = _to_lists(tokens)
     else:
-        out["words"] = pd.Series(pd.arrays.ArrowExtensionArray(pc.binary_join(word_lists, " ")), index=out.index)
-        out["tokens"] = pd.Series(pd.arrays.ArrowExtensionArray(pc.binary_join(token_lists, " ")), index=out.index)
+        out["words"] = pd.Series(pd.arrays.ArrowExtensionArray(words), index=out.index)
+        out["tokens"] = pd.Series(pd.arrays.ArrowExtensionArray(tokens), index=out.index)
     out["n_tokens"] = n_tokens
     return out
