@@ -195,13 +195,25 @@ def pyvi_labels(sylls: list[str], lexicon: str = "both") -> list[str]:
 
 
 def _words_from(sylls: list[str], starts: list[bool]) -> list[str]:
-    words: list[str] = []
-    for syl, start in zip(sylls, starts):
-        if start or not words:
-            words.append(syl)
-        else:
-            words[-1] += "_" + syl
-    return words
+    bounds = [i for i, start in enumerate(starts) if start or not i]
+    if len(bounds) == len(sylls):
+        return list(sylls)
+    bounds.append(len(sylls))
+    return ["_".join(sylls[a:b]) if b - a > 1 else sylls[a] for a, b in zip(bounds, bounds[1:])]
+
+
+_JOIN_FLAGS: dict[str, tuple[bool, bool, bool]] = {}
+
+
+def _join_flags(s: str) -> tuple[bool, bool, bool]:
+    """Per distinct syllable: for pyvi's joining rule (is punctuation or starts with a digit; starts
+    with a title-case letter), and whether it can begin a domain dictionary entry."""
+    flags = _JOIN_FLAGS.get(s)
+    if flags is None:
+        if len(_JOIN_FLAGS) > 500_000:
+            _JOIN_FLAGS.clear()
+        flags = _JOIN_FLAGS[s] = (s in _PUNCT or s[0].isdigit(), s[0].istitle(), s.lower() in _pyvi()[1]["first"])
+    return flags
 
 
 def _force_dictionary(lower: list[str], starts: list[bool], forced: list[bool], first) -> None:
@@ -283,12 +295,58 @@ def word_segment_many(texts, fixes: bool = True) -> list[list[str]]:
         bigrams, trigrams = tokenizer.bi_grams, tokenizer.tri_grams
     tagger = _batch_tagger()
     inside = tagger.decode(tagger.scores(sequences, bigrams, trigrams))
-    return [_words(sylls, is_inside, fixes, lex) for sylls, is_inside in zip(sequences, inside)]
+    return _words_many(sequences, inside, fixes, lex)
+
+
+def _words_many(sequences: list[list[str]], inside: list, fixes: bool, lex: dict) -> list[list[str]]:
+    """:func:`_words` for a batch: pyvi's joining rule in NumPy; the fixes only where they can apply."""
+    import numpy as np
+
+    flat = [s for seq in sequences for s in seq]
+    n = len(flat)
+    if n == 0:
+        return [[] for _ in sequences]
+    flags = [_join_flags(s) for s in flat]
+    stop = np.fromiter((f[0] for f in flags), dtype=bool, count=n)
+    title = np.fromiter((f[1] for f in flags), dtype=bool, count=n)
+    lengths = np.fromiter((len(seq) for seq in sequences), dtype=np.int64, count=len(sequences))
+    ends = np.cumsum(lengths)
+    begins = ends - lengths
+    starts = ~np.concatenate(inside).astype(bool)
+    starts[1:] |= stop[1:] | stop[:-1] | (title[1:] & ~title[:-1])
+    starts[begins[lengths > 0]] = True
+    needs_fix = np.zeros(len(sequences), dtype=bool)
+    if fixes:
+        # The dictionary can apply where a syllable begins an entry; splitting, to words of 3+ syllables.
+        first = np.fromiter((f[2] for f in flags), dtype=bool, count=n)
+        positions = np.flatnonzero(starts)
+        long_word = positions[np.diff(np.append(positions, n)) >= 3]
+        seq_of = np.repeat(np.arange(len(sequences)), lengths)
+        needs_fix[seq_of[first]] = True
+        needs_fix[seq_of[long_word]] = True
+    start_list = starts.tolist()
+    out = []
+    for k, sylls in enumerate(sequences):
+        a, b = int(begins[k]), int(ends[k])
+        st = start_list[a:b]
+        if needs_fix[k]:
+            lower = [s.lower() for s in sylls]
+            forced = [False] * len(sylls)
+            _force_dictionary(lower, st, forced, lex["first"])
+            _split_overmerged(lower, st, forced, lex["known"])
+        out.append(_words_from(sylls, st))
+    return out
 
 
 def _words(sylls: list[str], inside, fixes: bool, lex: dict) -> list[str]:
     """Words from syllables and their I_W flags: pyvi's joining rule, then the toolkit's fixes."""
-    starts = [i == 0 or not inside[i] or not _can_join(sylls[i - 1], sylls[i]) for i in range(len(sylls))]
+    # pyvi's rule (_can_join), with the properties of each distinct syllable remembered.
+    flags = [_join_flags(s) for s in sylls]
+    starts = [True] * len(sylls)
+    for i in range(1, len(sylls)):
+        if inside[i]:
+            (p_stop, p_title, _), (c_stop, c_title, _) = flags[i - 1], flags[i]
+            starts[i] = p_stop or c_stop or (c_title and not p_title)
     if fixes and sylls:
         lower = [s.lower() for s in sylls]
         forced = [False] * len(sylls)
@@ -320,6 +378,6 @@ def word_segment(text: str, fixes: bool = True) -> list[str]:
     text = unicodedata.normalize("NFC", text)
     tokenizer, lex = _pyvi()
     sylls = syllabify(text) if fixes else tokenizer.sylabelize(text)[1]
-    # One text: python-crfsuite's own tagger is quicker than setting up a batch.
-    labels = pyvi_labels(sylls, lexicon="both" if fixes else "pyvi")
-    return _words(sylls, [lab == "I_W" for lab in labels], fixes, lex)
+    # One text: the tagger's pure-Python path is quicker than setting up NumPy arrays.
+    bigrams, trigrams = (lex[2], lex[3]) if fixes else (tokenizer.bi_grams, tokenizer.tri_grams)
+    return _words(sylls, _batch_tagger().inside_one(sylls, bigrams, trigrams), fixes, lex)
