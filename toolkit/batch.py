@@ -390,7 +390,7 @@ def _check_args(texts: list, n_jobs: int, name: str) -> None:
 
 
 def _segment_arrow(texts, cache, n_jobs: int, progress, chunk_size: int, scheduler,
-                   normalize: bool, shard_size: int):
+                   normalize: bool, shard_size: int, want_tokens: bool = True):
     """Space-joined words of each text as an Arrow string array (the cache's own form)."""
     import pyarrow as pa
 
@@ -425,7 +425,8 @@ def _segment_arrow(texts, cache, n_jobs: int, progress, chunk_size: int, schedul
         with _chunk_results(parts, n_jobs, scheduler, normalize) as results:
             for chunk, result in zip(chunks, results):
                 chunk_words = pa.array([" ".join(w) for w in result], pa.string())
-                chunk_tokens = _default_tokens(chunk_words)
+                # Tokens only when they are kept (a shard) or asked for.
+                chunk_tokens = _default_tokens(chunk_words) if store is not None or want_tokens else None
                 new_words.append(chunk_words)
                 new_tokens.append(chunk_tokens)
                 pending.append((keys.take(pa.array(chunk)), chunk_words, chunk_tokens))
@@ -437,7 +438,8 @@ def _segment_arrow(texts, cache, n_jobs: int, progress, chunk_size: int, schedul
         store.compact()
     back = pa.array(inverse.astype(np.int64))
     words = _scatter(words, missing, pa.concat_arrays(new_words).take(back))
-    tokens = _scatter(tokens, missing, pa.concat_arrays(new_tokens).take(back))
+    if store is not None or want_tokens:
+        tokens = _scatter(tokens, missing, pa.concat_arrays(new_tokens).take(back))
     return words, tokens
 
 
@@ -501,7 +503,8 @@ def segment_words(
     """
     texts = list(texts)
     _check_args(texts, n_jobs, "segment_words")
-    return _to_lists(_segment_arrow(texts, cache, n_jobs, progress, chunk_size, scheduler, False, shard_size)[0])
+    return _to_lists(_segment_arrow(texts, cache, n_jobs, progress, chunk_size, scheduler, False, shard_size,
+                                    want_tokens=False)[0])
 
 
 def _arrow_tokens(words, tokenizer):
