@@ -44,9 +44,10 @@ def sentence_pool() -> list[str]:
     return pool
 
 
-def make_corpus(folder: Path, n_articles: int, seed: int = 0) -> None:
+def make_corpus(folder: Path, n_articles: int, seed: int = 0, pool: list | None = None, start: int = 0) -> None:
+    """Write a corpus folder of ``n_articles`` articles numbered from ``start`` (``pool``: split sentences)."""
     rng = random.Random(seed)
-    pool = [s.split() for s in sentence_pool()]
+    pool = pool if pool is not None else [s.split() for s in sentence_pool()]
 
     def sentence() -> str:
         # The first part of one sampled sentence and the rest of another: realistic
@@ -58,7 +59,7 @@ def make_corpus(folder: Path, n_articles: int, seed: int = 0) -> None:
     raw = folder / "raw"
     raw.mkdir(parents=True, exist_ok=True)
     rows = ["doc_id,file,year,province"]
-    for i in range(n_articles):
+    for i in range(start, start + n_articles):
         title = sentence().rstrip(" .")
         paragraphs = [" ".join(sentence() for _ in range(rng.randint(2, 5))) for _ in range(rng.randint(4, 8))]
         (raw / f"{i:06d}.txt").write_text(title + "\n" + "\n".join(paragraphs) + "\nÝ kiến bạn đọc\n", encoding="utf-8")

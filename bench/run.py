@@ -11,11 +11,12 @@ Prints, with the core count and the load average (the machine may be shared):
    cache shards, and the next run recomputes only the rest;
 5. the whole pipeline on synthetic articles (time per stage, peak memory):
    10,000 articles, and with ``--scale`` 10,000, 100,000 and 200,000 (or
-   ``--sizes``), with the growth exponent between the smallest and largest.
+   ``--sizes``), with the growth exponent between the smallest and largest;
+   ``--stream`` runs ``bench/stream.py`` (shards, bounded memory) instead.
 
 Usage::
 
-    python bench/run.py [--scale | --sizes 10000 100000] [--skip-pipeline]
+    python bench/run.py [--scale | --sizes 10000 100000] [--stream] [--skip-pipeline]
 """
 
 from __future__ import annotations
@@ -61,6 +62,9 @@ def main() -> None:
     parser.add_argument("--scale", action="store_true", help="run the pipeline on 10,000, 100,000 and 200,000 articles")
     parser.add_argument("--sizes", type=int, nargs="+", default=None, help="pipeline sizes in articles")
     parser.add_argument("--skip-pipeline", action="store_true", help="parts 1-4 only")
+    parser.add_argument("--stream", action="store_true",
+                        help="part 5 with bench/stream.py (shards of 2,000 articles; bounded memory) "
+                             "instead of bench/pipeline.py (whole corpus in memory)")
     args = parser.parse_args()
     import toolkit as tk
     from pyvi import ViTokenizer
@@ -124,10 +128,11 @@ def main() -> None:
     if args.skip_pipeline:
         return
     sizes = tuple(args.sizes or ((10_000, 100_000, 200_000) if args.scale else (10_000,)))
-    print(f"\n5. Whole pipeline on synthetic articles (bench/pipeline.py, two worker processes); {load()}")
+    script = "stream.py" if args.stream else "pipeline.py"
+    print(f"\n5. Whole pipeline on synthetic articles (bench/{script}, two worker processes); {load()}")
     totals = {}
     for n in sizes:
-        done = subprocess.run([sys.executable, str(HERE / "pipeline.py"), str(n)], capture_output=True, text=True)
+        done = subprocess.run([sys.executable, str(HERE / script), str(n)], capture_output=True, text=True)
         print(f"   ({load()} after the run)")
         print("   " + done.stdout.strip().replace("\n", "\n   "))
         match = re.search(r"RESULT total_seconds=([\d.]+)", done.stdout)
