@@ -25,7 +25,7 @@ import re
 
 import numpy as np
 import pandas as pd
-from sklearn.feature_extraction.text import CountVectorizer
+import scipy.sparse as sp
 
 from .corpus import Corpus
 from .errors import ToolkitError
@@ -115,6 +115,36 @@ def _shingle_text(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
 
 
+def _shingles(texts: list[str]) -> sp.csr_matrix:
+    """Binary unit x word-3-gram matrix of space-separated texts (int32), columns in no particular order.
+
+    The same sets as ``CountVectorizer(ngram_range=(3, 3), binary=True, token_pattern=r"\\S+")``, computed on
+    integer word ids (one hash per distinct word, NumPy for the 3-grams) instead of a string per 3-gram.
+    """
+    words = [t.split(" ") if t else [] for t in texts]
+    lengths = np.fromiter((len(w) for w in words), dtype=np.int64, count=len(words))
+    flat = [w for ws in words for w in ws]
+    ids, vocab = pd.factorize(pd.Series(flat, dtype=object))
+    ids = ids.astype(np.int64)
+    v = max(len(vocab), 1)
+    ends = np.cumsum(lengths)
+    row_of = np.repeat(np.arange(len(texts)), lengths)
+    pos = np.arange(len(flat))
+    ok = pos + 2 < ends[row_of] if len(flat) else np.zeros(0, dtype=bool)   # a 3-gram inside the text
+    start = np.flatnonzero(ok)
+    if v < 2_000_000:
+        codes = (ids[start] * v + ids[start + 1]) * v + ids[start + 2]
+    else:  # keep the code inside int64: number the pairs first
+        pairs = pd.factorize(ids[start] * v + ids[start + 1])[0].astype(np.int64)
+        codes = pairs * v + ids[start + 2]
+    cols, _ = pd.factorize(codes)
+    n_cols = int(cols.max()) + 1 if len(cols) else 0
+    X = sp.csr_matrix((np.ones(len(start), dtype=np.int32), (row_of[start], cols)), shape=(len(texts), n_cols))
+    X.sum_duplicates()
+    X.data[:] = 1   # binary: a 3-gram repeated inside a unit counts once
+    return X
+
+
 def near_duplicates(
     texts: list[str], threshold: float = 0.8, min_words: int = 8, groups: list | None = None, max_df: int = 100,
     block: int = 2000,
@@ -155,7 +185,7 @@ def near_duplicates(
     first: dict[tuple, int] = {}
     unique = []
     for i, (text, group) in enumerate(zip(prepared, group_of)):
-        if len(text.split()) < min_words:
+        if (text.count(" ") + 1 if text else 0) < min_words:   # prepared texts: words split by single spaces
             continue
         key = (group, text)
         if key in first:
@@ -166,10 +196,7 @@ def near_duplicates(
     if len(unique) < 2:
         return links
     index = np.array(unique)
-    vectorizer = CountVectorizer(
-        analyzer="word", ngram_range=(3, 3), binary=True, lowercase=False, token_pattern=r"\S+", dtype=np.int32
-    )
-    X = vectorizer.fit_transform([prepared[i] for i in index]).tocsr()
+    X = _shingles([prepared[i] for i in index])
     sizes = np.asarray(X.sum(axis=1)).ravel()
     df = np.asarray(X.sum(axis=0)).ravel()
     rare = X[:, np.flatnonzero(df <= max_df)].tocsr()
@@ -201,8 +228,8 @@ def near_duplicates(
         firsts = np.ones(len(a), dtype=bool)
         firsts[1:] = a[1:] != a[:-1]
         links[index[a[firsts]]] = index[b[firsts]]
-    # Break any cycle by keeping its earliest unit as the original.
-    for start in range(n):
+    # Break any cycle by keeping its earliest unit as the original (only linked units can be on one).
+    for start in np.flatnonzero(links >= 0).tolist():
         seen, node = [], start
         while node != -1 and node not in seen:
             seen.append(node)
