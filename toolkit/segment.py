@@ -115,34 +115,61 @@ def _shingle_text(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
 
 
-def _shingles(texts: list[str]) -> sp.csr_matrix:
+def _shingles(texts: list[str], block: int = 20_000) -> sp.csr_matrix:
     """Binary unit x word-3-gram matrix of space-separated texts (int32), columns in no particular order.
 
     The same sets as ``CountVectorizer(ngram_range=(3, 3), binary=True, token_pattern=r"\\S+")``, computed on
     integer word ids (one hash per distinct word, NumPy for the 3-grams) instead of a string per 3-gram.
+    Texts are split ``block`` at a time, so only one block's words are held as strings.
     """
-    words = [t.split(" ") if t else [] for t in texts]
-    lengths = np.fromiter((len(w) for w in words), dtype=np.int64, count=len(words))
-    flat = [w for ws in words for w in ws]
-    ids, vocab = pd.factorize(pd.Series(flat, dtype=object))
-    ids = ids.astype(np.int64)
+    vocab: dict[str, int] = {}
+    rows, first, second, third = [], [], [], []
+    for lo in range(0, len(texts), block):
+        words = [t.split(" ") if t else [] for t in texts[lo:lo + block]]
+        lengths = np.fromiter((len(w) for w in words), dtype=np.int64, count=len(words))
+        flat = [w for ws in words for w in ws]
+        del words
+        if not flat:
+            continue
+        local, uniques = pd.factorize(pd.Series(flat, dtype=object))
+        del flat
+        ids = np.fromiter((vocab.setdefault(u, len(vocab)) for u in uniques), dtype=np.int64,
+                          count=len(uniques))[local]
+        ends = np.cumsum(lengths)
+        row_of = np.repeat(np.arange(lo, lo + len(lengths)), lengths)
+        start = np.flatnonzero(np.arange(len(ids)) + 2 < ends[row_of - lo])   # 3-grams inside a text
+        rows.append(row_of[start].astype(np.int32))
+        first.append(ids[start].astype(np.int32))
+        second.append(ids[start + 1].astype(np.int32))
+        third.append(ids[start + 2].astype(np.int32))
+        del ids, row_of, start, local
+    if not rows:
+        return sp.csr_matrix((len(texts), 0), dtype=np.int32)
+    row_of = np.concatenate(rows)
+    del rows
+    a, b, c = (np.concatenate(parts).astype(np.int64) for parts in (first, second, third))
+    del first, second, third
     v = max(len(vocab), 1)
-    ends = np.cumsum(lengths)
-    row_of = np.repeat(np.arange(len(texts)), lengths)
-    pos = np.arange(len(flat))
-    ok = pos + 2 < ends[row_of] if len(flat) else np.zeros(0, dtype=bool)   # a 3-gram inside the text
-    start = np.flatnonzero(ok)
     if v < 2_000_000:
-        codes = (ids[start] * v + ids[start + 1]) * v + ids[start + 2]
+        codes = (a * v + b) * v + c
     else:  # keep the code inside int64: number the pairs first
-        pairs = pd.factorize(ids[start] * v + ids[start + 1])[0].astype(np.int64)
-        codes = pairs * v + ids[start + 2]
-    cols, _ = pd.factorize(codes)
-    n_cols = int(cols.max()) + 1 if len(cols) else 0
-    X = sp.csr_matrix((np.ones(len(start), dtype=np.int32), (row_of[start], cols)), shape=(len(texts), n_cols))
-    X.sum_duplicates()
-    X.data[:] = 1   # binary: a 3-gram repeated inside a unit counts once
-    return X
+        codes = pd.factorize(a * v + b)[0].astype(np.int64) * v + c
+    del a, b, c
+    cols = pd.factorize(codes)[0]
+    del codes
+    n_cols = int(cols.max()) + 1
+    # Distinct (unit, 3-gram) cells, sorted by unit then column: the CSR structure directly.
+    cells = np.sort(row_of.astype(np.int64) * n_cols + cols)
+    del cols
+    keep = np.ones(len(cells), dtype=bool)
+    keep[1:] = cells[1:] != cells[:-1]   # binary: a 3-gram repeated inside a unit counts once
+    cells = cells[keep]
+    units, indices = np.divmod(cells, n_cols)
+    del cells
+    indptr = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(units, minlength=len(texts)), out=indptr[1:])
+    return sp.csr_matrix((np.ones(len(indices), dtype=np.int32), indices.astype(np.int32), indptr),
+                         shape=(len(texts), n_cols))
 
 
 def near_duplicates(
