@@ -258,12 +258,18 @@ class _Store:
             if not missing.any():
                 break
             try:
-                table = self._read(path)
-                found_at = pc.index_in(keys, value_set=table.column("key").combine_chunks())
+                # Keys first (16 bytes a row): a shard without hits is never read whole.
+                self._check_metadata(path)
+                shard_keys = pq.ParquetFile(path, page_checksum_verification=True).read(
+                    columns=["key"], use_threads=False).column("key").combine_chunks()
+                found_at = pc.index_in(keys, value_set=shard_keys)
                 pos = pc.fill_null(found_at, -1).to_numpy(zero_copy_only=False)
                 hit = (pos >= 0) & missing
                 if not hit.any():
                     continue
+                table = self._read(path)
+                if not table.column("key").combine_chunks().equals(shard_keys):
+                    raise ValueError("its keys changed while it was read")
             except FileNotFoundError:
                 continue      # merged away by another process meanwhile
             except (OSError, ValueError, KeyError, pa.ArrowException) as err:
