@@ -354,3 +354,21 @@ def test_tokenizer_subclass_rules_are_used(sentences):
     units = tk.tokenize_units(sentences.head(30), tokenizer=KeepNumbers(), cache=False)
     assert units.tokens.tolist() == [[w.lower() for w in ws if w[0].isdigit()] for ws in units.words]
     assert any(units.tokens)
+
+
+def _quiet_bar(total, show):
+    with B._progress(total, show, "word segmentation") as bar:
+        return bar.disable
+
+
+def test_progress_is_quiet_in_ci_and_on_request(monkeypatch):
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.delenv("TOOLKIT_PROGRESS", raising=False)
+    assert not _quiet_bar(1000, None)
+    assert _quiet_bar(100, None)           # short runs stay quiet
+    monkeypatch.setenv("CI", "true")
+    assert _quiet_bar(1000, None)
+    monkeypatch.delenv("CI")
+    monkeypatch.setenv("TOOLKIT_PROGRESS", "0")
+    assert _quiet_bar(1000, None)
+    assert not _quiet_bar(1000, True)      # an explicit request wins
