@@ -94,3 +94,13 @@ def test_lexicon_codes_find_exactly_the_lexicon_entries():
     a, b = entry.split()
     assert ids[a] * size + ids[b] in set(bi.tolist())
     assert len(bi) == len({e for e in lex[2] if len(e.split(" ")) == 2 and all(e.split(" "))})
+
+
+def test_joining_flags_reproduce_pyvis_joining_rule():
+    # _words uses per-syllable flags; pyvi's own pairwise rule (_can_join) is the reference.
+    sylls = sorted({s for g in read_conllu(UD_DEV)[:300] for s in T.syllabify(" ".join(g))})
+    sylls += ["17/3/2008", "UBND", "TP.", "...", "Hà", "3", "a"]
+    for prev in sylls[::7]:
+        for cur in sylls[::11]:
+            (p_stop, p_title, _), (c_stop, c_title, _) = T._join_flags(prev), T._join_flags(cur)
+            assert (p_stop or c_stop or (c_title and not p_title)) == (not T._can_join(prev, cur)), (prev, cur)
