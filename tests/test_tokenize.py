@@ -280,13 +280,25 @@ def test_killed_run_resumes_from_finished_shards(tmp_path, sentences):
     assert monkey == resumed
 
 
-def test_many_shards_are_merged_and_still_read(tmp_path, sentences, monkeypatch):
+def test_many_small_shards_are_merged_in_bounded_groups_and_still_read(tmp_path, sentences, monkeypatch):
+    import pyarrow.parquet as pq
+
     monkeypatch.setattr(B, "_MAX_SHARDS", 4)
+    monkeypatch.setattr(B, "_MERGED_ROWS", 9)
     texts = sentences.text.tolist()[:30]
-    first = tk.segment_words(texts, cache=tmp_path, chunk_size=3, shard_size=3)
-    assert len(_shards(tmp_path)) == 1
+    big = tk.segment_words(sentences.text.tolist()[30:60], cache=tmp_path)     # one shard of 30 rows
+    monkeypatch.setattr(B, "_SMALL_SHARD", 10)                                 # ... that is not small
+    first = tk.segment_words(texts, cache=tmp_path, chunk_size=3, shard_size=3)  # ten shards of 3 rows
+    rows = sorted(pq.ParquetFile(p).metadata.num_rows for p in _shards(tmp_path))
+    # The large shard is untouched; the small ones (3 rows, one of 2: 29 distinct texts) are merged into
+    # groups that stop growing at 9 rows, so none exceeds 9 + 3 - 1 = 11 rows; at most one is left over.
+    assert rows[-1] == len(set(sentences.text.tolist()[30:60]))
+    merged = rows[:-1]
+    assert sum(merged) == len(set(texts)) and len(merged) <= 4
+    assert all(r <= 11 for r in merged) and sum(r < 9 for r in merged) <= 1
     monkeypatch.setattr(B, "word_segment_many", lambda texts: pytest.fail("segmented a cached text"))
     assert tk.segment_words(texts, cache=tmp_path) == first
+    assert tk.segment_words(sentences.text.tolist()[30:60], cache=tmp_path) == big
 
 
 def test_lean_columns_equal_the_lists(sentences, tmp_path):

@@ -23,7 +23,7 @@ over many texts. Results are kept in a content-keyed cache of Parquet shards
 - **Housekeeping.** A cache folder that is a file, cannot be created or is not
   writable falls back to no cache with a warning, before any work is done;
   temporary files left by killed runs are removed; many small shards are
-  merged into one.
+  merged a group at a time.
 
 This module changes when the way many texts are processed changes; the
 segmentation itself is in :mod:`toolkit.wordseg`, the tokens in
@@ -54,7 +54,9 @@ from .wordseg import _SYLLABLE_RE, _batch_tagger, _read_resource, word_segment_m
 __all__ = ["segment_words", "tokenize_units", "default_cache_dir", "cache_signature"]
 
 _FORMAT = "parquet-1"
-_MAX_SHARDS = 64          # merge the shards of a folder when there are more
+_MAX_SHARDS = 16          # merge small shards when a folder has more than this many
+_SMALL_SHARD = 5_000      # rows: shards below this are merged
+_MERGED_ROWS = 20_000     # rows of a merged shard
 _STALE_TMP_SECONDS = 24 * 3600
 
 
@@ -309,15 +311,27 @@ class _Store:
         atomic_write(path, lambda tmp: pq.write_table(table, tmp, compression="lz4", write_page_checksum=True))
 
     def compact(self) -> None:
-        """Merge all shards into one when there are many (reads are per shard)."""
+        """Merge small shards (fewer than ``_SMALL_SHARD`` rows) into shards of up to ``_MERGED_ROWS`` rows.
+
+        Only small shards are read, a group at a time, so merging needs memory for one merged shard,
+        never for the whole cache.
+        """
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        shards = self.shards()
-        if len(shards) <= _MAX_SHARDS:
+        small = []
+        for path in self.shards():
+            try:
+                if pq.ParquetFile(path).metadata.num_rows < _SMALL_SHARD:
+                    small.append(path)
+            except FileNotFoundError:
+                continue
+            except (OSError, pa.ArrowException) as err:
+                self._reject(path, str(err) or type(err).__name__)
+        if len(small) <= _MAX_SHARDS:
             return
-        tables, used = [], []
-        for path in shards:
+        tables, used, rows = [], [], 0
+        for k, path in enumerate(small):
             try:
                 table = self._read(path)
             except FileNotFoundError:
@@ -327,15 +341,16 @@ class _Store:
                 continue
             tables.append(table.replace_schema_metadata(None))
             used.append(path)
-        if len(used) < 2:
-            return
-        merged = pa.concat_tables(tables).combine_chunks()
-        self._write(merged)
-        for path in used:
-            try:
-                path.unlink()
-            except FileNotFoundError:
-                pass
+            rows += len(table)
+            if rows >= _MERGED_ROWS or k == len(small) - 1:
+                if len(used) > 1:
+                    self._write(pa.concat_tables(tables).combine_chunks())
+                    for done in used:
+                        try:
+                            done.unlink()
+                        except FileNotFoundError:
+                            pass
+                tables, used, rows = [], [], 0
 
 
 def _scatter(result, idx: np.ndarray, values):
