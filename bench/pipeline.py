@@ -6,7 +6,7 @@ sentences so that most are distinct: a title, then 4-8 paragraphs of 2-5
 sentences, about 20 sentences and 500 words each, with random years
 (2010-2024) and provinces. Stages: load and clean, segment into sentences
 with near-duplicate links, tokenise (two processes, cache in a temporary
-folder), document-term matrices, keywords (log-odds by year), NMF topics,
+folder, lean string columns unless ``--lists``), document-term matrices, keywords (log-odds by year), NMF topics,
 and theme shares with a 1,000-replicate bootstrap.
 
 Usage::
@@ -44,9 +44,10 @@ def sentence_pool() -> list[str]:
     return pool
 
 
-def make_corpus(folder: Path, n_articles: int, seed: int = 0) -> None:
+def make_corpus(folder: Path, n_articles: int, seed: int = 0, pool: list | None = None, start: int = 0) -> None:
+    """Write a corpus folder of ``n_articles`` articles numbered from ``start`` (``pool``: split sentences)."""
     rng = random.Random(seed)
-    pool = [s.split() for s in sentence_pool()]
+    pool = pool if pool is not None else [s.split() for s in sentence_pool()]
 
     def sentence() -> str:
         # The first part of one sampled sentence and the rest of another: realistic
@@ -58,7 +59,7 @@ def make_corpus(folder: Path, n_articles: int, seed: int = 0) -> None:
     raw = folder / "raw"
     raw.mkdir(parents=True, exist_ok=True)
     rows = ["doc_id,file,year,province"]
-    for i in range(n_articles):
+    for i in range(start, start + n_articles):
         title = sentence().rstrip(" .")
         paragraphs = [" ".join(sentence() for _ in range(rng.randint(2, 5))) for _ in range(rng.randint(4, 8))]
         (raw / f"{i:06d}.txt").write_text(title + "\n" + "\n".join(paragraphs) + "\nÝ kiến bạn đọc\n", encoding="utf-8")
@@ -66,7 +67,7 @@ def make_corpus(folder: Path, n_articles: int, seed: int = 0) -> None:
     (folder / "corpus.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
 
 
-def run(folder: Path, jobs: int, cache: Path) -> dict[str, float]:
+def run(folder: Path, jobs: int, cache: Path, lists: bool = False) -> dict[str, float]:
     import warnings
 
     import toolkit as tk
@@ -89,7 +90,7 @@ def run(folder: Path, jobs: int, cache: Path) -> dict[str, float]:
     lap("load + clean")
     units = tk.segment(corpus, unit="sentence")
     lap("segment + near-duplicates")
-    units = tk.tokenize_units(units, n_jobs=jobs, cache=cache, progress=False)
+    units = tk.tokenize_units(units, n_jobs=jobs, cache=cache, progress=False, lists=lists)
     lap("tokenise")
     body = units[(units.kind == "body") & units.duplicate_of.isna()].reset_index(drop=True)
     by_year = tk.dfm(body, by="year")
@@ -111,18 +112,21 @@ def main() -> None:
     parser.add_argument("n", type=int, help="number of articles")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--keep", type=Path, default=None, help="keep the generated corpus in this folder")
+    parser.add_argument("--lists", action="store_true", help="words and tokens as Python lists (default: lean strings)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="vn-bench-"))
     folder = args.keep or work / "corpus"
     try:
         if not (folder / "corpus.csv").exists():
             make_corpus(folder, args.n)
-        times = run(folder, args.jobs, work / "cache")
+        times = run(folder, args.jobs, work / "cache", lists=args.lists)
         memory = times.pop("memory")
         total = sum(v for k, v in times.items() if k != "units")
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        print(f"{args.n} articles, {int(times['units'])} sentences, {os.cpu_count()} cores, {args.jobs} worker processes")
+        one, five, _ = os.getloadavg()
+        print(f"{args.n} articles, {int(times['units'])} sentences, {os.cpu_count()} cores, {args.jobs} worker processes, "
+              f"{'list' if args.lists else 'lean'} columns; load {one:.2f} (1 min) {five:.2f} (5 min) at the end")
         for name, seconds in times.items():
             if name != "units":
                 print(f"  {name:28s} {seconds:8.2f} s   peak so far {memory[name]:6.0f} MB")

@@ -1,17 +1,22 @@
 """Performance figures of the toolkit, measured in one run on this machine.
 
-Prints, with the core count:
+Prints, with the core count and the load average (the machine may be shared):
 
-1. ``word_segment`` against raw pyvi on the UD-VTB dev split, one process;
+1. ``word_segment`` (one text at a time) and ``word_segment_many`` (one batch)
+   against raw pyvi on the UD-VTB dev split, one process (best of 3);
 2. ``segment_words`` with one and two worker processes on growing inputs,
    against raw pyvi, and the break-even size for two processes;
-3. the second run of a corpus against the first (content-keyed cache);
-4. the whole pipeline on 10,000 synthetic articles (time, peak memory), and
-   with ``--scale`` on 100,000 too, with the measured growth exponent.
+3. the cache: the second run of a corpus against the first;
+4. the resume test: a run in another process is killed (SIGKILL) after some
+   cache shards, and the next run recomputes only the rest;
+5. the whole pipeline on synthetic articles (time per stage, peak memory):
+   10,000 articles, and with ``--scale`` 10,000, 100,000 and 200,000 (or
+   ``--sizes``), with the growth exponent between the smallest and largest;
+   ``--stream`` runs ``bench/stream.py`` (shards, bounded memory) instead.
 
 Usage::
 
-    python bench/run.py [--scale]
+    python bench/run.py [--scale | --sizes 10000 100000] [--stream] [--skip-pipeline]
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import os
 import platform
 import random
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -40,14 +46,30 @@ def timed(fn, *args, **kwargs):
     return time.perf_counter() - start, result
 
 
+def best_of(n, fn, *args, **kwargs):
+    """Shortest of n timings (the least disturbed by other work on a shared machine) and the result."""
+    runs = [timed(fn, *args, **kwargs) for _ in range(n)]
+    return min(t for t, _ in runs), runs[0][1]
+
+
+def load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load {one:.2f} (1 min), {five:.2f} (5 min)"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--scale", action="store_true", help="also run the pipeline on 100,000 articles")
+    parser.add_argument("--scale", action="store_true", help="run the pipeline on 10,000, 100,000 and 200,000 articles")
+    parser.add_argument("--sizes", type=int, nargs="+", default=None, help="pipeline sizes in articles")
+    parser.add_argument("--skip-pipeline", action="store_true", help="parts 1-4 only")
+    parser.add_argument("--stream", action="store_true",
+                        help="part 5 with bench/stream.py (shards of 2,000 articles; bounded memory) "
+                             "instead of bench/pipeline.py (whole corpus in memory)")
     args = parser.parse_args()
     import toolkit as tk
     from pyvi import ViTokenizer
 
-    print(f"{os.cpu_count()} cores, Python {platform.python_version()}, toolkit {tk.__version__}")
+    print(f"{os.cpu_count()} cores, Python {platform.python_version()}, toolkit {tk.__version__}; {load()}")
     dev = [" ".join(g) for g in read_conllu(UD / "vi_vtb-ud-dev.conllu")]
     words = sum(len(s.split()) for s in dev)
     tk.word_segment("khởi động")          # load pyvi's model and the batch tagger outside the timings
@@ -55,22 +77,23 @@ def main() -> None:
     ViTokenizer.tokenize("khởi động")
 
     # 1. One process, UD dev.
-    t_pyvi, _ = timed(lambda: [ViTokenizer.tokenize(s) for s in dev])
-    t_one, _ = timed(lambda: [tk.word_segment(s) for s in dev])
-    t_batch, _ = timed(tk.word_segment_many, dev)
-    print("\n1. Word segmentation, UD-VTB dev (1,123 sentences, 31,927 syllables), one process")
+    print(f"\n1. Word segmentation, UD-VTB dev (1,123 sentences, {words:,} words), one process, best of 3; {load()}")
+    t_pyvi, ref = best_of(3, lambda: [ViTokenizer.tokenize(s) for s in dev])
+    t_one, one = best_of(3, lambda: [tk.word_segment(s) for s in dev])
+    t_batch, batch = best_of(3, tk.word_segment_many, dev)
+    assert one == batch, "one text at a time and batches must give the same words"
     print(f"   raw pyvi ViTokenizer.tokenize      {t_pyvi:6.3f} s")
-    print(f"   word_segment, one text at a time   {t_one:6.3f} s   {t_pyvi / t_one:4.1f}x pyvi  (python-crfsuite tagger)")
-    print(f"   word_segment_many, one batch       {t_batch:6.3f} s   {t_pyvi / t_batch:4.1f}x pyvi  (NumPy batch tagger)")
+    print(f"   word_segment, one text at a time   {t_one:6.3f} s   {t_pyvi / t_one:4.2f}x pyvi  (pure-Python tagger)")
+    print(f"   word_segment_many, one batch       {t_batch:6.3f} s   {t_pyvi / t_batch:4.2f}x pyvi  (NumPy batch tagger)")
 
     # 2. Two processes on growing inputs (UD train + dev sentences, shuffled, repeated with a suffix
     #    so that every text is distinct and nothing is served from a cache).
     pool = dev + [" ".join(g) for g in read_conllu(UD / "vi_vtb-ud-train.conllu")]
     rng = random.Random(0)
-    print("\n2. segment_words without cache: one vs two worker processes")
+    print(f"\n2. segment_words without cache: one vs two worker processes; {load()}")
     print(f"   {'sentences':>9s} {'pyvi s':>8s} {'1 proc s':>9s} {'2 proc s':>9s} {'1p/pyvi':>8s} {'2p/pyvi':>8s}")
     faster = {}
-    for size in (250, 1000, 4000, 16000, 64000):
+    for size in (250, 1000, 4000, 16000) + ((64000,) if args.scale else ()):
         texts = [f"{rng.choice(pool)} {i}" for i in range(size)]
         t_p, _ = timed(lambda: [ViTokenizer.tokenize(s) for s in texts])
         t1, r1 = timed(tk.segment_words, texts, cache=False, n_jobs=1, progress=False, chunk_size=2000)
@@ -82,29 +105,82 @@ def main() -> None:
     pays = next((s for k, s in enumerate(sizes) if all(faster[t] for t in sizes[k:])), None)
     print(f"   two processes are faster at every measured size from {pays} sentences on (the break-even)")
 
-    # 3. Cache: first and second run of the same corpus.
+    # 3. Cache: first and second run of the same corpus (tokenize_units, which keys the raw text).
+    import pandas as pd
+
     texts = [f"{rng.choice(pool)} {i}" for i in range(16000)]
+    units = pd.DataFrame({"text": texts})
+    print(f"\n3. Cache, 16,000 distinct sentences (tokenize_units; second runs best of 5); {load()}")
     with tempfile.TemporaryDirectory() as cache:
-        t_first, _ = timed(tk.segment_words, texts, cache=cache, progress=False)
-        t_second, _ = timed(tk.segment_words, texts, cache=cache, progress=False)
-    print("\n3. Cache, 16,000 distinct sentences")
-    print(f"   first run {t_first:6.2f} s, second run {t_second:6.3f} s: {t_first / t_second:5.0f}x faster")
+        t_first, _ = timed(tk.tokenize_units, units, cache=cache, progress=False, lists=False)
+        t_lean, _ = best_of(5, tk.tokenize_units, units, cache=cache, progress=False, lists=False)
+        t_lists, _ = best_of(5, tk.tokenize_units, units, cache=cache, progress=False)
+        t_words, _ = best_of(5, tk.segment_words, texts, cache=cache, progress=False)
+    print(f"   first run {t_first:6.2f} s")
+    print(f"   second run, lean columns (lists=False)  {t_lean:6.3f} s: {t_first / t_lean:5.0f}x faster")
+    print(f"   second run, list columns (default)      {t_lists:6.3f} s: {t_first / t_lists:5.0f}x faster")
+    print(f"   segment_words on cached texts (lists)   {t_words:6.3f} s")
+
+    # 4. Resume: kill a run after some shards, then finish it.
+    resume(tk, [f"{rng.choice(pool)} {i}" for i in range(6000)])
 
     # 4. The whole pipeline, each size in a fresh process (peak memory is per process).
-    print("\n4. Whole pipeline on synthetic articles (bench/pipeline.py, two worker processes)")
-    sizes = (10_000, 100_000) if args.scale else (10_000,)
+    if args.skip_pipeline:
+        return
+    sizes = tuple(args.sizes or ((10_000, 100_000, 200_000) if args.scale else (10_000,)))
+    script = "stream.py" if args.stream else "pipeline.py"
+    print(f"\n5. Whole pipeline on synthetic articles (bench/{script}, two worker processes); {load()}")
     totals = {}
     for n in sizes:
-        done = subprocess.run([sys.executable, str(HERE / "pipeline.py"), str(n)], capture_output=True, text=True)
+        done = subprocess.run([sys.executable, str(HERE / script), str(n)], capture_output=True, text=True)
+        print(f"   ({load()} after the run)")
         print("   " + done.stdout.strip().replace("\n", "\n   "))
         match = re.search(r"RESULT total_seconds=([\d.]+)", done.stdout)
         if match is None:
             print(done.stderr[-2000:])
             continue
         totals[n] = float(match.group(1))
-    if len(totals) == 2:
-        exponent = math.log(totals[100_000] / totals[10_000]) / math.log(10)
-        print(f"   growth exponent from 10,000 to 100,000 articles: {exponent:.2f} (1.00 = linear)")
+    if len(totals) >= 2:
+        small, large = min(totals), max(totals)
+        exponent = math.log(totals[large] / totals[small]) / math.log(large / small)
+        print(f"   growth exponent from {small:,} to {large:,} articles: {exponent:.2f} (1.00 = linear)")
+
+
+RESUME_CODE = """
+import sys, toolkit as tk
+texts = open(sys.argv[1], encoding="utf-8").read().split("\\n")
+tk.segment_words(texts, cache=sys.argv[2], chunk_size=250, shard_size=500, progress=False)
+"""
+
+
+def resume(tk, texts: list[str]) -> None:
+    """Kill a run (SIGKILL) once it has written a few shards; the next run computes only the rest."""
+    print(f"\n4. Resume after a kill, {len(texts):,} distinct sentences, shards of 500; {load()}")
+    batch = sys.modules["toolkit.batch"]
+    with tempfile.TemporaryDirectory() as work:
+        listing = Path(work) / "texts.txt"
+        listing.write_text("\n".join(texts), encoding="utf-8")
+        cache = Path(work) / "cache"
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(HERE.parent), os.environ.get("PYTHONPATH", "")])}
+        proc = subprocess.Popen([sys.executable, "-c", RESUME_CODE, str(listing), str(cache)], env=env)
+        deadline = time.monotonic() + 300
+        while len(list(cache.glob("words-*/shard-*.parquet"))) < 4 and proc.poll() is None \
+                and time.monotonic() < deadline:
+            time.sleep(0.01)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        finished = len(list(cache.glob("words-*/shard-*.parquet")))
+        calls = []
+        real = batch.word_segment_many
+        batch.word_segment_many = lambda chunk: calls.append(len(chunk)) or real(chunk)
+        try:
+            t_resume, resumed = timed(tk.segment_words, texts, cache=cache, chunk_size=250, shard_size=500,
+                                      progress=False)
+        finally:
+            batch.word_segment_many = real
+        t_full, full = timed(tk.segment_words, texts, cache=False, progress=False)
+        print(f"   killed after {finished} shards; the resumed run segmented {sum(calls):,} of {len(texts):,} texts "
+              f"in {t_resume:.2f} s (a run from scratch: {t_full:.2f} s); words identical: {resumed == full}")
 
 
 if __name__ == "__main__":

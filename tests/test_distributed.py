@@ -37,3 +37,25 @@ def test_scheduler_address_is_accepted(client, sentences):
     address = client.scheduler.address
     texts = sentences.text.tolist()[:5]
     assert tk.segment_words(texts, cache=False, scheduler=address) == tk.segment_words(texts, cache=False)
+
+
+def test_theme_scores_mapped_over_partitions_on_a_cluster_equal_local(client, sentences):
+    # score_themes scores each text on its own, so mapping it over partitions gives the same frame.
+    from toolkit.parallel import map_partitions
+
+    texts = sentences.text
+    local = tk.score_themes(texts)
+    assert local.to_numpy().sum() > 0                        # the corpus does hit the lexicon
+    for kwargs in ({"scheduler": client}, {"n_jobs": 2}, {}):
+        mapped = map_partitions(tk.score_themes, texts, partition_size=7, **kwargs)
+        assert mapped.index.equals(local.index)
+        assert mapped.equals(local)
+
+
+def test_map_partitions_keeps_order_and_rejects_bad_sizes(client):
+    from toolkit.parallel import map_partitions
+
+    assert map_partitions(sorted, [3, 1, 2, 9, 8], partition_size=2) == [1, 3, 2, 9, 8]
+    assert map_partitions(sorted, [3, 1, 2, 9, 8], partition_size=2, scheduler=client) == [1, 3, 2, 9, 8]
+    with pytest.raises(tk.ToolkitError, match="partition_size"):
+        map_partitions(sorted, [1], partition_size=0)

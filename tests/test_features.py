@@ -39,3 +39,12 @@ def test_minimum_counts_and_errors(tokens):
         dfm(tokens.drop(columns="tokens"))
     with pytest.raises(tk.ToolkitError, match="cannot group by province_x"):
         dfm(tokens, by="province_x")
+
+
+def test_space_joined_tokens_count_like_lists(sentences):
+    lists = tk.tokenize_units(sentences, cache=False)
+    lean = tk.tokenize_units(sentences, cache=False, lists=False)
+    for kwargs in ({}, {"by": "year"}, {"min_docs": 2}):
+        a, b = tk.dfm(lists, **kwargs), tk.dfm(lean, **kwargs)
+        assert a.terms.tolist() == b.terms.tolist()
+        assert (a.matrix != b.matrix).nnz == 0

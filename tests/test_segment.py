@@ -1,5 +1,6 @@
 """Sentence splitting, unit kinds and near-duplicate links."""
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -103,3 +104,24 @@ def test_near_duplicates_threshold_and_minimum_length():
 def test_bad_unit_is_refused(corpus):
     with pytest.raises(tk.ToolkitError, match="unit must be one of sentence, paragraph; got 'word'"):
         tk.segment(corpus, unit="word")
+
+
+def test_shingle_matrix_holds_the_same_3gram_sets_as_countvectorizer(sentences):
+    # near_duplicates builds its 3-gram sets on integer word ids; scikit-learn's string 3-grams are the reference.
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    from toolkit.segment import _shingle_text, _shingles
+
+    texts = [_shingle_text(t) for t in sentences.text] + ["", "một hai", "a b c a b c a b c"]
+    ours = _shingles(texts)
+    vec = CountVectorizer(analyzer="word", ngram_range=(3, 3), binary=True, lowercase=False, token_pattern=r"\S+")
+    ref = vec.fit_transform(texts).tocsr()
+    names = vec.get_feature_names_out()
+    assert ours.shape[0] == ref.shape[0] and ours.nnz == ref.nnz
+    assert set(ours.data.tolist()) == {1}
+    # The same number of distinct 3-grams per unit, and identical units share the same columns.
+    assert (np.asarray(ours.sum(axis=1)).ravel() == np.asarray(ref.sum(axis=1)).ravel()).all()
+    assert ref[len(texts) - 1].nnz == 3                       # "a b c", "b c a", "c a b"
+    assert {names[j] for j in ref[len(texts) - 1].indices} == {"a b c", "b c a", "c a b"}
+    # Column identity: two units share a 3-gram in ours exactly when they do in the reference.
+    assert ((ours @ ours.T) != (ref @ ref.T)).nnz == 0

@@ -1,7 +1,10 @@
 """Word segmentation, analysis tokens, stopwords and the segmentation cache."""
 
-import json
+import os
+import signal
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -11,6 +14,9 @@ import toolkit as tk
 from conftest import DATA
 
 T = sys.modules["toolkit.tokenize"]
+B = sys.modules["toolkit.batch"]
+W = sys.modules["toolkit.wordseg"]
+ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 from segmentation import read_conllu, score  # noqa: E402
 
@@ -55,10 +61,10 @@ def test_lexicon_features_match_either_tone_placement():
     from pyvi.ViTokenizer import ViTokenizer
 
     # pyvi's lexicon spells "thoả thuận"; normalised text spells "thỏa thuận".
-    _, lexicon = T._pyvi()
+    _, lexicon = W._pyvi()
     sylls = ["thỏa", "thuận"]
-    assert "+1:word.bi_gram()" not in T._features(sylls, ViTokenizer.bi_grams, ViTokenizer.tri_grams)[0]
-    assert "+1:word.bi_gram()" in T._features(sylls, lexicon[2], lexicon[3])[0]
+    assert "+1:word.bi_gram()" not in W._features(sylls, ViTokenizer.bi_grams, ViTokenizer.tri_grams)[0]
+    assert "+1:word.bi_gram()" in W._features(sylls, lexicon[2], lexicon[3])[0]
     assert "thỏa_thuận" in tk.word_segment("Hai bên ký kết thỏa thuận hợp tác")
 
 
@@ -75,7 +81,7 @@ def test_pyvi_features_reimplemented_exactly():
     for gold in read_conllu(UD_DEV)[:150]:
         sylls = ViTokenizer.sylabelize(" ".join(gold))[1]
         expected = list(ViTokenizer.model.predict([ViTokenizer.sent2features(sylls, False)])[0])
-        assert T.pyvi_labels(sylls, lexicon="pyvi") == expected
+        assert W.pyvi_labels(sylls, lexicon="pyvi") == expected
 
 
 def test_f1_on_gold_segmentation_is_at_least_pyvis():
@@ -131,27 +137,180 @@ def test_tokenize_units_adds_words_and_tokens(sentences):
     assert units.tokens.iloc[0] == tk.tokenize(sentences.text.iloc[0])
 
 
-def test_cache_makes_the_second_run_free_and_rebuilds_bad_files(tmp_path, monkeypatch, sentences):
+def _shards(folder):
+    return sorted(folder.glob("words-*/shard-*.parquet"))
+
+
+def test_cache_makes_the_second_run_free_and_rebuilds_bad_shards(tmp_path, monkeypatch, sentences):
+    import pyarrow.parquet as pq
+
     texts = sentences.text.tolist()[:20]
     first = tk.segment_words(texts, cache=tmp_path)
-    files = list(tmp_path.glob("words-*.json"))
-    assert len(files) == 1
+    assert first == [tk.word_segment(t) for t in texts]
+    shards = _shards(tmp_path)
+    assert len(shards) == 1
+    assert shards[0].parent.name == f"words-{B.cache_signature()}"
     # Second run: served from the cache without segmenting anything.
-    monkeypatch.setattr(T, "word_segment_many", lambda texts: pytest.fail("segmented a cached text"))
+    monkeypatch.setattr(B, "word_segment_many", lambda texts: pytest.fail("segmented a cached text"))
     assert tk.segment_words(texts, cache=tmp_path) == first
     monkeypatch.undo()
-    # A corrupt file is detected, reported and rebuilt.
-    files[0].write_text('{"signature": "x", "entr', encoding="utf-8")
+    # A truncated shard is detected, reported and rebuilt.
+    good = shards[0].read_bytes()
+    shards[0].write_bytes(good[: len(good) // 2])
     with pytest.warns(UserWarning, match="unusable"):
         assert tk.segment_words(texts, cache=tmp_path) == first
-    assert json.loads(files[0].read_text(encoding="utf-8"))["signature"] == T._cache_signature()
-    # A file from another version is not trusted.
-    data = json.loads(files[0].read_text(encoding="utf-8"))
-    data["signature"] = "0.0.0-000000000000"
-    data["entries"] = {k: "tampered" for k in data["entries"]}
-    files[0].write_text(json.dumps(data), encoding="utf-8")
+    assert len(_shards(tmp_path)) == 1 and _shards(tmp_path)[0].read_bytes() == good
+    # A shard from another version is not trusted, even with well-formed contents.
+    table = pq.read_table(shards[0])
+    pq.write_table(table.replace_schema_metadata({**table.schema.metadata, b"signature": b"0.0.0-000000000000"}),
+                   shards[0])
     with pytest.warns(UserWarning, match="another toolkit version"):
         assert tk.segment_words(texts, cache=tmp_path) == first
+    # Words changed inside a shard that keeps its metadata: the checksum catches it.
+    table = pq.read_table(shards[0])
+    tampered = table.set_column(1, "words", __import__("pyarrow").array(["x"] * len(table)))
+    pq.write_table(tampered.replace_schema_metadata(table.schema.metadata), shards[0])
+    with pytest.warns(UserWarning, match="checksum"):
+        assert tk.segment_words(texts, cache=tmp_path) == first
+
+
+def test_cache_key_is_the_same_in_every_process(tmp_path, sentences):
+    # The signature once depended on the order of a set (Python's hash seed), so every new process
+    # wrote a new cache and never read one. Two processes with different seeds must share it.
+    code = (
+        "import sys, toolkit as tk, toolkit.batch as B\n"
+        "texts = [l for l in open(sys.argv[1], encoding='utf-8').read().split('\\n') if l]\n"
+        "calls = []\n"
+        "real = B.word_segment_many\n"
+        "B.word_segment_many = lambda t: calls.append(len(t)) or real(t)\n"
+        "tk.segment_words(texts, cache=sys.argv[2])\n"
+        "print(B.cache_signature(), sum(calls))\n"
+    )
+    listing = tmp_path / "texts.txt"
+    listing.write_text("\n".join(sentences.text.tolist()[:15]), encoding="utf-8")
+    outputs = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT)}
+        done = subprocess.run([sys.executable, "-c", code, str(listing), str(tmp_path / "cache")],
+                              capture_output=True, text=True, env=env, check=True)
+        outputs.append(done.stdout.split())
+    (sig1, segmented1), (sig2, segmented2) = outputs
+    assert sig1 == sig2
+    distinct = len(set(sentences.text.tolist()[:15]))
+    assert int(segmented1) == distinct and int(segmented2) == 0      # the second process only reads
+    assert [p.parent.name for p in _shards(tmp_path / "cache")] == [f"words-{sig1}"]
+
+
+def test_orphaned_temporary_files_are_removed(tmp_path, sentences):
+    folder = tmp_path / f"words-{B.cache_signature()}"
+    folder.mkdir()
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True).stdout.strip()
+    orphan = folder / f".shard-abc.parquet.{dead}.tmp"
+    orphan.write_bytes(b"half a shard")
+    live = folder / f".shard-def.parquet.{os.getpid()}.tmp"     # a write in progress in a live process
+    live.write_bytes(b"in progress")
+    tk.segment_words(sentences.text.tolist()[:3], cache=tmp_path)
+    assert not orphan.exists() and live.exists()
+
+
+def test_unusable_cache_folder_falls_back_to_no_cache(tmp_path, sentences):
+    texts = sentences.text.tolist()[:3]
+    expected = [tk.word_segment(t) for t in texts]
+    a_file = tmp_path / "cache"
+    a_file.write_text("not a folder")
+    with pytest.warns(UserWarning, match="is a file.*without a cache"):
+        assert tk.segment_words(texts, cache=a_file) == expected
+    assert a_file.read_text() == "not a folder"
+    # A folder that cannot be created (even by root).
+    with pytest.warns(UserWarning, match="cannot be used"):
+        assert tk.segment_words(texts, cache="/proc/no-such-cache") == expected
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root may write into read-only folders")
+def test_read_only_cache_folder_falls_back_to_no_cache(tmp_path, sentences):
+    texts = sentences.text.tolist()[:3]
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        with pytest.warns(UserWarning, match="without a cache"):
+            assert tk.segment_words(texts, cache=folder) == [tk.word_segment(t) for t in texts]
+    finally:
+        folder.chmod(0o755)
+
+
+def test_killed_run_resumes_from_finished_shards(tmp_path, sentences):
+    # A run in another process is killed (SIGKILL) once it has written some shards; the next run
+    # computes only the texts of the shards it never finished, and gives the same words.
+    texts = [f"{t} {i}" for i in range(40) for t in sentences.text.tolist()[:50]]      # 2,000 distinct texts
+    listing = tmp_path / "texts.txt"
+    listing.write_text("\n".join(texts), encoding="utf-8")
+    code = (
+        "import sys, toolkit as tk\n"
+        "texts = open(sys.argv[1], encoding='utf-8').read().split('\\n')\n"
+        "tk.segment_words(texts, cache=sys.argv[2], chunk_size=50, shard_size=100, progress=False)\n"
+    )
+    cache = tmp_path / "cache"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-c", code, str(listing), str(cache)], env=env)
+    deadline = time.monotonic() + 120
+    while len(_shards(cache)) < 3 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    finished = len(_shards(cache))
+    assert 3 <= finished < 20, "the run was killed too late to test resuming"
+    calls = []
+    real = B.word_segment_many
+
+    def counting(batch):
+        calls.append(len(batch))
+        return real(batch)
+
+    B.word_segment_many = counting
+    try:
+        resumed = tk.segment_words(texts, cache=cache, chunk_size=50, shard_size=100)
+    finally:
+        B.word_segment_many = real
+    assert sum(calls) <= len(texts) - 100 * finished
+    assert resumed == tk.segment_words(texts, cache=False)
+    assert not list(cache.glob("words-*/.*.tmp"))     # the killed run's temporary file is gone
+    monkey = tk.segment_words(texts, cache=cache)     # and a third run reads everything
+    assert monkey == resumed
+
+
+def test_many_small_shards_are_merged_in_bounded_groups_and_still_read(tmp_path, sentences, monkeypatch):
+    import pyarrow.parquet as pq
+
+    monkeypatch.setattr(B, "_MAX_SHARDS", 4)
+    monkeypatch.setattr(B, "_MERGED_ROWS", 9)
+    texts = sentences.text.tolist()[:30]
+    big = tk.segment_words(sentences.text.tolist()[30:60], cache=tmp_path)     # one shard of 30 rows
+    monkeypatch.setattr(B, "_SMALL_SHARD", 10)                                 # ... that is not small
+    first = tk.segment_words(texts, cache=tmp_path, chunk_size=3, shard_size=3)  # ten shards of 3 rows
+    rows = sorted(pq.ParquetFile(p).metadata.num_rows for p in _shards(tmp_path))
+    # The large shard is untouched; the small ones (3 rows, one of 2: 29 distinct texts) are merged into
+    # groups that stop growing at 9 rows, so none exceeds 9 + 3 - 1 = 11 rows; at most one is left over.
+    assert rows[-1] == len(set(sentences.text.tolist()[30:60]))
+    merged = rows[:-1]
+    assert sum(merged) == len(set(texts)) and len(merged) <= 4
+    assert all(r <= 11 for r in merged) and sum(r < 9 for r in merged) <= 1
+    monkeypatch.setattr(B, "word_segment_many", lambda texts: pytest.fail("segmented a cached text"))
+    assert tk.segment_words(texts, cache=tmp_path) == first
+    assert tk.segment_words(sentences.text.tolist()[30:60], cache=tmp_path) == big
+
+
+def test_lean_columns_equal_the_lists(sentences, tmp_path):
+    lists = tk.tokenize_units(sentences, cache=tmp_path)
+    lean = tk.tokenize_units(sentences, cache=tmp_path, lists=False)
+    assert [w.split(" ") if w else [] for w in lean.words] == lists.words.tolist()
+    assert [t.split(" ") if t else [] for t in lean.tokens] == lists.tokens.tolist()
+    assert lean.n_tokens.tolist() == lists.n_tokens.tolist()
+    # The Arrow path filters words exactly as Tokenizer.filter does, for any settings.
+    for tokenizer in (tk.Tokenizer(remove_stopwords=False), tk.Tokenizer(lowercase=False, extra_stopwords=["nước"])):
+        got = tk.tokenize_units(sentences, tokenizer=tokenizer, cache=False)
+        assert got.tokens.tolist() == [tokenizer.filter(w) for w in lists.words]
 
 
 def test_two_processes_give_the_same_words(sentences):
@@ -165,3 +324,63 @@ def test_bad_input_is_reported():
     with pytest.raises(tk.ToolkitError, match="item 1 is float"):
         tk.segment_words(["Hợp tác", float("nan")], cache=False)
     assert tk.word_segment("") == [] and tk.tokenize("  ") == []
+
+
+def test_interrupted_shard_write_keeps_the_old_shards(tmp_path, monkeypatch):
+    import pyarrow.parquet as pq
+
+    tk.segment_words(["Hợp tác biên giới."], cache=tmp_path)
+    before = {p.name: p.read_bytes() for p in _shards(tmp_path)}
+
+    def broken_write(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pq, "write_table", broken_write)
+    with pytest.raises(KeyboardInterrupt):
+        tk.segment_words(["Một câu mới về an ninh."], cache=tmp_path)
+    monkeypatch.undo()
+    assert {p.name: p.read_bytes() for p in _shards(tmp_path)} == before
+    assert [p.name for p in (tmp_path / f"words-{B.cache_signature()}").iterdir()] == list(before)
+
+
+def test_cache_shards_are_parquet_not_pickle(tmp_path):
+    tk.segment_words(["Hợp tác."], cache=tmp_path)
+    raw = _shards(tmp_path)[0].read_bytes()
+    assert raw[:4] == b"PAR1" and raw[-4:] == b"PAR1"
+
+
+def test_missing_text_is_reported_by_position():
+    import pandas as pd
+
+    for dtype in ("str", object):
+        units = pd.DataFrame({"text": pd.Series(["Hợp tác.", None], dtype=dtype)})
+        with pytest.raises(tk.ToolkitError, match="item 1"):
+            tk.tokenize_units(units, cache=False)
+
+
+def test_tokenizer_subclass_rules_are_used(sentences):
+    class KeepNumbers(tk.Tokenizer):
+        def filter(self, words):
+            return [w.lower() for w in words if w[0].isdigit()]
+
+    units = tk.tokenize_units(sentences.head(30), tokenizer=KeepNumbers(), cache=False)
+    assert units.tokens.tolist() == [[w.lower() for w in ws if w[0].isdigit()] for ws in units.words]
+    assert any(units.tokens)
+
+
+def _quiet_bar(total, show):
+    with B._progress(total, show, "word segmentation") as bar:
+        return bar.disable
+
+
+def test_progress_is_quiet_in_ci_and_on_request(monkeypatch):
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.delenv("TOOLKIT_PROGRESS", raising=False)
+    assert not _quiet_bar(1000, None)
+    assert _quiet_bar(100, None)           # short runs stay quiet
+    monkeypatch.setenv("CI", "true")
+    assert _quiet_bar(1000, None)
+    monkeypatch.delenv("CI")
+    monkeypatch.setenv("TOOLKIT_PROGRESS", "0")
+    assert _quiet_bar(1000, None)
+    assert not _quiet_bar(1000, True)      # an explicit request wins

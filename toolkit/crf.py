@@ -11,8 +11,15 @@ exact difference; ``Tagger.dump`` rounds weights to six decimals), computes
 the features of every syllable of a whole batch of texts in one pass, and
 decodes all sequences together (Viterbi over a padded array).
 
-The labels are pyvi's: ``tests/test_crf.py`` compares them with
-python-crfsuite's own tagging on the UD dev split and the corpus.
+Work is done per distinct syllable (its lower case, flags and weights are
+remembered between calls: the vocabulary is Zipfian) and the lexicon
+features are integer-code lookups (each lexicon's syllables get ids, its
+bi- and tri-grams become sorted int64 codes), not strings built per position.
+:meth:`BatchTagger.inside_one` tags a single text in pure Python with the
+same floating-point operations, which is quicker than NumPy for one text.
+
+The labels are pyvi's: ``tests/test_crf.py`` compares both paths with
+python-crfsuite's own tagging on the whole UD dev split.
 """
 
 from __future__ import annotations
@@ -52,6 +59,15 @@ def _attributes(tagger) -> list[str]:
     return names
 
 
+def _member(values: np.ndarray, sorted_codes: np.ndarray) -> np.ndarray:
+    """Whether each value is in a sorted array."""
+    if not len(sorted_codes):
+        return np.zeros(len(values), dtype=bool)
+    pos = np.searchsorted(sorted_codes, values)
+    pos[pos == len(sorted_codes)] = 0
+    return sorted_codes[pos] == values
+
+
 class BatchTagger:
     """Exact B_W/I_W tagging of many syllable sequences at once."""
 
@@ -66,6 +82,9 @@ class BatchTagger:
         # Transition scores up to a constant: log P(y0, y1) of an empty two-item sequence.
         self.trans = np.array([[math.log(tagger.probability([a, b])) for b in ("B_W", "I_W")] for a in ("B_W", "I_W")])
         self.flag = {name: diff.get(name, 0.0) for name in _BOOLEANS}
+        self._trans = tuple(tuple(float(v) for v in row) for row in self.trans)
+        self._memo: dict[str, tuple] = {}
+        self._lexicons: dict[tuple, tuple] = {}
         self.cur, self.prev, self.next = {}, {}, {}
         for name, value in diff.items():
             if name.startswith("word.lower():"):
@@ -74,6 +93,125 @@ class BatchTagger:
                 self.prev[name[16:]] = value
             elif name.startswith("+1:word.lower():"):
                 self.next[name[16:]] = value
+
+    # ------------------------------------------------------------ one sequence, pure Python
+
+    def _syllable(self, s: str) -> tuple:
+        low = s.lower()
+        return (low, s.isupper(), s.istitle(), s.isdigit(),
+                self.cur.get(low, 0.0), self.prev.get(low, 0.0), self.next.get(low, 0.0))
+
+    def _lexicon_codes(self, bigrams, trigrams):
+        """Syllable ids of the lexicons and their bi- and tri-grams as sorted int64 codes (cached per lexicon)."""
+        key = (id(bigrams), len(bigrams), id(trigrams), len(trigrams))
+        cached = self._lexicons.get(key)
+        if cached is not None:
+            return cached
+        # Syllables never contain spaces, so an entry that does not split into non-empty parts never matches.
+        entries = [[e.split(" ") for e in grams] for grams in (bigrams, trigrams)]
+        entries = [[parts for parts in group if len(parts) == size and all(parts)]
+                   for group, size in zip(entries, (2, 3))]
+        ids: dict[str, int] = {}
+        for group in entries:
+            for parts in group:
+                for part in parts:
+                    ids.setdefault(part, len(ids))
+        size = len(ids) + 1
+        bi = np.unique(np.array([ids[a] * size + ids[b] for a, b in entries[0]], dtype=np.int64))
+        tri = np.unique(np.array([(ids[a] * size + ids[b]) * size + ids[c] for a, b, c in entries[1]], dtype=np.int64))
+        self._lexicons[key] = (ids, bi, tri)
+        return ids, bi, tri
+
+    def _lexicon_sets(self, bigrams, trigrams):
+        key = ("sets", id(bigrams), len(bigrams), id(trigrams), len(trigrams))
+        cached = self._lexicons.get(key)
+        if cached is None:
+            ids, bi, tri = self._lexicon_codes(bigrams, trigrams)
+            cached = self._lexicons[key] = (ids, frozenset(bi.tolist()), frozenset(tri.tolist()))
+        return cached
+
+    def _remember(self, s: str) -> tuple:
+        if len(self._memo) > 500_000:
+            self._memo.clear()
+        t = self._memo[s] = self._syllable(s)
+        return t
+
+    def inside_one(self, sylls: list[str], bigrams, trigrams) -> list[bool]:
+        """I_W flags of one sequence, in pure Python, with the same floating-point operations as
+        :meth:`scores` and :meth:`decode` (so the same labels); quicker than NumPy for one short text.
+
+        Properties of each distinct syllable are remembered between calls (the vocabulary is Zipfian).
+        """
+        n = len(sylls)
+        if n == 0:
+            return []
+        memo = self._memo
+        info = []
+        for s in sylls:
+            t = memo.get(s)
+            if t is None:
+                if len(memo) > 500_000:
+                    memo.clear()
+                t = memo[s] = self._syllable(s)
+            info.append(t)
+        ids, bicodes, tricodes = self._lexicon_sets(bigrams, trigrams)
+        size = len(ids) + 1
+        lid = [ids.get(t[0], -1) for t in info]
+        bi = [False] * n
+        tri = [False] * n
+        for i in range(n - 1):
+            a, b = lid[i], lid[i + 1]
+            if a >= 0 and b >= 0:
+                code = a * size + b
+                bi[i] = code in bicodes
+                if i < n - 2 and lid[i + 2] >= 0:
+                    tri[i] = code * size + lid[i + 2] in tricodes
+        f = self.flag
+        bias, f_up, f_ti, f_di = f["bias"], f["word.isupper()"], f["word.istitle()"], f["word.isdigit()"]
+        p_ti, p_up, p_bi, p_tri = f["-1:word.istitle()"], f["-1:word.isupper()"], f["-1:word.bi_gram()"], \
+            f["-2:word.tri_gram()"]
+        n_ti, n_up, n_bi, n_tri = f["+1:word.istitle()"], f["+1:word.isupper()"], f["+1:word.bi_gram()"], \
+            f["+2:word.tri_gram()"]
+        d = []
+        for i, (_, up, ti, di, cur, _p, _n) in enumerate(info):
+            x = bias + cur
+            x = x + (f_up if up else 0.0)
+            x = x + (f_ti if ti else 0.0)
+            x = x + (f_di if di else 0.0)
+            d.append(x)
+        for i in range(1, n):       # features that look back, in the order of scores()
+            _, up, ti, _d, _c, prev, _n = info[i - 1]
+            back = prev + (p_ti if ti else 0.0)
+            back = back + (p_up if up else 0.0)
+            back = back + (p_bi if bi[i - 1] else 0.0)
+            d[i] = d[i] + back
+        for i in range(2, n):
+            d[i] = d[i] + (p_tri if tri[i - 2] else 0.0)
+        for i in range(n - 1):      # features that look ahead
+            _, up, ti, _d, _c, _p, nxt = info[i + 1]
+            ahead = nxt + (n_ti if ti else 0.0)
+            ahead = ahead + (n_up if up else 0.0)
+            d[i] = d[i] + ahead
+        for i in range(n - 1):
+            d[i] = d[i] + (n_bi if bi[i] else 0.0)
+        for i in range(n - 2):
+            d[i] = d[i] + (n_tri if tri[i] else 0.0)
+        # Viterbi with two labels, as in decode().
+        (t_bb, t_bi), (t_ib, t_ii) = self._trans
+        delta_b, delta_i = 0.0, d[0]
+        back_b, back_i = [False] * n, [False] * n
+        for pos in range(1, n):
+            bb, ib, bi_, ii = delta_b + t_bb, delta_i + t_ib, delta_b + t_bi, delta_i + t_ii
+            back_b[pos] = ib > bb
+            back_i[pos] = ii > bi_
+            delta_b, delta_i = (ib if ib > bb else bb), (ii if ii > bi_ else bi_) + d[pos]
+        label = delta_i > delta_b
+        out = [False] * n
+        for pos in range(n - 1, -1, -1):
+            out[pos] = label
+            if pos > 0:
+                label = back_i[pos] if label else back_b[pos]
+        return out
 
     def scores(self, sequences: list[list[str]], bigrams, trigrams) -> list[np.ndarray]:
         """Per syllable, the I_W minus B_W state score, for each sequence."""
@@ -84,17 +222,21 @@ class BatchTagger:
         lengths = np.fromiter((len(seq) for seq in sequences), dtype=np.int64, count=len(sequences))
         ends = np.cumsum(lengths)
         starts = ends - lengths
-        lower = [s.lower() for s in flat]
-        # Per distinct string: its own weights and flags, computed once.
+        # Work per distinct syllable (the vocabulary is Zipfian): its lower case, flags and weights.
         types: dict[str, int] = {}
-        codes = np.fromiter((types.setdefault(w, len(types)) for w in lower), dtype=np.int64, count=n)
-        tlist = list(types)
-        cur = np.array([self.cur.get(t, 0.0) for t in tlist])[codes]
-        prev = np.array([self.prev.get(t, 0.0) for t in tlist])[codes]
-        nxt = np.array([self.next.get(t, 0.0) for t in tlist])[codes]
-        upper = np.fromiter((s.isupper() for s in flat), dtype=bool, count=n)
-        title = np.fromiter((s.istitle() for s in flat), dtype=bool, count=n)
-        digit = np.fromiter((s.isdigit() for s in flat), dtype=bool, count=n)
+        codes = np.fromiter((types.setdefault(w, len(types)) for w in flat), dtype=np.int64, count=n)
+        memo = self._memo
+        info = [memo.get(t) or self._remember(t) for t in types]
+        lowers: dict[str, int] = {}
+        lcode_of_type = np.fromiter((lowers.setdefault(t[0], len(lowers)) for t in info), dtype=np.int64,
+                                    count=len(info))
+        lcodes = lcode_of_type[codes]
+        upper = np.fromiter((t[1] for t in info), dtype=bool, count=len(info))[codes]
+        title = np.fromiter((t[2] for t in info), dtype=bool, count=len(info))[codes]
+        digit = np.fromiter((t[3] for t in info), dtype=bool, count=len(info))[codes]
+        cur = np.fromiter((t[4] for t in info), dtype=np.float64, count=len(info))[codes]
+        prev = np.fromiter((t[5] for t in info), dtype=np.float64, count=len(info))[codes]
+        nxt = np.fromiter((t[6] for t in info), dtype=np.float64, count=len(info))[codes]
         # Neighbours exist only inside a sequence.
         has_prev = np.ones(n, dtype=bool)
         has_prev[starts[lengths > 0]] = False
@@ -104,12 +246,21 @@ class BatchTagger:
         has_next2[np.maximum(ends[lengths > 1] - 2, 0)] = False
         has_next2[~has_next] = False
         # bi[i]: lower[i] + lower[i+1] is a lexicon bigram; tri[i] likewise for three syllables.
+        # The lexicons are held as sorted integer codes over their own syllables, so membership is
+        # a vectorised search rather than a string built per position.
+        ids, bicodes, tricodes = self._lexicon_codes(bigrams, trigrams)
+        size = len(ids) + 1
+        lex_of_lower = np.fromiter((ids.get(t, -1) for t in lowers), dtype=np.int64, count=len(lowers))
+        lid = lex_of_lower[lcodes]
+        known = lid >= 0
         bi = np.zeros(n, dtype=bool)
         tri = np.zeros(n, dtype=bool)
-        idx = np.flatnonzero(has_next)
-        bi[idx] = [f"{lower[k]} {lower[k + 1]}" in bigrams for k in idx]
-        idx = np.flatnonzero(has_next2)
-        tri[idx] = [f"{lower[k]} {lower[k + 1]} {lower[k + 2]}" in trigrams for k in idx]
+        idx = np.flatnonzero(has_next[:-1] & known[:-1] & known[1:])
+        if len(idx):
+            bi[idx] = _member(lid[idx] * size + lid[idx + 1], bicodes)
+        idx = np.flatnonzero(has_next2[:-2] & known[:-2] & known[1:-1] & known[2:])
+        if len(idx):
+            tri[idx] = _member((lid[idx] * size + lid[idx + 1]) * size + lid[idx + 2], tricodes)
         f = self.flag
         d = np.full(n, f["bias"]) + cur + f["word.isupper()"] * upper + f["word.istitle()"] * title \
             + f["word.isdigit()"] * digit

@@ -17,11 +17,15 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer
 
 from .errors import ToolkitError
+from .parallel import dask_client
 
 __all__ = ["DFM", "dfm", "group_dfm"]
 
 
 def _identity(tokens):
+    # Tokens as a list, or as one string joined by spaces (tokenize_units(lists=False)); tokens hold no spaces.
+    if isinstance(tokens, str):
+        return tokens.split(" ") if tokens else []
     return tokens
 
 
@@ -53,14 +57,14 @@ class DFM:
 
 
 def _vocabulary(token_lists) -> list[str]:
-    return sorted({t for tokens in token_lists for t in tokens})
+    return sorted({t for tokens in token_lists for t in _identity(tokens)})
 
 
 def _count(token_lists, vocabulary: list[str]) -> sp.csr_matrix:
     index = {t: j for j, t in enumerate(vocabulary)}
     rows, cols = [], []
     for i, tokens in enumerate(token_lists):
-        for t in tokens:
+        for t in _identity(tokens):
             rows.append(i)
             cols.append(index[t])
     data = np.ones(len(rows), dtype=np.int64)
@@ -69,10 +73,8 @@ def _count(token_lists, vocabulary: list[str]) -> sp.csr_matrix:
 
 def _dfm_distributed(token_lists: list, scheduler, chunk_size: int = 5000):
     """Counts computed on a Dask cluster: vocabularies per chunk, then counts per chunk with the union."""
-    from .tokenize import _dask_client
-
     chunks = [token_lists[i:i + chunk_size] for i in range(0, len(token_lists), chunk_size)] or [[]]
-    with _dask_client(scheduler) as client:
+    with dask_client(scheduler) as client:
         parts = client.scatter(chunks)
         vocabulary = sorted(set().union(*client.gather(client.map(_vocabulary, parts, pure=False))))
         matrices = client.gather(client.map(_count, parts, vocabulary=vocabulary, pure=False))
@@ -86,7 +88,8 @@ def dfm(units: pd.DataFrame, by: str | list[str] | None = None, tokens: str = "t
     Parameters
     ----------
     units : pandas.DataFrame
-        With a list-of-str ``tokens`` column (:func:`toolkit.tokenize_units`).
+        With a ``tokens`` column of lists of str, or of strings with the
+        tokens joined by spaces (:func:`toolkit.tokenize_units`, ``lists=False``).
     by : str or list of str, optional
         Group rows by these columns (e.g. ``"year"``); ``None`` keeps one
         row per unit, labelled by ``unit_id`` when present.

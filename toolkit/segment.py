@@ -25,7 +25,7 @@ import re
 
 import numpy as np
 import pandas as pd
-from sklearn.feature_extraction.text import CountVectorizer
+import scipy.sparse as sp
 
 from .corpus import Corpus
 from .errors import ToolkitError
@@ -115,6 +115,63 @@ def _shingle_text(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
 
 
+def _shingles(texts: list[str], block: int = 20_000) -> sp.csr_matrix:
+    """Binary unit x word-3-gram matrix of space-separated texts (int32), columns in no particular order.
+
+    The same sets as ``CountVectorizer(ngram_range=(3, 3), binary=True, token_pattern=r"\\S+")``, computed on
+    integer word ids (one hash per distinct word, NumPy for the 3-grams) instead of a string per 3-gram.
+    Texts are split ``block`` at a time, so only one block's words are held as strings.
+    """
+    vocab: dict[str, int] = {}
+    rows, first, second, third = [], [], [], []
+    for lo in range(0, len(texts), block):
+        words = [t.split(" ") if t else [] for t in texts[lo:lo + block]]
+        lengths = np.fromiter((len(w) for w in words), dtype=np.int64, count=len(words))
+        flat = [w for ws in words for w in ws]
+        del words
+        if not flat:
+            continue
+        local, uniques = pd.factorize(pd.Series(flat, dtype=object))
+        del flat
+        ids = np.fromiter((vocab.setdefault(u, len(vocab)) for u in uniques), dtype=np.int64,
+                          count=len(uniques))[local]
+        ends = np.cumsum(lengths)
+        row_of = np.repeat(np.arange(lo, lo + len(lengths)), lengths)
+        start = np.flatnonzero(np.arange(len(ids)) + 2 < ends[row_of - lo])   # 3-grams inside a text
+        rows.append(row_of[start].astype(np.int32))
+        first.append(ids[start].astype(np.int32))
+        second.append(ids[start + 1].astype(np.int32))
+        third.append(ids[start + 2].astype(np.int32))
+        del ids, row_of, start, local
+    if not rows:
+        return sp.csr_matrix((len(texts), 0), dtype=np.int32)
+    row_of = np.concatenate(rows)
+    del rows
+    a, b, c = (np.concatenate(parts).astype(np.int64) for parts in (first, second, third))
+    del first, second, third
+    v = max(len(vocab), 1)
+    if v < 2_000_000:
+        codes = (a * v + b) * v + c
+    else:  # keep the code inside int64: number the pairs first
+        codes = pd.factorize(a * v + b)[0].astype(np.int64) * v + c
+    del a, b, c
+    cols = pd.factorize(codes)[0]
+    del codes
+    n_cols = int(cols.max()) + 1
+    # Distinct (unit, 3-gram) cells, sorted by unit then column: the CSR structure directly.
+    cells = np.sort(row_of.astype(np.int64) * n_cols + cols)
+    del cols
+    keep = np.ones(len(cells), dtype=bool)
+    keep[1:] = cells[1:] != cells[:-1]   # binary: a 3-gram repeated inside a unit counts once
+    cells = cells[keep]
+    units, indices = np.divmod(cells, n_cols)
+    del cells
+    indptr = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(units, minlength=len(texts)), out=indptr[1:])
+    return sp.csr_matrix((np.ones(len(indices), dtype=np.int32), indices.astype(np.int32), indptr),
+                         shape=(len(texts), n_cols))
+
+
 def near_duplicates(
     texts: list[str], threshold: float = 0.8, min_words: int = 8, groups: list | None = None, max_df: int = 100,
     block: int = 2000,
@@ -155,7 +212,7 @@ def near_duplicates(
     first: dict[tuple, int] = {}
     unique = []
     for i, (text, group) in enumerate(zip(prepared, group_of)):
-        if len(text.split()) < min_words:
+        if (text.count(" ") + 1 if text else 0) < min_words:   # prepared texts: words split by single spaces
             continue
         key = (group, text)
         if key in first:
@@ -166,10 +223,7 @@ def near_duplicates(
     if len(unique) < 2:
         return links
     index = np.array(unique)
-    vectorizer = CountVectorizer(
-        analyzer="word", ngram_range=(3, 3), binary=True, lowercase=False, token_pattern=r"\S+", dtype=np.int32
-    )
-    X = vectorizer.fit_transform([prepared[i] for i in index]).tocsr()
+    X = _shingles([prepared[i] for i in index])
     sizes = np.asarray(X.sum(axis=1)).ravel()
     df = np.asarray(X.sum(axis=0)).ravel()
     rare = X[:, np.flatnonzero(df <= max_df)].tocsr()
@@ -201,8 +255,8 @@ def near_duplicates(
         firsts = np.ones(len(a), dtype=bool)
         firsts[1:] = a[1:] != a[:-1]
         links[index[a[firsts]]] = index[b[firsts]]
-    # Break any cycle by keeping its earliest unit as the original.
-    for start in range(n):
+    # Break any cycle by keeping its earliest unit as the original (only linked units can be on one).
+    for start in np.flatnonzero(links >= 0).tolist():
         seen, node = [], start
         while node != -1 and node not in seen:
             seen.append(node)
