@@ -49,7 +49,7 @@ __all__ = [
     "STYLE", "THEME_COLOURS", "THEME_LABELS", "OTHER_THEME_COLOURS", "TOPIC_GREYS", "NO_TOKENS", "SINGLE", "DOUBLE",
     "style", "label", "theme_colours", "group_colours", "save_figure", "save_table", "show",
     "plot_theme_shares", "plot_distinctive_terms", "plot_topic_shares", "plot_term_contributions",
-    "plot_robustness", "plot_share_estimates", "plot_group_sizes", "plot_topic_share_intervals",
+    "plot_robustness", "plot_share_estimates", "plot_topic_selection", "plot_group_sizes", "plot_topic_share_intervals",
 ]
 
 SINGLE = 3.5   # inches, one journal column
@@ -296,11 +296,14 @@ def plot_theme_shares(shares: pd.DataFrame, by: str = "year", width: float = SIN
 
 
 def plot_distinctive_terms(table: pd.DataFrame, n: int = 8, score: str = "z", width: float = DOUBLE,
-                           by: str = "group", groups=None):
+                           by: str = "group", groups=None, threshold: float | None = 1.96):
     """Top distinctive terms per group as horizontal bars (from :func:`toolkit.log_odds`).
 
     ``table`` has a ``group`` column (the groups of the document-term
-    matrix); ``by`` names the grouping in the panel titles.
+    matrix); ``by`` names the grouping in the panel titles. With
+    ``threshold`` (z = 1.96 by default, for ``score="z"``) a dashed line marks
+    it and bars below it are faded, so terms that do not pass are not read
+    as distinctive.
     """
     colours = group_colours(table["group"].tolist() if groups is None else groups)
     groups = _groups(table, "group", groups)
@@ -311,11 +314,19 @@ def plot_distinctive_terms(table: pd.DataFrame, n: int = 8, score: str = "z", wi
         for ax, group in zip(axes, groups):
             part = table[table.group == group].nlargest(n, score).iloc[::-1]
             plotted += part[score].tolist()
-            ax.barh([label(t) for t in part.term], part[score], color=colours[group])
+            bars = ax.barh([label(t) for t in part.term], part[score], color=colours[group])
+            if threshold is not None and score == "z":
+                for bar, value in zip(bars, part[score]):
+                    bar.set_alpha(1.0 if abs(value) >= threshold else 0.35)
+                ax.axvline(threshold, color="0.3", linestyle="--", linewidth=0.7)
             ax.set_title(f"{label(by)} {group}" if by != "group" else str(group))
             ax.set_xlabel("z-score (log-odds, informative prior)" if score == "z" else label(score))
         if plotted:
-            axes[0].set_xlim(*_limit(max(plotted), min(plotted)))
+            marks = plotted + ([threshold] if threshold is not None and score == "z" else [])
+            axes[0].set_xlim(*_limit(max(marks), min(marks)))
+            if threshold is not None and score == "z":
+                axes[-1].text(threshold, 1.0, f" |z| = {threshold}", transform=axes[-1].get_xaxis_transform(),
+                              fontsize=6, va="bottom")
         fig.tight_layout()
     return fig, axes
 
@@ -357,6 +368,39 @@ def plot_topic_shares(shares: pd.DataFrame, by: str = "year", width: float = SIN
         fig.tight_layout()
         _fit_xticks(fig, ax)
     return fig, ax
+
+
+def plot_topic_selection(selection: pd.DataFrame, chosen: dict | None = None, width: float = DOUBLE):
+    """Choosing k: stability under resampling and NPMI coherence per k and method (from :func:`toolkit.topic_selection`).
+
+    One panel per measure (``measure`` column: bootstrap units, leave one
+    article out, NPMI), one grey line per method (``method``): the mean
+    (solid) and the 10th percentile (dotted, ``p10``) against ``k``; dashed
+    verticals at the chosen k of each method (``chosen``: method -> k).
+    """
+    measures = list(dict.fromkeys(selection["measure"]))
+    methods = list(dict.fromkeys(selection["method"]))
+    markers = ["o", "s", "^", "D"]
+    with style():
+        fig, axes = plt.subplots(1, max(len(measures), 1), figsize=(width, 2.3), sharex=True, squeeze=False)
+        axes = axes[0]
+        for ax, measure in zip(axes, measures):
+            for k, method in enumerate(methods):
+                part = selection[(selection.measure == measure) & (selection.method == method)].sort_values("k")
+                colour = TOPIC_GREYS[k % len(TOPIC_GREYS)]
+                ax.plot(part.k, part["mean"], marker=markers[k % 4], color=colour, label=str(method).upper(), markersize=3.5)
+                if "p10" in part.columns:
+                    ax.plot(part.k, part.p10, marker=markers[k % 4], linestyle=":", color=colour, markersize=2.5)
+            for k_chosen in sorted(set((chosen or {}).values())):
+                ax.axvline(k_chosen, color="0.6", linewidth=0.6, linestyle="--")
+            ax.set_title(label(measure))
+            ax.set_xlabel("number of topics k")
+        axes[0].set_ylabel("matched cosine (mean; dotted: 10th pct.)")
+        if "NPMI" in measures:
+            axes[measures.index("NPMI")].set_ylabel("NPMI of top ten terms")
+        _legend(axes[0])
+        fig.tight_layout()
+    return fig, axes
 
 
 def plot_topic_share_intervals(shares: pd.DataFrame, by: str = "year", width: float = SINGLE, groups=None):
