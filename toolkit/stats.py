@@ -120,6 +120,14 @@ def _diff(values: np.ndarray, in_a: np.ndarray) -> np.ndarray:
     return values[in_a].mean(axis=0) - values[~in_a].mean(axis=0)
 
 
+def _article_totals(values: np.ndarray, articles) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per-article sums of each column and article sizes: ``(inverse, sums k x columns, sizes k)``."""
+    _, inverse = np.unique(np.asarray(articles), return_inverse=True)
+    k = int(inverse.max()) + 1 if len(inverse) else 0
+    sums = np.stack([np.bincount(inverse, weights=values[:, j], minlength=k) for j in range(values.shape[1])], axis=1)
+    return inverse, sums, np.bincount(inverse, minlength=k).astype(float)
+
+
 def _chunks(total: int, size: int = 1000):
     while total > 0:
         yield min(size, total)
@@ -186,10 +194,8 @@ def permutation_test(
             count, min_p = n_permutations, 1 / (n_permutations + 1)
         else:
             # Whole articles move between the two groups: work on per-article sums and sizes.
-            ids, inverse = np.unique(part[cluster].to_numpy(), return_inverse=True)
-            k = len(ids)
-            sums = np.stack([np.bincount(inverse, weights=values[:, j], minlength=k) for j in range(len(columns))], axis=1)
-            sizes = np.bincount(inverse, minlength=k).astype(float)
+            inverse, sums, sizes = _article_totals(values, part[cluster])
+            k = len(sizes)
             article_in_a = np.zeros(k, dtype=bool)
             article_in_a[inverse[in_a]] = True
             n_a = int(article_in_a.sum())
@@ -286,12 +292,10 @@ def cluster_shares(frame: pd.DataFrame, columns: list[str], by: str = "year", cl
     rows = []
     for group, part in frame.groupby(by, sort=True):
         values = part[list(columns)].to_numpy(dtype=float)
-        articles = part[cluster].to_numpy()
-        ids, inverse = np.unique(articles, return_inverse=True)
-        k, n = len(ids), len(part)
-        sizes = np.bincount(inverse, minlength=k).astype(float)
+        _, totals, sizes = _article_totals(values, part[cluster])
+        k, n = len(sizes), len(part)
         for j, column in enumerate(columns):
-            y = np.bincount(inverse, weights=values[:, j], minlength=k)
+            y = totals[:, j]
             p = y.sum() / n
             if k == 1:
                 n_eff, interval, note = float(n), "exact (Clopper-Pearson)", "one article: within-article interval only"
@@ -385,15 +389,13 @@ def corrected_shares(frame: pd.DataFrame, pairs: pd.DataFrame, columns: list[str
     for group, part in frame.groupby(by, sort=True):
         val = pairs[pairs[by] == group] if per_group else pairs
         values = part[list(columns)].to_numpy(dtype=float)
-        ids, inverse = np.unique(part[cluster].to_numpy(), return_inverse=True)
-        k = len(ids)
+        _, sums, sizes = _article_totals(values, part[cluster])
+        k = len(sizes)
         # Replicates of the apparent share: articles resampled (units within a lone article).
         if k == 1:
             picks = rng.integers(0, len(part), size=(n_boot, len(part)))
             apparent_boot = values[picks].mean(axis=1)
         else:
-            sums = np.stack([np.bincount(inverse, weights=values[:, j], minlength=k) for j in range(len(columns))], axis=1)
-            sizes = np.bincount(inverse, minlength=k).astype(float)
             chosen = rng.integers(0, k, size=(n_boot, k))
             apparent_boot = sums[chosen].sum(axis=1) / sizes[chosen].sum(axis=1)[:, None]
         vpicks = rng.integers(0, len(val), size=(n_boot, len(val))) if len(val) else None
