@@ -182,34 +182,6 @@ def test_interrupted_figure_write_leaves_no_half_file(tmp_path, monkeypatch):
     plt.close(fig)
 
 
-def test_interrupted_cache_write_keeps_the_old_cache(tmp_path, monkeypatch):
-    import sys
-
-    T = sys.modules["toolkit.tokenize"]
-    tk.segment_words(["Hợp tác biên giới."], cache=tmp_path)
-    path = next(tmp_path.glob("words-*.json"))
-    before = path.read_text(encoding="utf-8")
-
-    def broken_dumps(*args, **kwargs):
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(T.json, "dumps", broken_dumps)
-    with pytest.raises(KeyboardInterrupt):
-        tk.segment_words(["Một câu mới về an ninh."], cache=tmp_path)
-    monkeypatch.undo()
-    assert path.read_text(encoding="utf-8") == before
-    assert json.loads(before)["entries"]
-    assert [p.name for p in tmp_path.iterdir()] == [path.name]
-
-
-def test_cache_files_are_json_not_pickle(tmp_path):
-    tk.segment_words(["Hợp tác."], cache=tmp_path)
-    raw = next(tmp_path.glob("words-*.json")).read_bytes()
-    assert raw.startswith(b"{") and json.loads(raw)["signature"]
-
-
-# --------------------------------------------------------------- fuzzing
-
 def _documented(call):
     try:
         call()
