@@ -9,6 +9,7 @@ sparse throughout.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,6 +47,51 @@ class DFM:
         counts = np.asarray(self.matrix.sum(axis=0)).ravel()
         out = pd.Series(counts, index=self.terms, name="count")
         return out.iloc[np.lexsort((self.terms, -counts))]
+
+    def save(self, path) -> list:
+        """Write ``<path>.npz`` (the sparse counts), ``<path>.terms.txt`` and ``<path>.rows.csv``.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> counts = DFM(sp.csr_matrix(np.array([[1, 0], [2, 3]])), np.array(["a", "b"]), pd.DataFrame({"year": [2012, 2023]}))
+        >>> folder = pathlib.Path(tempfile.mkdtemp())
+        >>> _ = counts.save(folder / "by_year")
+        >>> again = DFM.load(folder / "by_year")
+        >>> (again.matrix != counts.matrix).nnz, list(again.terms), again.rows.year.tolist()
+        (0, ['a', 'b'], [2012, 2023])
+        """
+        from pathlib import Path
+
+        from .atomic import atomic_write
+
+        base = Path(path)
+        base.parent.mkdir(parents=True, exist_ok=True)
+        npz, terms, rows = base.with_name(base.name + ".npz"), base.with_name(base.name + ".terms.txt"), base.with_name(base.name + ".rows.csv")
+        buffer = io.BytesIO()
+        sp.save_npz(buffer, self.matrix.tocsr(), compressed=True)
+        contents = {npz: buffer.getvalue(), terms: ("\n".join(map(str, self.terms)) + "\n").encode("utf-8"),
+                    rows: self.rows.to_csv(index=False).encode("utf-8")}
+        for target, data in contents.items():
+            atomic_write(target, lambda tmp, data=data: Path(tmp).write_bytes(data))
+        return list(contents)
+
+    @classmethod
+    def load(cls, path) -> "DFM":
+        """Read a matrix written by :meth:`save`; errors name the missing file."""
+        from pathlib import Path
+
+        base = Path(path)
+        files = [base.with_name(base.name + suffix) for suffix in (".npz", ".terms.txt", ".rows.csv")]
+        missing = [str(f) for f in files if not f.is_file()]
+        if missing:
+            raise ToolkitError(f"cannot load a document-term matrix from {base}: missing {', '.join(missing)}")
+        matrix = sp.load_npz(files[0]).tocsr()
+        terms = np.array(files[1].read_text(encoding="utf-8").splitlines(), dtype=object)
+        rows = pd.read_csv(files[2])
+        if matrix.shape != (len(rows), len(terms)):
+            raise ToolkitError(f"{base}: the matrix is {matrix.shape} but there are {len(rows)} rows and {len(terms)} terms")
+        return cls(matrix, terms, rows)
 
     def to_frame(self) -> pd.DataFrame:
         """Tidy long form: one row per non-zero cell, with the row labels."""
