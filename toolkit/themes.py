@@ -107,7 +107,24 @@ def _is_blocked(start: int, end: int, key: tuple, spans) -> bool:
     return any(a <= start and end <= b and (target is None or target == key) for a, b, target in spans)
 
 
+_CACHE_LIMIT = 500_000
+
+
 def _hits_one(text: str, lex: Lexicon, segmenter=None) -> list[dict]:
+    # A report measures the same units many times (shares, tests, term hits, KWIC, robustness
+    # variants): the hits of a text under one lexicon are computed once per process.
+    if segmenter is not None:
+        return _find_hits(text, lex, segmenter)
+    cache = lex._keys.setdefault("hits_cache", {})
+    found = cache.get(text)
+    if found is None:
+        if len(cache) >= _CACHE_LIMIT:
+            cache.clear()
+        found = cache[text] = _find_hits(text, lex, None)
+    return found
+
+
+def _find_hits(text: str, lex: Lexicon, segmenter=None) -> list[dict]:
     sylls = syllables(text)
     keys = lex._keys
     starts = _word_starts(sylls, segmenter(sylls.text)) if segmenter is not None else None
