@@ -17,18 +17,20 @@ from segmentation import read_conllu  # noqa: E402
 UD_DEV = DATA / "benchmarks" / "ud-vi-vtb" / "vi_vtb-ud-dev.conllu"
 
 
-@pytest.mark.parametrize("lexicon", ["pyvi", "both"])
-def test_labels_identical_to_python_crfsuite_on_the_whole_ud_dev_split(lexicon):
+def _ud_dev(lexicon: str):
+    """UD dev's syllable sequences and the n-gram lexicon, as pyvi or as the toolkit splits and looks up."""
     from pyvi.ViTokenizer import ViTokenizer
 
     texts = [" ".join(g) for g in read_conllu(UD_DEV)]
     if lexicon == "pyvi":
-        sequences = [ViTokenizer.sylabelize(t)[1] for t in texts]
-        bigrams, trigrams = ViTokenizer.bi_grams, ViTokenizer.tri_grams
-    else:
-        sequences = [T.syllabify(t) for t in texts]
-        _, lex = T._pyvi()
-        bigrams, trigrams = lex[2], lex[3]
+        return [ViTokenizer.sylabelize(t)[1] for t in texts], ViTokenizer.bi_grams, ViTokenizer.tri_grams
+    _, lex = T._pyvi()
+    return [T.syllabify(t) for t in texts], lex[2], lex[3]
+
+
+@pytest.mark.parametrize("lexicon", ["pyvi", "both"])
+def test_labels_identical_to_python_crfsuite_on_the_whole_ud_dev_split(lexicon):
+    sequences, bigrams, trigrams = _ud_dev(lexicon)
     tagger = T._batch_tagger()
     fast = tagger.decode(tagger.scores(sequences, bigrams, trigrams))
     assert len(sequences) == 1123
@@ -56,16 +58,7 @@ def test_weight_differences_match_the_rounded_dump():
 @pytest.mark.parametrize("lexicon", ["pyvi", "both"])
 def test_one_text_path_identical_to_python_crfsuite_on_the_whole_ud_dev_split(lexicon):
     # word_segment tags one text in pure Python (no NumPy set-up); it must give pyvi's labels too.
-    from pyvi.ViTokenizer import ViTokenizer
-
-    texts = [" ".join(g) for g in read_conllu(UD_DEV)]
-    if lexicon == "pyvi":
-        sequences = [ViTokenizer.sylabelize(t)[1] for t in texts]
-        bigrams, trigrams = ViTokenizer.bi_grams, ViTokenizer.tri_grams
-    else:
-        sequences = [T.syllabify(t) for t in texts]
-        _, lex = T._pyvi()
-        bigrams, trigrams = lex[2], lex[3]
+    sequences, bigrams, trigrams = _ud_dev(lexicon)
     tagger = T._batch_tagger()
     for sylls in sequences:
         assert tagger.inside_one(sylls, bigrams, trigrams) == [lab == "I_W" for lab in T.pyvi_labels(sylls, lexicon)]
