@@ -100,7 +100,7 @@ def run(folder: Path, jobs: int, cache: Path, lists: bool = False) -> dict[str, 
     lap("keywords (log-odds)")
     tk.fit_topics(per_unit, n_topics=3, method="nmf", max_iter=200)
     lap("topics (NMF)")
-    tk.theme_shares(units, by="year", n_boot=1000)
+    tk.theme_shares(units, by="year")
     lap("themes + bootstrap")
     times["units"] = len(units)
     times["memory"] = memory

@@ -14,7 +14,7 @@ and theme shares per year.
 Differences from ``bench/pipeline.py``, stated so the figures are read
 correctly: near-duplicates are linked within a shard only; topics are fitted
 on a seeded sample of 20,000 units; theme shares are point estimates (the
-bootstrap of ``tk.theme_shares`` needs the whole units frame).
+intervals of ``tk.theme_shares`` need every unit's article at once).
 
 Prints time per stage, peak memory (main process and largest worker) and a
 progress line per shard on stderr (stage, shard, rate, time left; hidden when

@@ -58,7 +58,7 @@ def coded_shares(units: pd.DataFrame, coding: pd.DataFrame, themes, by: str = "y
 
 def theme_robustness(corpus: Corpus, by: str = "year", lexicon: Lexicon | str | None = None, seed: int = 0,
                      tokenisers: bool = True, lexicons: dict | None = None, codings: dict | None = None,
-                     validation: pd.DataFrame | None = None, max_leave_out: int = 30, **_ignored) -> pd.DataFrame:
+                     validation: pd.DataFrame | None = None, max_leave_out: int = 30) -> pd.DataFrame:
     """Theme shares per group under each analysis variant.
 
     Variants, each in a ``family``: the baseline (body sentences,

@@ -281,7 +281,6 @@ def theme_shares(
     ci: float = 0.95,
     segmenter=None,
     cluster: str = "doc_id",
-    **_ignored,
 ) -> pd.DataFrame:
     """Share of units carrying each theme per group, with intervals right for the design.
 
