@@ -12,6 +12,7 @@ PIP    := $(BIN)/python -m pip --disable-pip-version-check --no-input -q
 OUT    ?=
 LEXICON ?=
 BY     ?= year
+PERIODS ?=
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg
 
 .PHONY: all venv report notebooks test lab lock bench clean
@@ -28,11 +29,11 @@ $(STAMP): requirements.lock pyproject.toml
 venv: $(STAMP)
 
 # Corpus summary, then every notebook executed headlessly: figures/ and HTML in reports/html/.
-# With CORPUS=path/to/folder (optionally OUT=dir, LEXICON=file.csv, BY=column) the package's report
+# With CORPUS=path/to/folder (optionally OUT=dir, LEXICON=file.csv, BY=column, PERIODS=2005-2012,2013-2020) the package's report
 # templates run on it and the outputs go to reports/<name>/ beside the corpus, or OUT.
 report: venv
-	$(BIN)/python -m toolkit summary $(CORPUS) --by $(BY)
-	$(BIN)/python -m toolkit report $(CORPUS) --by $(BY) $(if $(OUT),--out $(OUT)) $(if $(LEXICON),--lexicon $(LEXICON))
+	$(BIN)/python -m toolkit summary $(CORPUS) --by $(BY) $(if $(PERIODS),--periods $(PERIODS))
+	$(BIN)/python -m toolkit report $(CORPUS) --by $(BY) $(if $(PERIODS),--periods $(PERIODS)) $(if $(OUT),--out $(OUT)) $(if $(LEXICON),--lexicon $(LEXICON))
 
 # Re-execute the notebooks in place when results change on purpose (then commit them).
 notebooks: venv

@@ -230,3 +230,23 @@ def test_group_tables_confounds_and_findings_by_hand():
         "health: 10% [0%-30%] of units in 2005, 60% [40%-80%] in 2020: the last group is higher, and the intervals "
         "do not overlap."]
     assert ts.removed_summary(pd.DataFrame(columns=["doc_id", "line", "text", "reason"])) == "nothing removed"
+
+
+def test_report_groups_by_a_period_derived_from_year(tmp_path):
+    from toolkit.summary import add_periods, parse_periods
+
+    assert parse_periods("2005-2012,2013-2024") == [("2005-2012", 2005, 2012), ("2013-2024", 2013, 2024)]
+    with pytest.raises(tk.ToolkitError, match="overlap"):
+        parse_periods("2005-2015,2013-2024")
+    corpus = add_periods(tk.load_corpus(OTHER), "2005-2012,2013-2024")
+    # The test corpus has two 2005 articles (Quảng Ninh) and seven of 2015 and 2020.
+    assert corpus.documents.groupby("period").size().to_dict() == {"2005-2012": 2, "2013-2024": 7}
+    out = tmp_path / "out"
+    report = tr.run_report(OTHER, out=out, lexicon=LEXICON, by="period", periods="2005-2012,2013-2024", select="01,04",
+                           log=lambda *a: None)
+    assert report.ok and len(report.runs) == 2
+    assert (out / "figures" / "theme_shares_by_period.png").is_file()
+    # Documents outside every period are refused before any notebook runs.
+    with pytest.raises(tk.ToolkitError, match="fall in no period .*qn2005a"):
+        tr.run_report(OTHER, out=tmp_path / "other", by="period", periods="2010-2024", log=lambda *a: None)
+    assert not (tmp_path / "other").exists()

@@ -25,7 +25,7 @@ from . import __version__
 from .corpus import load_corpus
 from .errors import ToolkitError
 from .segment import segment
-from .summary import summarize
+from .summary import add_periods, summarize
 from .tokenize import tokenize_units
 
 
@@ -39,6 +39,7 @@ def _summary(args: argparse.Namespace) -> int:
         corpus, shown = load_corpus(STUDY_DATA), "data (the study corpus)"
     else:
         corpus, shown = load_corpus(args.corpus), args.corpus
+    corpus = add_periods(corpus, args.periods)
     units = tokenize_units(segment(corpus, unit=args.unit), n_jobs=args.jobs, cache=not args.no_cache)
     tables = summarize(corpus, units, by=args.by)
     with pd.option_context("display.width", 120, "display.max_columns", 20, "display.max_rows", 200):
@@ -58,7 +59,8 @@ def _report(args: argparse.Namespace) -> int:
     from .report import run_report
 
     report = run_report(args.corpus, out=args.out, lexicon=args.lexicon, by=args.by, unit=args.unit, seed=args.seed,
-                        jobs=args.jobs, select=args.notebooks, in_place=args.in_place, generic=args.generic)
+                        jobs=args.jobs, select=args.notebooks, in_place=args.in_place, generic=args.generic,
+                        periods=args.periods)
     executed = len(report.runs) - len(report.failed)
     where = report.html[0].parent if report.html else "-"
     print(f"{executed} of {len(report.runs)} {report.kind} notebooks executed; HTML in {where}; figures in {report.figures}")
@@ -83,7 +85,10 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--unit", choices=["sentence", "paragraph"], default="sentence",
                        help="analysis unit (default: sentence)")
         p.add_argument("--by", default="year", metavar="COLUMN",
-                       help="manifest column to group documents by, e.g. year, province, outlet (default: year)")
+                       help="manifest column to group documents by, e.g. year, province, outlet, or period with "
+                            "--periods (default: year)")
+        p.add_argument("--periods", default=None, metavar="RANGES",
+                       help="derive a 'period' column from year, e.g. 2005-2012,2013-2020; group by it with --by period")
 
     summary = sub.add_parser("summary", help="load, clean, segment and tokenise a corpus; print its summary")
     common(summary)

@@ -291,7 +291,7 @@ def _run_one(job: dict) -> NotebookRun:
 def run_report(corpus: str | os.PathLike | None = None, out: str | os.PathLike | None = None,
                lexicon: str | os.PathLike | None = None, by: str = "year", unit: str = "sentence", seed: int = 0,
                jobs: int = 1, select=None, in_place: bool = False, generic: bool = False,
-               log=print) -> Report:
+               periods: str | None = None, log=print) -> Report:
     """Execute the report notebooks on a corpus; write figures, tables, executed copies and HTML.
 
     Parameters
@@ -310,7 +310,11 @@ def run_report(corpus: str | os.PathLike | None = None, out: str | os.PathLike |
     lexicon : path-like, optional
         A theme lexicon CSV (theme, term, weight, context, note).
     by : str, default "year"
-        Manifest column to group by; must exist in ``corpus.csv``.
+        Manifest column to group by; must exist in ``corpus.csv``, or be
+        ``"period"`` with ``periods``.
+    periods : str, optional
+        Year ranges such as ``"2005-2012,2013-2020"``: the notebooks derive a
+        ``period`` column from ``year`` (:func:`toolkit.summary.add_periods`).
     unit : {"sentence", "paragraph"}
     seed : int
     jobs : int, default 1
@@ -341,6 +345,13 @@ def run_report(corpus: str | os.PathLike | None = None, out: str | os.PathLike |
     if not (corpus_path / "corpus.csv").is_file():
         raise ToolkitError(f"{corpus_path}: not a corpus folder (no corpus.csv); see README 'Adding your own corpus'")
     columns = _manifest_columns(corpus_path)
+    if periods is not None:
+        from .corpus import read_manifest
+        from .summary import period_labels
+
+        # A malformed specification, or documents outside every period, fail before any work.
+        period_labels(read_manifest(corpus_path / "corpus.csv"), periods)
+        columns = [*columns, "period"]
     if by not in columns:
         raise ToolkitError(f"--by {by!r} is not a column of {corpus_path.name}/corpus.csv; choose among {', '.join(columns)}")
     if lexicon is not None:
@@ -351,7 +362,7 @@ def run_report(corpus: str | os.PathLike | None = None, out: str | os.PathLike |
             if not lexicon.is_file():
                 raise ToolkitError(f"--lexicon {lexicon}: file not found (a CSV of theme,term,weight,context,note, "
                                    f"or a shipped version such as v1)")
-    study = is_study_corpus(corpus_path) and lexicon is None and by == "year" and not generic
+    study = is_study_corpus(corpus_path) and lexicon is None and by == "year" and periods is None and not generic
     if in_place and not study:
         raise ToolkitError("--in-place rewrites the study's notebooks: only for the study corpus, its lexicon and by=year")
 
@@ -389,7 +400,8 @@ def run_report(corpus: str | os.PathLike | None = None, out: str | os.PathLike |
             else:
                 lexicon_parameter = lexicon   # None (the default lexicon) or a shipped version name
             parameters = {"corpus": os.path.relpath(corpus_path, cwd), "lexicon": lexicon_parameter,
-                          "by": by, "unit": unit, "seed": seed, "figures": os.path.relpath(figures, cwd)}
+                          "by": by, "unit": unit, "seed": seed, "figures": os.path.relpath(figures, cwd),
+                          "periods": periods}
         target = path if in_place else (nb_dir / path.name if nb_dir else None)
         jobs_list.append(dict(path=path, parameters=parameters, output=target, html=html_dir / f"{path.stem}.html", cwd=cwd))
 

@@ -21,7 +21,7 @@ import pandas as pd
 from .corpus import Corpus
 from .errors import ToolkitError
 
-__all__ = ["summarize", "metadata_columns", "with_groups", "describe_groups", "confounds", "caveats",
+__all__ = ["parse_periods", "period_labels", "add_periods", "summarize", "metadata_columns", "with_groups", "describe_groups", "confounds", "caveats",
            "removed_summary", "share_findings", "sentence_list"]
 
 # Columns of corpus.documents that the toolkit derives (not manifest metadata to group or confound by).
@@ -39,6 +39,73 @@ def metadata_columns(documents: pd.DataFrame) -> list[str]:
         if (values != "").any():
             out.append(column)
     return out
+
+
+def parse_periods(spec: str) -> list[tuple[str, int, int]]:
+    """Read a period specification such as ``"2005-2012,2013-2020,2021-2024"``.
+
+    Returns ``(label, first, last)`` per period, in the order given; a single
+    year ``"2023"`` is a period of one year.
+
+    Examples
+    --------
+    >>> parse_periods("2005-2012, 2013-2020")
+    [('2005-2012', 2005, 2012), ('2013-2020', 2013, 2020)]
+    """
+    import re
+
+    periods = []
+    for part in str(spec).split(","):
+        part = part.strip()
+        match = re.fullmatch(r"(\d{4})(?:\s*[-–]\s*(\d{4}))?", part)
+        if not match:
+            raise ToolkitError(f"period {part!r} is not a year or a range of years such as 2005-2012; "
+                               "write periods as 2005-2012,2013-2020")
+        first, last = int(match.group(1)), int(match.group(2) or match.group(1))
+        if last < first:
+            raise ToolkitError(f"period {part!r} ends before it starts")
+        periods.append((part.replace(" ", ""), first, last))
+    ordered = sorted(periods, key=lambda p: p[1])
+    for (a, _, a_last), (b, b_first, _) in zip(ordered, ordered[1:]):
+        if b_first <= a_last:
+            raise ToolkitError(f"periods {a} and {b} overlap")
+    return periods
+
+
+def period_labels(documents: pd.DataFrame, periods: str, column: str = "year") -> pd.Series:
+    """The period label of each document (index of ``documents``); every document must fall in a period.
+
+    Raises
+    ------
+    ToolkitError
+        A malformed specification, or documents outside every period (named).
+    """
+    spans = parse_periods(periods)
+    years = pd.to_numeric(documents[column], errors="coerce")
+    labels = pd.Series(pd.NA, index=documents.index, dtype="object")
+    for label, first, last in spans:
+        labels[(years >= first) & (years <= last)] = label
+    outside = documents.loc[labels.isna(), "doc_id"].tolist()
+    if outside:
+        raise ToolkitError(f"{len(outside)} document(s) fall in no period ({', '.join(map(str, outside[:5]))}"
+                           f"{' ...' if len(outside) > 5 else ''}): extend the periods {periods!r}")
+    return labels.astype(str)
+
+
+def add_periods(corpus: Corpus, periods: str | None, column: str = "year", name: str = "period") -> Corpus:
+    """The corpus with a derived ``period`` column grouping ``year`` into ``periods`` (None: unchanged).
+
+    Every document must fall in a period; the error names the documents that
+    do not. Group by it as by any manifest column (``by="period"``).
+    """
+    if periods is None:
+        return corpus
+    import dataclasses
+
+    docs = corpus.documents
+    if name in docs.columns:
+        raise ToolkitError(f"the manifest already has a {name!r} column; drop it or do not pass periods")
+    return dataclasses.replace(corpus, documents=docs.assign(**{name: period_labels(docs, periods, column)}))
 
 
 def with_groups(units: pd.DataFrame, documents: pd.DataFrame, by: str) -> pd.DataFrame:
