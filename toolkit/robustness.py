@@ -24,6 +24,7 @@ from .errors import ToolkitError
 from .lexicon import Lexicon
 from .segment import segment
 from .stats import cluster_shares
+from .summary import with_groups
 from .themes import _lexicon, _select, corrected_theme_shares, theme_shares
 from .tokenize import word_segment
 
@@ -85,16 +86,11 @@ def theme_robustness(corpus: Corpus, by: str = "year", lexicon: Lexicon | str | 
     if by not in docs.columns:
         raise ToolkitError(f"cannot group by {by!r}: the manifest has no such column; available: {', '.join(docs.columns)}")
 
-    def with_group(units: pd.DataFrame) -> pd.DataFrame:
-        # Units carry year and province; any other manifest column comes from the documents.
-        if by in units.columns:
-            return units
-        return units.merge(docs[["doc_id", by]], on="doc_id", how="left").set_axis(units.index)
-
-    sentences = with_group(segment(corpus, unit="sentence"))
+    # Units carry year and province; any other manifest column comes from the documents.
+    sentences = with_groups(segment(corpus, unit="sentence"), docs, by)
     variants = [
         ("baseline (sentences)", "baseline", sentences, {}),
-        ("paragraph units", "unit", with_group(segment(corpus, unit="paragraph")), {}),
+        ("paragraph units", "unit", with_groups(segment(corpus, unit="paragraph"), docs, by), {}),
         ("near-duplicates kept", "selection", sentences, {"drop_duplicates": False}),
         ("titles and captions included", "selection", sentences, {"kinds": None}),
     ]

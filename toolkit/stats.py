@@ -15,7 +15,7 @@ article is the sampling unit when periods are compared.
 * :func:`adjust_p` corrects a family of tests (Holm, Benjamini-Hochberg).
 * :func:`corrected_shares` corrects shares for measured misclassification
   (Rogan-Gladen), bootstrapping sampling and validation together.
-* :func:`bootstrap_shares` (within-article bootstrap) is kept for comparison.
+* :func:`bootstrap_shares` (within-article bootstrap of mean values) serves topic shares.
 """
 
 from __future__ import annotations
