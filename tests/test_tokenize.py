@@ -7,6 +7,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from sklearn.feature_extraction.text import CountVectorizer
 
@@ -313,9 +314,42 @@ def test_lean_columns_equal_the_lists(sentences, tmp_path):
         assert got.tokens.tolist() == [tokenizer.filter(w) for w in lists.words]
 
 
-def test_two_processes_give_the_same_words(sentences):
+def test_two_processes_give_the_same_words(sentences, tmp_path):
     texts = sentences.text.tolist()
     assert tk.segment_words(texts, cache=False, n_jobs=2, chunk_size=10) == tk.segment_words(texts, cache=False)
+    # Through the cache and with tokens (made in the workers), lean and list forms.
+    one = tk.tokenize_units(sentences, cache=False)
+    two = tk.tokenize_units(sentences, cache=tmp_path, n_jobs=2, chunk_size=7, shard_size=20)
+    assert two.words.tolist() == one.words.tolist() and two.tokens.tolist() == one.tokens.tolist()
+    again = tk.tokenize_units(sentences, cache=tmp_path, lists=False)
+    assert [t.split(" ") if t else [] for t in again.tokens] == one.tokens.tolist()
+
+
+def test_workers_read_their_rows_from_a_file(sentences):
+    # A worker gets a file name and a row range, not a pickled list of texts.
+    import pyarrow as pa
+
+    from toolkit import batch
+
+    texts = pa.array(sentences.text.tolist()[:12], pa.large_string())
+    calls = []
+
+    class Recording(batch.ProcessPoolExecutor):
+        def map(self, fn, *iterables):
+            args = list(zip(*iterables))
+            calls.extend(args)
+            return super().map(fn, *zip(*args))
+    original = batch.ProcessPoolExecutor
+    batch.ProcessPoolExecutor = Recording
+    try:
+        with batch._chunk_results(texts, [np.arange(0, 5), np.arange(5, 12)], 2, None, False, True) as results:
+            got = list(results)
+    finally:
+        batch.ProcessPoolExecutor = original
+    assert [(start, stop) for _, start, stop, _, _ in calls] == [(0, 5), (5, 12)]
+    assert all(isinstance(path, str) and path.endswith(".arrow") for path, *_ in calls)
+    words = [w for chunk_words, _ in got for w in chunk_words.to_pylist()]
+    assert words == [" ".join(tk.word_segment(t)) for t in texts.to_pylist()]
 
 
 def test_bad_input_is_reported():

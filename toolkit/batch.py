@@ -367,24 +367,70 @@ def _scatter(result, idx: np.ndarray, values):
 
 # ------------------------------------------------------------------ running the segmenter
 
-def _segment_chunk(texts: list[str], normalize: bool = False) -> list[list[str]]:
+def _segment_chunk(texts: list[str], normalize: bool = False, tokens: bool = True):
+    """Words (and default tokens) of some texts, space-joined, as Arrow string arrays.
+
+    Joining and tokens are made here, in the worker, so that the main process
+    only writes shards and gathers (a main process doing them for every chunk
+    was the serial part that kept two processes near 1.1-1.5x one).
+    """
+    import pyarrow as pa
+
     if normalize:
         texts = [normalize_text(t) for t in texts]
-    return word_segment_many(texts)
+    words = pa.array([" ".join(w) for w in word_segment_many(texts)], pa.string())
+    return words, (_default_tokens(words) if tokens else None)
+
+
+_SHARED: dict[str, object] = {}
+
+
+def _segment_rows(path: str, start: int, stop: int, normalize: bool, tokens: bool):
+    """:func:`_segment_chunk` on rows ``start:stop`` of the texts in an Arrow file (a worker's own shard).
+
+    The file is memory-mapped once per worker process; only two integers and
+    the file name travel to the worker, and two Arrow arrays come back.
+    """
+    import pyarrow as pa
+
+    table = _SHARED.get(path)
+    if table is None:
+        _SHARED.clear()
+        table = _SHARED[path] = pa.ipc.open_file(pa.memory_map(path)).read_all().column(0)
+    return _segment_chunk(table.slice(start, stop - start).to_pylist(), normalize, tokens)
 
 
 @contextmanager
-def _chunk_results(chunks: list[list[str]], n_jobs: int, scheduler, normalize: bool = False):
-    """The words of each chunk, in order: here, in worker processes, or on a Dask cluster."""
+def _chunk_results(texts, chunks: list[np.ndarray], n_jobs: int, scheduler, normalize: bool, tokens: bool):
+    """``(words, tokens)`` of each chunk of rows of ``texts`` (an Arrow array), in order.
+
+    Here, in worker processes (each reads its rows from a temporary Arrow
+    file), or on a Dask cluster (each task carries its texts).
+    """
+    import tempfile
+
+    import pyarrow as pa
+
+    def rows(c):
+        return texts.take(pa.array(c)).to_pylist()
+
     if scheduler is not None:
         with dask_client(scheduler) as client:
-            yield client.gather(client.map(_segment_chunk, chunks, normalize=normalize, pure=False))
+            yield client.gather(client.map(_segment_chunk, [rows(c) for c in chunks], normalize=normalize,
+                                           tokens=tokens, pure=False))
     elif n_jobs == 1 or len(chunks) == 1:
-        yield (_segment_chunk(c, normalize) for c in chunks)
+        yield (_segment_chunk(rows(c), normalize, tokens) for c in chunks)
     else:
         _batch_tagger()  # load the model before forking, so that workers inherit it
-        with ProcessPoolExecutor(max_workers=n_jobs) as pool:
-            yield pool.map(_segment_chunk, chunks, [normalize] * len(chunks))
+        todo = texts.take(pa.array(np.concatenate(chunks)))     # the chunks' texts, contiguous
+        bounds = np.cumsum([0] + [len(c) for c in chunks]).tolist()
+        with tempfile.TemporaryDirectory(prefix="vn-segment-") as folder:
+            path = os.path.join(folder, "texts.arrow")
+            with pa.OSFile(path, "wb") as sink, pa.ipc.new_file(sink, pa.schema([("text", todo.type)])) as out:
+                out.write_table(pa.table({"text": todo}))
+            with ProcessPoolExecutor(max_workers=n_jobs) as pool:
+                yield pool.map(_segment_rows, [path] * len(chunks), bounds[:-1], bounds[1:],
+                               [normalize] * len(chunks), [tokens] * len(chunks))
 
 
 def _quiet() -> bool:
@@ -441,13 +487,11 @@ def _segment_arrow(texts, cache, n_jobs: int, progress, chunk_size: int, schedul
             store.write(*(pa.concat_arrays(list(column)) for column in zip(*pending)))
         pending.clear()
 
+    # Tokens only when they are kept (a shard) or asked for.
+    with_tokens = store is not None or want_tokens
     with _progress(len(todo), progress, "word segmentation") as bar:
-        parts = [arrow_texts.take(pa.array(c)).to_pylist() for c in chunks]
-        with _chunk_results(parts, n_jobs, scheduler, normalize) as results:
-            for chunk, result in zip(chunks, results):
-                chunk_words = pa.array([" ".join(w) for w in result], pa.string())
-                # Tokens only when they are kept (a shard) or asked for.
-                chunk_tokens = _default_tokens(chunk_words) if store is not None or want_tokens else None
+        with _chunk_results(arrow_texts, chunks, n_jobs, scheduler, normalize, with_tokens) as results:
+            for chunk, (chunk_words, chunk_tokens) in zip(chunks, results):
                 new_words.append(chunk_words)
                 new_tokens.append(chunk_tokens)
                 pending.append((keys.take(pa.array(chunk)), chunk_words, chunk_tokens))
