@@ -132,3 +132,35 @@ def test_rogan_gladen_and_identifiability():
     assert "not identifiable" in corrected_shares(frame, useless, ["t"], n_boot=50).iloc[0].note
     no_positives = pd.DataFrame({"t__true": [0, 0], "t__pred": [0, 1]})
     assert "no coded positives" in corrected_shares(frame, no_positives, ["t"], n_boot=50).iloc[0].note
+
+
+def test_per_article_totals_give_the_same_shares_and_tests(sentences):
+    # A streamed corpus keeps per-article counts only; intervals and article-level tests must not change.
+    import toolkit as tk
+    from toolkit.stats import cluster_shares, permutation_test
+
+    units = sentences[(sentences.kind == "body") & sentences.duplicate_of.isna()]
+    labels = tk.label_themes(units.text).astype(int)
+    frame = pd.concat([units[["doc_id", "year"]].reset_index(drop=True), labels.reset_index(drop=True)], axis=1)
+    themes = list(labels.columns)
+    totals = frame.groupby(["doc_id", "year"], as_index=False)[themes].sum()
+    totals["units"] = frame.groupby(["doc_id", "year"]).size().to_numpy()
+    # Split one article's totals over two rows, as two shards of an archive might hold it.
+    first = totals.iloc[[0]].copy()
+    half = {t: first[t].iloc[0] // 2 for t in themes}
+    rest = first.assign(units=first.units - 10, **{t: first[t] - half[t] for t in themes})
+    part = first.assign(units=10, **half)
+    split = pd.concat([rest, part, totals.iloc[1:]], ignore_index=True)
+    assert (split[themes].to_numpy() <= split[["units"]].to_numpy()).all()
+    expected = cluster_shares(frame, themes)
+    for rows in (totals, split):
+        got = cluster_shares(rows, themes, size="units")
+        pd.testing.assert_frame_equal(got, expected)
+        tests = permutation_test(rows, themes, level="article", size="units")
+        pd.testing.assert_frame_equal(tests, permutation_test(frame, themes, level="article"))
+    assert expected.units.tolist()[:3] == [21, 21, 21]    # 2012: 21 body sentences once repeats are dropped
+    pd.testing.assert_frame_equal(expected.rename(columns={"measure": "theme"}), tk.theme_shares(sentences))
+    with pytest.raises(ToolkitError, match="level='article'"):
+        permutation_test(totals, themes, size="units")
+    with pytest.raises(ToolkitError, match="between 0 and"):
+        cluster_shares(totals.assign(units=0), themes, size="units")

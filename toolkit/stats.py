@@ -116,16 +116,31 @@ def bootstrap_shares(
     return pd.DataFrame(rows)
 
 
-def _diff(values: np.ndarray, in_a: np.ndarray) -> np.ndarray:
-    return values[in_a].mean(axis=0) - values[~in_a].mean(axis=0)
+def _article_totals(values: np.ndarray, articles, weights=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per-article sums of each column and article sizes: ``(inverse, sums k x columns, sizes k)``.
 
-
-def _article_totals(values: np.ndarray, articles) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per-article sums of each column and article sizes: ``(inverse, sums k x columns, sizes k)``."""
+    ``weights``: the number of units each row stands for (rows of per-article
+    totals); by default each row is one unit.
+    """
     _, inverse = np.unique(np.asarray(articles), return_inverse=True)
     k = int(inverse.max()) + 1 if len(inverse) else 0
     sums = np.stack([np.bincount(inverse, weights=values[:, j], minlength=k) for j in range(values.shape[1])], axis=1)
-    return inverse, sums, np.bincount(inverse, minlength=k).astype(float)
+    sizes = np.bincount(inverse, weights=None if weights is None else np.asarray(weights, dtype=float), minlength=k)
+    return inverse, sums, sizes.astype(float)
+
+
+def _sizes(frame: pd.DataFrame, size: str | None, columns) -> np.ndarray | None:
+    """The units each row stands for (``size`` column), checked; None when rows are units."""
+    if size is None:
+        return None
+    if size not in frame.columns:
+        raise ToolkitError(f"size column {size!r} not found; available: {', '.join(map(str, frame.columns))}")
+    n = frame[size].to_numpy(dtype=float)
+    counts = frame[list(columns)].to_numpy(dtype=float)
+    if (n < 1).any() or (counts < 0).any() or (counts > n[:, None]).any():
+        raise ToolkitError(f"with size={size!r} each row holds counts of positive units between 0 and its "
+                           f"{size!r} (at least 1)")
+    return n
 
 
 def _chunks(total: int, size: int = 1000):
@@ -149,6 +164,7 @@ def permutation_test(
     level: str = "unit",
     n_permutations: int = 9999,
     seed: int = 0,
+    size: str | None = None,
 ) -> pd.DataFrame:
     """Two-sided permutation tests of the difference in shares between each pair of groups.
 
@@ -160,6 +176,9 @@ def permutation_test(
         ``"article"`` shuffles whole articles between the two groups,
         enumerating every assignment when there are few, so its smallest
         attainable p-value is 1 / (number of assignments).
+    size : str, optional
+        Rows are per-article totals (``columns`` count positive units, this
+        column the units), as a streamed corpus keeps them; article level only.
 
     Returns
     -------
@@ -174,6 +193,9 @@ def permutation_test(
     _check(frame, columns, by, cluster)
     if level not in ("unit", "article"):
         raise ToolkitError(f"level must be 'unit' or 'article', got {level!r}")
+    if size is not None and level != "article":
+        raise ToolkitError("rows of per-article totals (size=...) can only be tested at level='article'")
+    _sizes(frame, size, columns)
     rng = np.random.default_rng(seed)
     groups = sorted(frame[by].unique())
     rows = []
@@ -181,20 +203,23 @@ def permutation_test(
         part = frame[frame[by].isin([a, b])]
         values = part[list(columns)].to_numpy(dtype=float)
         in_a = (part[by] == a).to_numpy()
-        observed = _diff(values, in_a)
+        weights = np.ones(len(part)) if size is None else part[size].to_numpy(dtype=float)
+        share_a = values[in_a].sum(axis=0) / weights[in_a].sum()
+        share_b = values[~in_a].sum(axis=0) / weights[~in_a].sum()
+        observed = share_a - share_b
         if level == "unit":
             # Units relabelled at random, in chunks so memory stays bounded on large corpora.
             n_a = int(in_a.sum())
             extreme = np.zeros(len(columns))
-            for size in _chunks(n_permutations):
-                mask = rng.permuted(np.broadcast_to(in_a, (size, len(in_a))), axis=1)
+            for n in _chunks(n_permutations):
+                mask = rng.permuted(np.broadcast_to(in_a, (n, len(in_a))), axis=1)
                 stats = _group_difference(mask, values, np.ones(len(in_a)))
                 extreme += (np.abs(stats) >= np.abs(observed) - 1e-12).sum(axis=0)
             p = (extreme + 1) / (n_permutations + 1)
             count, min_p = n_permutations, 1 / (n_permutations + 1)
         else:
             # Whole articles move between the two groups: work on per-article sums and sizes.
-            inverse, sums, sizes = _article_totals(values, part[cluster])
+            inverse, sums, sizes = _article_totals(values, part[cluster], None if size is None else weights)
             k = len(sizes)
             article_in_a = np.zeros(k, dtype=bool)
             article_in_a[inverse[in_a]] = True
@@ -208,7 +233,7 @@ def permutation_test(
                     masks[row, list(chosen)] = True
                 batches = [masks]
             else:
-                batches = (rng.permuted(np.broadcast_to(article_in_a, (size, k)), axis=1) for size in _chunks(n_permutations))
+                batches = (rng.permuted(np.broadcast_to(article_in_a, (n, k)), axis=1) for n in _chunks(n_permutations))
             for mask in batches:
                 stats = _group_difference(mask, sums, sizes)
                 extreme += (np.abs(stats) >= np.abs(observed) - 1e-12).sum(axis=0)
@@ -221,7 +246,7 @@ def permutation_test(
         for j, column in enumerate(columns):
             rows.append({
                 "measure": column, "group_a": a, "group_b": b,
-                "share_a": values[in_a, j].mean(), "share_b": values[~in_a, j].mean(),
+                "share_a": share_a[j], "share_b": share_b[j],
                 "difference": observed[j], "p_value": float(p[j]), "permutations": count,
                 "min_p": min_p, "level": level,
                 "note": "descriptive: units of an article are not independent" if level == "unit" else "",
@@ -250,7 +275,7 @@ def clopper_pearson(successes, trials, ci: float = 0.95) -> tuple[np.ndarray, np
 
 
 def cluster_shares(frame: pd.DataFrame, columns: list[str], by: str = "year", cluster: str = "doc_id",
-                   ci: float = 0.95) -> pd.DataFrame:
+                   ci: float = 0.95, size: str | None = None) -> pd.DataFrame:
     """Share of units with a true value per group, with a design-based interval.
 
     The share is the pooled ratio (positive units / units) of the group. Its
@@ -268,8 +293,13 @@ def cluster_shares(frame: pd.DataFrame, columns: list[str], by: str = "year", cl
     frame : pandas.DataFrame
         One row per unit with boolean (or 0/1) ``columns``, a group column
         ``by`` and an article column ``cluster``.
+        With ``size``, one row per article (or part of one) instead:
+        ``columns`` hold counts of positive units and ``size`` the number of
+        units, as a streamed corpus keeps them (same result as the units).
     columns : list of str
     ci : float, default 0.95
+    size : str, optional
+        Column with the number of units each row stands for.
 
     Returns
     -------
@@ -290,10 +320,12 @@ def cluster_shares(frame: pd.DataFrame, columns: list[str], by: str = "year", cl
         raise ToolkitError(f"ci must be between 0 and 1, got {ci!r}")
     z = norm.ppf(1 - (1 - ci) / 2)
     rows = []
+    weights = _sizes(frame, size, columns)
     for group, part in frame.groupby(by, sort=True):
         values = part[list(columns)].to_numpy(dtype=float)
-        _, totals, sizes = _article_totals(values, part[cluster])
-        k, n = len(sizes), len(part)
+        _, totals, sizes = _article_totals(values, part[cluster],
+                                           None if weights is None else part[size].to_numpy(dtype=float))
+        k, n = len(sizes), int(round(sizes.sum()))
         for j, column in enumerate(columns):
             y = totals[:, j]
             p = y.sum() / n
