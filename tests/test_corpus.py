@@ -397,3 +397,17 @@ def test_a_missing_corpus_folder(tmp_path):
         tk.load_corpus(tmp_path / "nowhere")
     with pytest.raises(tk.ToolkitError, match=r"path must be a folder or file path"):
         tk.read_manifest(None)
+
+
+def test_a_corpus_loaded_shard_by_shard_equals_the_whole():
+    # The archive reads a corpus a few rows at a time; together the shards are the corpus.
+    whole = tk.load_corpus("data")
+    rows = tk.corpus.manifest_rows("data")
+    assert len(rows) == 5 and rows.path.str.endswith(".txt").all()
+    parts = [tk.corpus.load_rows("data", rows.iloc[i:i + 2]) for i in range(0, 5, 2)]
+    docs = pd.concat([p.documents for p in parts]).sort_values(["year", "doc_id"], kind="stable").reset_index(drop=True)
+    pd.testing.assert_frame_equal(docs, whole.documents)
+    removed = pd.concat([p.removed for p in parts], ignore_index=True)
+    assert len(removed) == len(whole.removed) and set(map(tuple, removed.to_numpy())) == set(map(tuple, whole.removed.to_numpy()))
+    with pytest.raises(tk.ToolkitError, match="manifest_rows"):
+        tk.corpus.load_rows("data", rows.drop(columns="path"))

@@ -32,7 +32,7 @@ from .clean import clean_lines
 from .errors import CorpusError, ManifestError, ToolkitError
 from .normalize import normalize_audited, normalize_text, normalize_tones
 
-__all__ = ["Corpus", "load_corpus", "read_manifest", "REQUIRED_COLUMNS"]
+__all__ = ["Corpus", "load_corpus", "load_rows", "manifest_rows", "read_manifest", "REQUIRED_COLUMNS"]
 
 REQUIRED_COLUMNS = ("doc_id", "file", "year")
 OPTIONAL_COLUMNS = ("province", "outlet", "title", "encoding")
@@ -568,6 +568,33 @@ def load_corpus(
     >>> len(corpus.repairs)
     0
     """
+    return load_rows(root, manifest_rows(root, manifest, raw_dir, min_year, max_year), raw_dir)
+
+
+def manifest_rows(
+    root: str | os.PathLike = "data",
+    manifest: str = "corpus.csv",
+    raw_dir: str = "raw",
+    min_year: int = MIN_YEAR,
+    max_year: int | None = None,
+) -> pd.DataFrame:
+    """The manifest with every row's file found and checked, without reading any article.
+
+    All the checks of :func:`load_corpus` that concern the manifest and the
+    folder (missing, ambiguous, shared or unlisted files, paths leaving the
+    raw folder) are made here, once for the whole corpus. The result's
+    ``path`` column is each file as found on disk, relative to ``raw_dir``;
+    any slice of the rows can be loaded with :func:`load_rows`, which is how
+    a corpus too large for memory is read a shard at a time.
+
+    Examples
+    --------
+    >>> rows = manifest_rows("data")
+    >>> rows[["doc_id", "path"]].iloc[0].tolist()
+    ['ls2012', '002_d760501060c74556.txt']
+    >>> load_rows("data", rows.iloc[:2]).documents.doc_id.tolist()
+    ['ls2012', 'hg2017a']
+    """
     root = _as_path(root, "root")
     for name, value in (("manifest", manifest), ("raw_dir", raw_dir)):
         if not isinstance(value, str) or not value or Path(value).is_absolute() or ".." in Path(value).parts:
@@ -615,6 +642,33 @@ def load_corpus(
             "add a row for each or move them out of the folder"
         )
 
+    table = table.copy()
+    table["path"] = [p.relative_to(raw_path).as_posix() for p in paths]
+    return table
+
+
+def load_rows(root: str | os.PathLike, rows: pd.DataFrame, raw_dir: str = "raw") -> Corpus:
+    """Decode, normalise and clean the articles of some rows of :func:`manifest_rows`.
+
+    Parameters
+    ----------
+    root : path-like
+        The corpus folder the rows were read from.
+    rows : pandas.DataFrame
+        Rows of :func:`manifest_rows` (any subset, e.g. a shard).
+    raw_dir : str, default "raw"
+
+    Returns
+    -------
+    Corpus
+        As :func:`load_corpus`, for these rows only.
+    """
+    root = _as_path(root, "root")
+    if "path" not in rows.columns:
+        raise ToolkitError("load_rows takes rows of manifest_rows(...), which have a 'path' column")
+    raw_path = root / raw_dir
+    table = rows.drop(columns="path").reset_index(drop=True)
+    paths = [raw_path / p for p in rows["path"]]
     documents, removed, repairs = [], [], []
     for index, row in table.iterrows():
         path = paths[index]
