@@ -59,3 +59,18 @@ def test_map_partitions_keeps_order_and_rejects_bad_sizes(client):
     assert map_partitions(sorted, [3, 1, 2, 9, 8], partition_size=2, scheduler=client) == [1, 3, 2, 9, 8]
     with pytest.raises(tk.ToolkitError, match="partition_size"):
         map_partitions(sorted, [1], partition_size=0)
+
+
+def test_the_whole_archive_pipeline_on_a_cluster_equals_local(client, tmp_path):
+    # Load, clean, segment, tokenise (shared cache), counts by group, theme counts, sample: every stage on workers.
+    import pandas as pd
+
+    local = tk.process_archive("data", shard_size=2, cache=False, progress=False)
+    remote = tk.process_archive("data", shard_size=2, cache=tmp_path, progress=False, scheduler=client)
+    pd.testing.assert_frame_equal(remote.articles, local.articles)
+    pd.testing.assert_frame_equal(remote.sample, local.sample)
+    assert remote.counts.terms.tolist() == local.counts.terms.tolist()
+    assert (remote.counts.matrix != local.counts.matrix).nnz == 0
+    pd.testing.assert_frame_equal(remote.theme_shares(), local.theme_shares())
+    pd.testing.assert_frame_equal(remote.keyness(2023), local.keyness(2023))
+    assert any(tmp_path.glob("words-*/shard-*.parquet"))       # the workers wrote the shared cache

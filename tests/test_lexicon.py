@@ -89,3 +89,13 @@ def test_validation_uses_the_lexicons_themes(tmp_path):
     assert table[["theme", "tp", "tn", "precision", "recall"]].values.tolist() == [["health", 1, 1, 1.0, 1.0]]
     with pytest.raises(tk.ToolkitError, match="lack column"):
         tk.validate(coded.rename(columns={"health": "other"}), lexicon=path)
+
+
+def test_a_lexicon_travels_to_worker_processes():
+    import pickle
+
+    lex = tk.load_lexicon()
+    back = pickle.loads(pickle.dumps(lex))
+    assert back.themes == lex.themes and back.entries.equals(lex.entries) and back.version == lex.version
+    text = "Hai bên ký thỏa thuận hợp tác kinh tế và tuần tra chung đường biên giới."
+    assert tk.score_themes([text], lexicon=back).equals(tk.score_themes([text], lexicon=lex))

@@ -31,6 +31,7 @@ from .summary import summarize
 from .tokenize import Tokenizer, segment_words, stopwords, tokenize, tokenize_units, word_segment, word_segment_many
 from .features import DFM, dfm
 from .parallel import map_partitions
+from .archive import Archive, process_archive
 from .lexicon import DEFAULT_LEXICON, Lexicon, lexicon_path, load_lexicon
 from .themes import (
     THEMES, corrected_theme_shares, explain, false_alarms, term_validation, label_themes, leave_one_term_out, match_themes, score_themes,
@@ -46,7 +47,7 @@ from .topics import (
 __all__ = [
     "__version__", "Corpus", "load_corpus", "read_manifest", "CorpusError", "ManifestError", "ToolkitError",
     "normalize_text", "normalize_audited", "segment", "split_sentences", "summarize", "Tokenizer", "segment_words", "stopwords",
-    "tokenize", "tokenize_units", "word_segment", "word_segment_many", "DFM", "dfm", "map_partitions", "THEMES", "explain", "label_themes",
+    "tokenize", "tokenize_units", "word_segment", "word_segment_many", "DFM", "dfm", "map_partitions", "Archive", "process_archive", "THEMES", "explain", "label_themes",
     "DEFAULT_LEXICON", "Lexicon", "lexicon_path", "corrected_theme_shares", "false_alarms", "term_validation", "themes_of", "agreement", "disagreements",
     "join_codings", "krippendorff_alpha",
     "leave_one_term_out", "load_lexicon", "match_themes", "score_themes", "term_hits", "theme_kwic",

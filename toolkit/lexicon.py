@@ -92,6 +92,10 @@ class Lexicon:
                            "terms_index": index_terms(keys), "cues_index": index_terms(cue_keys),
                            "blockers_index": index_terms(blocker_keys)})
 
+    def __reduce__(self):
+        # The match index holds row tuples of a class pickle cannot name: send the data, rebuild the index.
+        return (Lexicon, (self.entries, self.contexts, self.blockers, self.version, self.themes))
+
     def _replace(self, entries: pd.DataFrame) -> "Lexicon":
         return Lexicon(entries.reset_index(drop=True), self.contexts, self.blockers, self.version, self.themes)
 

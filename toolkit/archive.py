@@ -1,0 +1,379 @@
+"""A corpus larger than memory: the pipeline a shard of articles at a time, here or on a Dask cluster.
+
+:func:`process_archive` reads the manifest once (every check of
+:func:`toolkit.load_corpus` on the manifest and the folder is made before any
+work), splits its rows into shards of ``shard_size`` articles in manifest
+order, and gives each shard to a worker, which reads the shard's article
+files itself and runs the pipeline on them::
+
+    load_rows -> segment (near-duplicates) -> tokenize_units (Parquet cache)
+        -> document-term counts by group -> theme labels per unit
+        -> per-article theme counts, a seeded sample of units for topics
+
+Only compact results come back and are kept: the group-by-term counts (a
+sparse matrix), one row per article (its units and its units carrying each
+theme), a bottom-k sample of units (the ``sample`` units whose hashed
+``unit_id`` is smallest, so the same units whatever the order in which
+shards finish) and counters. Peak memory is set by the shard, not by the
+corpus; the results are those of the whole corpus in memory except that
+near-duplicates are linked within a shard (shards follow the manifest's
+order, so keep repeats' sources together, e.g. sort the manifest by date).
+
+From these, :class:`Archive` gives theme shares with the article-level
+intervals of :func:`toolkit.theme_shares`, article-level permutation tests,
+keyness by group and a topic model on the sample: the numbers equal those of
+the in-memory functions on the same units (tested).
+
+Where it runs:
+
+- ``n_jobs=1``: in this process; ``n_jobs=k``: in ``k`` worker processes,
+  each reading and processing whole shards (nothing but a shard's manifest
+  rows is sent to a worker).
+- ``scheduler=``: on a ``dask.distributed`` cluster (a ``Client`` or a
+  scheduler address such as ``"tcp://10.0.0.5:8786"``). Over the network
+  go, per shard, the shard's manifest rows and the settings (a few hundred
+  bytes an article) to a worker and, back, the shard's counts (a sparse
+  group x term matrix: a few MB at most), its per-article rows and its
+  sampled units. The article files are read by the workers, so the corpus
+  folder must be at the same path on every worker (a shared or mounted
+  file system), as must the cache folder (or pass ``cache=False``).
+
+Example
+-------
+>>> import toolkit as tk
+>>> archive = tk.process_archive("data", shard_size=5, cache=False, progress=False)
+>>> archive.articles.shape[0], archive.shards
+(5, 1)
+>>> archive.theme_shares().equals(tk.theme_shares(tk.segment(tk.load_corpus("data"))))
+True
+
+In shards of two articles, hg2017c's seven sentences repeating hg2017a (in
+another shard) are no longer recognised as repeats:
+
+>>> small = tk.process_archive("data", shard_size=2, cache=False, progress=False)
+>>> small.articles.set_index("doc_id").units.sub(archive.articles.set_index("doc_id").units).to_dict()
+{'hg2017a': 0, 'hg2017b': 0, 'hg2017c': 7, 'hg2023': 0, 'ls2012': 0}
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from .errors import ToolkitError
+from .features import DFM
+
+__all__ = ["Archive", "process_archive"]
+
+STAGES = ("load + clean", "segment + near-duplicates", "tokenise", "counts", "theme labels")
+
+
+@dataclass
+class Archive:
+    """What :func:`process_archive` keeps of a corpus.
+
+    Attributes
+    ----------
+    articles : pandas.DataFrame
+        One row per article, sorted by ``doc_id``: ``doc_id``, the grouping
+        column, ``units`` (units measured: body, repeats dropped by default)
+        and one column per theme counting its units that carry the theme.
+    counts : DFM
+        Token counts of the measured units summed by group (keyness input).
+    sample : pandas.DataFrame
+        ``unit_id``, ``doc_id``, the group and ``tokens`` (space-joined) of a
+        seeded sample of measured units, for topics.
+    by : str
+    themes : tuple of str
+    lexicon : Lexicon
+    shards : int
+    units : int
+        Units (sentences or paragraphs) of every kind, repeats included.
+    duplicates : int
+        Units linked as near-duplicates (within a shard).
+    seconds : dict
+        Seconds per stage summed over shards (worker time), and ``wall``.
+    """
+
+    articles: pd.DataFrame
+    counts: DFM
+    sample: pd.DataFrame
+    by: str
+    themes: tuple
+    lexicon: object
+    shards: int
+    units: int
+    duplicates: int
+    seconds: dict = field(default_factory=dict)
+
+    def theme_shares(self, ci: float = 0.95) -> pd.DataFrame:
+        """Theme shares per group with the intervals of :func:`toolkit.theme_shares` (same columns)."""
+        from .stats import cluster_shares
+
+        out = cluster_shares(self.articles, list(self.themes), by=self.by, ci=ci, size="units")
+        return out.rename(columns={"measure": "theme"})
+
+    def theme_tests(self, n_permutations: int = 9999, seed: int = 0, adjust: str = "holm") -> pd.DataFrame:
+        """Article-level permutation tests between groups, as :func:`toolkit.theme_tests` (``level="article"``)."""
+        from .stats import adjust_p, permutation_test
+
+        out = permutation_test(self.articles, list(self.themes), by=self.by, level="article",
+                               n_permutations=n_permutations, seed=seed, size="units")
+        out["p_adjusted"] = adjust_p(out["p_value"], adjust)
+        out["adjustment"] = f"{adjust}, {len(out)} tests"
+        return out.rename(columns={"measure": "theme"})
+
+    def keyness(self, target, **kwargs) -> pd.DataFrame:
+        """:func:`toolkit.keyness` of one group against the others on the summed counts."""
+        from .keywords import keyness
+
+        return keyness(self.counts, target, **kwargs)
+
+
+# ------------------------------------------------------------------ one shard (runs in a worker)
+
+def _priority(unit_ids) -> np.ndarray:
+    """A 64-bit hash of each unit id: the sample keeps the smallest, whatever the shard order."""
+    return np.array([int.from_bytes(hashlib.blake2b(u.encode("utf-8"), digest_size=8).digest(), "big")
+                     for u in unit_ids], dtype=np.uint64)
+
+
+def _process_shard(root: str, rows: pd.DataFrame, settings: dict) -> dict:
+    """The pipeline on one shard's rows; only compact results are returned."""
+    from .corpus import load_rows
+    from .features import dfm
+    from .segment import segment
+    from .summary import add_periods, with_groups
+    from .themes import label_themes
+    from .tokenize import tokenize_units
+
+    seconds = dict.fromkeys(STAGES, 0.0)
+    clock = time.perf_counter()
+
+    def lap(stage):
+        nonlocal clock
+        now = time.perf_counter()
+        seconds[stage] += now - clock
+        clock = now
+
+    by, themes = settings["by"], settings["themes"]
+    corpus = add_periods(load_rows(root, rows, settings["raw_dir"]), settings["periods"])
+    lap("load + clean")
+    units = with_groups(segment(corpus, unit=settings["unit"]), corpus.documents, by)
+    n_units, n_duplicates = len(units), int(units.duplicate_of.notna().sum())
+    lap("segment + near-duplicates")
+    keep = units.duplicate_of.isna() if settings["drop_duplicates"] else pd.Series(True, index=units.index)
+    if settings["kinds"] is not None:
+        keep &= units.kind.isin(list(settings["kinds"]))
+    measured = units[keep].reset_index(drop=True)
+    del units
+    measured = tokenize_units(measured, cache=settings["cache"], progress=False, lists=False)
+    lap("tokenise")
+    counts = dfm(measured, by=by) if measured.n_tokens.sum() else None    # a shard may have no tokens at all
+    priority = _priority(measured.unit_id)
+    keep = np.argsort(priority, kind="stable")[:settings["sample"]]
+    sample = measured.iloc[keep][["unit_id", "doc_id", by, "tokens"]].assign(priority=priority[keep])
+    sample["tokens"] = sample["tokens"].astype(str)
+    lap("counts")
+    labels = (label_themes(measured.text, lexicon=settings["lexicon"]).astype(np.int64) if len(measured)
+              else pd.DataFrame(0, index=measured.index, columns=list(themes)))
+    frame = pd.concat([measured[["doc_id", by]], labels.set_index(measured.index)], axis=1)
+    articles = frame.groupby(["doc_id", by], sort=True).agg(**{"units": ("doc_id", "size")},
+                                                            **{t: (t, "sum") for t in themes}).reset_index()
+    lap("theme labels")
+    return {"counts": counts, "articles": articles, "sample": sample.reset_index(drop=True),
+            "units": n_units, "duplicates": n_duplicates, "articles_read": len(corpus.documents), "seconds": seconds}
+
+
+# ------------------------------------------------------------------ gathering
+
+class _Counts:
+    """Sum of group-by-term matrices over a growing vocabulary and set of groups."""
+
+    def __init__(self, by: str):
+        self.by = by
+        self.vocab: dict[str, int] = {}
+        self.groups: dict = {}
+        self.matrix = sp.csr_matrix((0, 0), dtype=np.int64)
+
+    def add(self, part: DFM | None) -> None:
+        if part is None:
+            return
+        cols = np.fromiter((self.vocab.setdefault(t, len(self.vocab)) for t in part.terms), dtype=np.int64,
+                           count=len(part.terms))
+        rows = np.fromiter((self.groups.setdefault(g, len(self.groups)) for g in part.rows[self.by]),
+                           dtype=np.int64, count=len(part.rows))
+        coo = part.matrix.tocoo()
+        shape = (len(self.groups), len(self.vocab))
+        old = self.matrix
+        old.resize(shape)
+        self.matrix = (old + sp.csr_matrix((coo.data, (rows[coo.row], cols[coo.col])), shape=shape)).tocsr()
+
+    def dfm(self) -> DFM:
+        groups = sorted(self.groups)
+        terms = np.array(sorted(self.vocab), dtype=object)
+        row_order = [self.groups[g] for g in groups]
+        col_order = [self.vocab[t] for t in terms]
+        matrix = self.matrix[row_order][:, col_order].astype(np.int64).tocsr()
+        return DFM(matrix, terms, pd.DataFrame({self.by: groups}))
+
+
+def _results(tasks: list, n_jobs: int, scheduler):
+    """Each shard's result, in the order they finish (any order: gathering does not depend on it)."""
+    if scheduler is not None:
+        from dask.distributed import as_completed
+
+        from .parallel import dask_client
+
+        with dask_client(scheduler) as client:
+            futures = [client.submit(_process_shard, root, rows, settings, pure=False)
+                       for root, rows, settings in tasks]
+            for future in as_completed(futures):
+                yield future.result()
+                future.release()
+    elif n_jobs == 1 or len(tasks) == 1:
+        for task in tasks:
+            yield _process_shard(*task)
+    else:
+        from .wordseg import _batch_tagger
+
+        _batch_tagger()                  # load the model once, before the workers fork
+        with ProcessPoolExecutor(max_workers=n_jobs) as pool:
+            futures = [pool.submit(_process_shard, *task) for task in tasks]
+            for future in futures:
+                yield future.result()
+
+
+def _progress(total: int, show: bool | None):
+    from tqdm import tqdm
+
+    from .batch import _quiet
+
+    if show is None:
+        show = total > 1 and not _quiet()
+    return tqdm(total=total, disable=not show, desc="archive", file=sys.stderr, unit=" articles", mininterval=1.0,
+                bar_format="{desc}: {n_fmt}/{total_fmt} articles, {rate_fmt}, {elapsed} elapsed, {remaining} left")
+
+
+def process_archive(
+    root: str | os.PathLike = "data",
+    by: str = "year",
+    lexicon=None,
+    shard_size: int = 2000,
+    n_jobs: int = 1,
+    scheduler=None,
+    cache: bool | str | os.PathLike = True,
+    sample: int = 20_000,
+    unit: str = "sentence",
+    kinds=("body",),
+    drop_duplicates: bool = True,
+    periods: str | None = None,
+    progress: bool | None = None,
+    manifest: str = "corpus.csv",
+    raw_dir: str = "raw",
+) -> Archive:
+    """Run the pipeline over a corpus a shard of articles at a time, keeping compact results.
+
+    Parameters
+    ----------
+    root : path-like, default "data"
+        Corpus folder (manifest + raw files), as for :func:`toolkit.load_corpus`.
+    by : str, default "year"
+        Grouping column: any manifest column, or ``"period"`` with ``periods``.
+    lexicon : Lexicon, path or version, optional
+        Theme lexicon (default: the toolkit's).
+    shard_size : int, default 2000
+        Articles per shard: peak memory grows with it, not with the corpus.
+    n_jobs : int, default 1
+        Worker processes, each processing whole shards.
+    scheduler : dask.distributed.Client or str, optional
+        Run the shards on a Dask cluster (see the module's notes on what is
+        sent and which folders the workers must see).
+    cache : bool or path, default True
+        Word segmentation cache (see :func:`toolkit.segment_words`); shared
+        by all workers; a second run reads the words instead of computing them.
+    sample : int, default 20000
+        Units kept for topic models (bottom-k of a hash of ``unit_id``).
+    unit : {"sentence", "paragraph"}
+    kinds : iterable of str, default ("body",)
+        Unit kinds measured (counts, themes, sample).
+    drop_duplicates : bool, default True
+        Leave out units repeating an earlier unit of their shard.
+    periods : str, optional
+        Periods of years, as ``"2005-2012,2013-2020"``: adds ``period``.
+    progress : bool, optional
+        A progress line on stderr (articles done, rate, time left); by
+        default shown for more than one shard unless ``CI=true`` or
+        ``TOOLKIT_PROGRESS=0``.
+    manifest, raw_dir : str
+        As for :func:`toolkit.load_corpus`.
+
+    Returns
+    -------
+    Archive
+    """
+    from .corpus import manifest_rows
+    from .summary import parse_periods, period_labels
+    from .themes import _lexicon
+
+    for name, value, low in (("shard_size", shard_size, 1), ("n_jobs", n_jobs, 1), ("sample", sample, 0)):
+        if not isinstance(value, int) or isinstance(value, bool) or value < low:
+            raise ToolkitError(f"{name} must be a whole number of at least {low}, got {value!r}")
+    lex = _lexicon(lexicon)
+    rows = manifest_rows(root, manifest, raw_dir)
+    if periods is not None:
+        parse_periods(periods)
+        if by == "period":
+            period_labels(rows, periods)          # every article in a period, checked before any work
+    elif by not in rows.columns or by in ("file", "path"):
+        allowed = [c for c in rows.columns if c not in ("file", "path")]
+        raise ToolkitError(f"by={by!r} is not a manifest column; choose among {', '.join(allowed)}"
+                           + ("" if by != "period" else " (or pass periods=... to group by period)"))
+    if cache is True:
+        from .batch import default_cache_dir
+
+        cache = str(default_cache_dir())
+    settings = {"by": by, "themes": tuple(lex.themes), "lexicon": lex, "raw_dir": raw_dir, "periods": periods,
+                "unit": unit, "kinds": kinds, "drop_duplicates": drop_duplicates,
+                "cache": str(cache) if cache else False, "sample": sample}
+    tasks = [(str(root), rows.iloc[i:i + shard_size].reset_index(drop=True), settings)
+             for i in range(0, len(rows), shard_size)]
+    counts = _Counts(by)
+    articles, samples = [], []
+    seconds = dict.fromkeys(STAGES, 0.0)
+    units = duplicates = 0
+    start = time.perf_counter()
+    with _progress(len(rows), progress) as bar:
+        for done, result in enumerate(_results(tasks, n_jobs, scheduler), start=1):
+            counts.add(result["counts"])
+            articles.append(result["articles"])
+            samples.append(result["sample"])
+            if sum(len(s) for s in samples) > 2 * sample:
+                samples = [_smallest(samples, sample)]
+            units += result["units"]
+            duplicates += result["duplicates"]
+            for stage, value in result["seconds"].items():
+                seconds[stage] += value
+            bar.set_description_str(f"archive, shard {done}/{len(tasks)}", refresh=False)
+            bar.update(result["articles_read"])
+    seconds["wall"] = time.perf_counter() - start
+    table = pd.concat(articles, ignore_index=True)
+    if table.doc_id.duplicated().any():      # an article split over two shards cannot happen; keep it whole if so
+        table = table.groupby(["doc_id", by], as_index=False, sort=True).sum()
+    table = table.sort_values("doc_id", kind="stable").reset_index(drop=True)
+    return Archive(articles=table, counts=counts.dfm(), sample=_smallest(samples, sample).drop(columns="priority"),
+                   by=by, themes=tuple(lex.themes), lexicon=lex, shards=len(tasks), units=units,
+                   duplicates=duplicates, seconds=seconds)
+
+
+def _smallest(samples: list, k: int) -> pd.DataFrame:
+    frame = pd.concat(samples, ignore_index=True)
+    return frame.sort_values(["priority", "unit_id"], kind="stable").head(k).reset_index(drop=True)
