@@ -59,6 +59,19 @@ def _attributes(tagger) -> list[str]:
     return names
 
 
+def encode(sequences: list[list[str]]) -> tuple[dict, np.ndarray]:
+    """The distinct syllables of a batch (in order of first use) and each syllable's code.
+
+    Everything computed per syllable type (features, joining flags) is then
+    computed once per type and spread with ``codes``: the vocabulary is Zipfian.
+    """
+    types: dict[str, int] = {}
+    setdefault = types.setdefault
+    codes = np.fromiter((setdefault(w, len(types)) for seq in sequences for w in seq), dtype=np.int64,
+                        count=sum(map(len, sequences)))
+    return types, codes
+
+
 def _member(values: np.ndarray, sorted_codes: np.ndarray) -> np.ndarray:
     """Whether each value is in a sorted array."""
     if not len(sorted_codes):
@@ -213,18 +226,19 @@ class BatchTagger:
                 label = back_i[pos] if label else back_b[pos]
         return out
 
-    def scores(self, sequences: list[list[str]], bigrams, trigrams) -> list[np.ndarray]:
-        """Per syllable, the I_W minus B_W state score, for each sequence."""
-        flat = [s for seq in sequences for s in seq]
-        n = len(flat)
+    def scores(self, sequences: list[list[str]], bigrams, trigrams, encoded=None) -> list[np.ndarray]:
+        """Per syllable, the I_W minus B_W state score, for each sequence.
+
+        ``encoded``: the batch's :func:`encode` when the caller has it already.
+        """
+        types, codes = encoded if encoded is not None else encode(sequences)
+        n = len(codes)
         if n == 0:
             return [np.zeros(0) for _ in sequences]
         lengths = np.fromiter((len(seq) for seq in sequences), dtype=np.int64, count=len(sequences))
         ends = np.cumsum(lengths)
         starts = ends - lengths
         # Work per distinct syllable (the vocabulary is Zipfian): its lower case, flags and weights.
-        types: dict[str, int] = {}
-        codes = np.fromiter((types.setdefault(w, len(types)) for w in flat), dtype=np.int64, count=n)
         memo = self._memo
         info = [memo.get(t) or self._remember(t) for t in types]
         lowers: dict[str, int] = {}

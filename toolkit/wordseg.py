@@ -41,6 +41,7 @@ import unicodedata
 from functools import lru_cache
 from importlib import resources
 
+from .crf import encode
 from .errors import ToolkitError
 from .normalize import ABBREVIATIONS, normalize_text
 
@@ -294,21 +295,22 @@ def word_segment_many(texts, fixes: bool = True) -> list[list[str]]:
         sequences = [tokenizer.sylabelize(t)[1] for t in texts]
         bigrams, trigrams = tokenizer.bi_grams, tokenizer.tri_grams
     tagger = _batch_tagger()
-    inside = tagger.decode(tagger.scores(sequences, bigrams, trigrams))
-    return _words_many(sequences, inside, fixes, lex)
+    encoded = encode(sequences)          # syllable types and codes, shared by the tagger and the joining rule
+    inside = tagger.decode(tagger.scores(sequences, bigrams, trigrams, encoded))
+    return _words_many(sequences, inside, fixes, lex, encoded)
 
 
-def _words_many(sequences: list[list[str]], inside: list, fixes: bool, lex: dict) -> list[list[str]]:
+def _words_many(sequences: list[list[str]], inside: list, fixes: bool, lex: dict, encoded=None) -> list[list[str]]:
     """:func:`_words` for a batch: pyvi's joining rule in NumPy; the fixes only where they can apply."""
     import numpy as np
 
-    flat = [s for seq in sequences for s in seq]
-    n = len(flat)
+    types, codes = encoded if encoded is not None else encode(sequences)
+    n = len(codes)
     if n == 0:
         return [[] for _ in sequences]
-    flags = [_join_flags(s) for s in flat]
-    stop = np.fromiter((f[0] for f in flags), dtype=bool, count=n)
-    title = np.fromiter((f[1] for f in flags), dtype=bool, count=n)
+    flags = [_join_flags(s) for s in types]          # per distinct syllable, spread by code
+    stop = np.fromiter((f[0] for f in flags), dtype=bool, count=len(flags))[codes]
+    title = np.fromiter((f[1] for f in flags), dtype=bool, count=len(flags))[codes]
     lengths = np.fromiter((len(seq) for seq in sequences), dtype=np.int64, count=len(sequences))
     ends = np.cumsum(lengths)
     begins = ends - lengths
@@ -318,7 +320,7 @@ def _words_many(sequences: list[list[str]], inside: list, fixes: bool, lex: dict
     needs_fix = np.zeros(len(sequences), dtype=bool)
     if fixes:
         # The dictionary can apply where a syllable begins an entry; splitting, to words of 3+ syllables.
-        first = np.fromiter((f[2] for f in flags), dtype=bool, count=n)
+        first = np.fromiter((f[2] for f in flags), dtype=bool, count=len(flags))[codes]
         positions = np.flatnonzero(starts)
         long_word = positions[np.diff(np.append(positions, n)) >= 3]
         seq_of = np.repeat(np.arange(len(sequences)), lengths)
