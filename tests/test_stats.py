@@ -164,3 +164,24 @@ def test_per_article_totals_give_the_same_shares_and_tests(sentences):
         permutation_test(totals, themes, size="units")
     with pytest.raises(ToolkitError, match="between 0 and"):
         cluster_shares(totals.assign(units=0), themes, size="units")
+
+
+def test_article_bootstrap_agrees_with_scipy_and_with_totals(sentences):
+    from scipy.stats import bootstrap
+
+    import toolkit as tk
+    from toolkit.stats import article_bootstrap
+
+    units = sentences[(sentences.kind == "body") & sentences.duplicate_of.isna() & (sentences.year == 2017)]
+    frame = pd.concat([units[["doc_id", "year"]].reset_index(drop=True),
+                       tk.label_themes(units.text).astype(int).reset_index(drop=True)], axis=1)
+    ours = article_bootstrap(frame, ["economic_diplomacy"], n_boot=20000, seed=1)
+    # scipy's percentile bootstrap over the three 2017 articles, statistic = pooled ratio.
+    sums = frame.groupby("doc_id").economic_diplomacy.sum().to_numpy(float)
+    sizes = frame.groupby("doc_id").size().to_numpy(float)
+    ref = bootstrap((np.arange(3),), lambda i, axis=-1: sums[i].sum(axis=axis) / sizes[i].sum(axis=axis),
+                    n_resamples=20000, method="percentile", random_state=1, vectorized=True).confidence_interval
+    assert ours.share[0] == pytest.approx(sums.sum() / sizes.sum())
+    assert ours.ci_low[0] == pytest.approx(ref.low, abs=0.02) and ours.ci_high[0] == pytest.approx(ref.high, abs=0.02)
+    totals = frame.groupby(["doc_id", "year"], as_index=False).economic_diplomacy.sum().assign(units=sizes)
+    pd.testing.assert_frame_equal(article_bootstrap(totals, ["economic_diplomacy"], n_boot=20000, seed=1, size="units"), ours)

@@ -121,6 +121,14 @@ class Archive:
         out = cluster_shares(self.articles, list(self.themes), by=self.by, ci=ci, size="units")
         return out.rename(columns={"measure": "theme"})
 
+    def theme_bootstrap(self, n_boot: int = 2000, ci: float = 0.95, seed: int = 0) -> pd.DataFrame:
+        """Theme shares per group with a percentile interval from resampling articles (:func:`toolkit.stats.article_bootstrap`)."""
+        from .stats import article_bootstrap
+
+        out = article_bootstrap(self.articles, list(self.themes), by=self.by, n_boot=n_boot, ci=ci, seed=seed,
+                                size="units")
+        return out.rename(columns={"measure": "theme"})
+
     def theme_tests(self, n_permutations: int = 9999, seed: int = 0, adjust: str = "holm") -> pd.DataFrame:
         """Article-level permutation tests between groups, as :func:`toolkit.theme_tests` (``level="article"``)."""
         from .stats import adjust_p, permutation_test
@@ -267,7 +275,7 @@ def process_archive(
     root: str | os.PathLike = "data",
     by: str = "year",
     lexicon=None,
-    shard_size: int = 2000,
+    shard_size: int = 1000,
     n_jobs: int = 1,
     scheduler=None,
     cache: bool | str | os.PathLike = True,
@@ -290,7 +298,7 @@ def process_archive(
         Grouping column: any manifest column, or ``"period"`` with ``periods``.
     lexicon : Lexicon, path or version, optional
         Theme lexicon (default: the toolkit's).
-    shard_size : int, default 2000
+    shard_size : int, default 1000
         Articles per shard: peak memory grows with it, not with the corpus.
     n_jobs : int, default 1
         Worker processes, each processing whole shards.

@@ -254,6 +254,58 @@ def permutation_test(
     return pd.DataFrame(rows)
 
 
+def article_bootstrap(frame: pd.DataFrame, columns: list[str], by: str = "year", cluster: str = "doc_id",
+                      n_boot: int = 2000, ci: float = 0.95, seed: int = 0, size: str | None = None) -> pd.DataFrame:
+    """Share per group with a percentile interval from resampling whole articles within the group.
+
+    Each replicate draws the group's articles with replacement (multinomial
+    weights over its articles) and takes the pooled ratio of positive units
+    to units; only per-article sums are needed, so it runs on the rows that
+    :func:`toolkit.process_archive` keeps (``size``) as on units. With a
+    single article the interval is degenerate (0 width) and ``note`` says
+    so: use :func:`cluster_shares` there.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``by``, ``measure``, ``share``, ``ci_low``, ``ci_high``, ``units``,
+        ``articles``, ``interval``, ``note``.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"year": 2012, "doc_id": ["a", "a", "b", "b"], "theme": [1, 1, 0, 0]})
+    >>> article_bootstrap(frame, ["theme"])[["share", "ci_low", "ci_high"]].values.tolist()
+    [[0.5, 0.0, 1.0]]
+    """
+    _check(frame, columns, by, cluster)
+    if not 0 < ci < 1:
+        raise ToolkitError(f"ci must be between 0 and 1, got {ci!r}")
+    if not isinstance(n_boot, int) or n_boot < 1:
+        raise ToolkitError(f"n_boot must be a whole number of at least 1, got {n_boot!r}")
+    weights = _sizes(frame, size, columns)
+    rng = np.random.default_rng(seed)
+    alpha = (1 - ci) / 2
+    rows = []
+    for group, part in frame.groupby(by, sort=True):
+        values = part[list(columns)].to_numpy(dtype=float)
+        _, sums, sizes = _article_totals(values, part[cluster],
+                                         None if weights is None else part[size].to_numpy(dtype=float))
+        k = len(sizes)
+        draws = np.zeros((n_boot, k))
+        for start in range(0, n_boot, 1000):          # bounded memory: 1,000 replicates at a time
+            n = min(1000, n_boot - start)
+            draws[start:start + n] = rng.multinomial(k, np.full(k, 1 / k), size=n)
+        boot = (draws @ sums) / (draws @ sizes)[:, None]
+        share = sums.sum(axis=0) / sizes.sum()
+        for j, column in enumerate(columns):
+            rows.append({by: group, "measure": column, "share": share[j],
+                         "ci_low": float(np.quantile(boot[:, j], alpha)), "ci_high": float(np.quantile(boot[:, j], 1 - alpha)),
+                         "units": int(round(sizes.sum())), "articles": k,
+                         "interval": f"article bootstrap, {n_boot} replicates",
+                         "note": "one article: no between-article variation to resample" if k == 1 else ""})
+    return pd.DataFrame(rows)
+
+
 def clopper_pearson(successes, trials, ci: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
     """Exact (Clopper-Pearson) interval; ``successes`` and ``trials`` may be non-integer (effective counts).
 
