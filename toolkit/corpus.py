@@ -155,8 +155,7 @@ def _read_manifest(path: Path, min_year: int, max_year: int | None) -> tuple[pd.
             f"{path}: the manifest is empty; write a header line doc_id,file,year (other columns may follow) "
             "and one row per article file, e.g. a1,a1.txt,2017"
         )
-    physical = text.splitlines()
-    header_line = next(line for line in physical if line.strip())
+    header_line = next(line for line in io.StringIO(text, newline=None) if line.strip()).rstrip("\n")   # universal newlines, without splitting it all
     delimiter = _detect_delimiter(path, header_line)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows, lines, header = [], [], None
@@ -348,6 +347,28 @@ def _near_misses(name: str, on_disk: list[str]) -> list[str]:
         elif _within_one_edit(other, key):
             out.append(f"{rel!r} (differs by one character)")
     return out[:3]
+
+
+def _walk(raw_dir: Path) -> tuple[list[str], set[str]]:
+    """Files under ``raw_dir`` (sorted relative POSIX names; hidden files skipped) and those that are links.
+
+    Like ``Path.rglob("*")``: folders reached through a symbolic link are not entered.
+    """
+    files, links = [], set()
+    stack = [("", str(raw_dir))]
+    while stack:
+        prefix, folder = stack.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                rel = prefix + entry.name
+                if entry.is_dir():
+                    if not entry.is_symlink():
+                        stack.append((rel + "/", entry.path))
+                elif entry.is_file() and not entry.name.startswith("."):
+                    files.append(rel)
+                    if entry.is_symlink():
+                        links.add(rel)
+    return sorted(files), links
 
 
 def _check_inside(raw_dir: Path, name: str, label: str) -> None:
@@ -609,29 +630,37 @@ def manifest_rows(
     if not raw_path.is_dir():
         raise ManifestError(f"{raw_path}: folder of article files not found")
 
-    on_disk = sorted(
-        p.relative_to(raw_path).as_posix() for p in raw_path.rglob("*") if p.is_file() and not p.name.startswith(".")
-    )
-    by_key: dict[str, list[str]] = {}
-    for rel in on_disk:
-        by_key.setdefault(_name_key(rel), []).append(rel)
-    paths, listed = [], {}
+    on_disk, linked = _walk(raw_path)
+    # A name found as written, not through a symbolic link, is inside the folder as it stands: it needs
+    # no resolving (resolving every row was most of the time on a large archive).
+    plain = set(on_disk) - linked
+    raw_real = raw_path.resolve()
+    by_key: dict[str, list[str]] | None = None
+    rels, listed = [], {}
     for index, row in enumerate(table.itertuples(index=False)):
-        label = _row_label(manifest_path, row_lines[index])
-        full = _find_file(raw_path, row.file, row.doc_id, label, by_key, on_disk)
-        resolved = full.resolve()
+        name = row.file
+        if name in plain:
+            rel, resolved = name, os.path.join(raw_real, name)
+        else:
+            if by_key is None:
+                by_key = {}
+                for other_rel in on_disk:
+                    by_key.setdefault(_name_key(other_rel), []).append(other_rel)
+            label = _row_label(manifest_path, row_lines[index])
+            full = _find_file(raw_path, name, row.doc_id, label, by_key, on_disk)
+            rel, resolved = full.relative_to(raw_path).as_posix(), str(full.resolve())
         if resolved in listed:
             other = listed[resolved]
             raise ManifestError(
                 f"{manifest_path}: lines {row_lines[other]} and {row_lines[index]} both name the file "
-                f"{full.relative_to(raw_path).as_posix()!r} (as {table['file'].iloc[other]!r} and {row.file!r}); "
-                "each file belongs to one row"
+                f"{rel!r} (as {table['file'].iloc[other]!r} and {name!r}); each file belongs to one row"
             )
         listed[resolved] = index
-        paths.append(full)
-    unlisted = [rel for rel in on_disk if (raw_path / rel).resolve() not in listed]
+        rels.append(rel)
+    unlisted = [rel for rel in on_disk
+                if (os.path.join(raw_real, rel) if rel in plain else str((raw_path / rel).resolve())) not in listed]
     if unlisted:
-        listed_names = {_name_key(p.relative_to(raw_path).as_posix()): p.relative_to(raw_path).as_posix() for p in paths}
+        listed_names = {_name_key(rel): rel for rel in rels}
         shown = [
             f"{rel} (looks like {listed_names[_name_key(rel)]!r} but differs in Unicode normalisation or tone "
             f"placement: {_describe(rel)})" if _name_key(rel) in listed_names else rel
@@ -643,7 +672,7 @@ def manifest_rows(
         )
 
     table = table.copy()
-    table["path"] = [p.relative_to(raw_path).as_posix() for p in paths]
+    table["path"] = rels
     return table
 
 
