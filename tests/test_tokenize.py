@@ -418,3 +418,26 @@ def test_progress_is_quiet_in_ci_and_on_request(monkeypatch):
     monkeypatch.setenv("TOOLKIT_PROGRESS", "0")
     assert _quiet_bar(1000, None)
     assert not _quiet_bar(1000, True)      # an explicit request wins
+
+
+def test_a_lookup_reads_only_shards_holding_a_wanted_key(sentences, tmp_path, monkeypatch):
+    import pyarrow as pa
+
+    from toolkit import batch
+
+    texts = sentences.text.tolist()
+    tk.segment_words(texts[:40], cache=tmp_path, shard_size=10, progress=False)        # four shards
+    keys = batch._keys(pa.array(texts[:3], pa.large_string()), b"text")
+    assert batch._prefix(keys).tolist() == [int.from_bytes(k[:8], "little") for k in keys.to_pylist()]
+    reads = []
+    real = batch._Store._read
+    monkeypatch.setattr(batch._Store, "_read", lambda self, path: reads.append(path.name) or real(self, path))
+    assert tk.segment_words(texts[50:60], cache=tmp_path, progress=False, shard_size=1000) == \
+        tk.segment_words(texts[50:60], cache=False)
+    assert reads == []                          # none of the four shards holds these texts
+    assert tk.segment_words(texts[:3], cache=tmp_path, progress=False) == tk.segment_words(texts[:3], cache=False)
+    import pyarrow.parquet as pq
+
+    holding = sorted(p.name for p in tmp_path.glob("words-*/shard-*.parquet")
+                     if set(pq.read_table(p, columns=["key"]).column("key").to_pylist()) & set(keys.to_pylist()))
+    assert 1 <= len(holding) <= 3 and sorted(reads) == holding    # exactly the shards holding the three texts

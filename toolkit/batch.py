@@ -248,17 +248,51 @@ class _Store:
             raise ValueError("made by another toolkit version or configuration")
         return meta
 
+    def _prefixes(self, path: Path):
+        """The sorted first 8 bytes of a shard's keys, read once per process (shards never change: their
+        name is the digest of their contents); None if the shard is unreadable."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        memo = _KEY_PREFIXES.get(path.name)
+        if memo is None:
+            try:
+                self._check_metadata(path)
+                shard_keys = pq.ParquetFile(path, page_checksum_verification=True).read(
+                    columns=["key"], use_threads=False).column("key").combine_chunks()
+            except FileNotFoundError:
+                return None
+            except (OSError, ValueError, KeyError, pa.ArrowException) as err:
+                self._reject(path, str(err) or type(err).__name__)
+                return None
+            if sum(map(len, _KEY_PREFIXES.values())) > 50_000_000:     # 400 MB: start again
+                _KEY_PREFIXES.clear()
+            memo = _KEY_PREFIXES[path.name] = np.sort(_prefix(shard_keys))
+        return memo
+
     def lookup(self, keys):
-        """Words and default tokens (space-joined Arrow strings) for each key; null where the cache has none."""
+        """Words and default tokens (space-joined Arrow strings) for each key; null where the cache has none.
+
+        A shard is read only when one of the wanted keys' first 8 bytes is among its keys' (a sorted
+        array per shard, kept for the process's life): a lookup no longer reads the key column of
+        every shard of the folder, which made a long streamed run quadratic in its number of shards.
+        """
         import pyarrow as pa
         import pyarrow.compute as pc
         import pyarrow.parquet as pq
 
         words = tokens = pa.nulls(len(keys), pa.string())
         missing = np.ones(len(keys), dtype=bool)
+        wanted = _prefix(keys)
         for path in self.shards():
             if not missing.any():
                 break
+            prefixes = self._prefixes(path)
+            if prefixes is None or not len(prefixes):
+                continue
+            pos = np.minimum(np.searchsorted(prefixes, wanted[missing]), len(prefixes) - 1)
+            if not (prefixes[pos] == wanted[missing]).any():
+                continue
             try:
                 # Keys first (16 bytes a row): a shard without hits is never read whole.
                 self._check_metadata(path)
@@ -351,6 +385,15 @@ class _Store:
                         except FileNotFoundError:
                             pass
                 tables, used, rows = [], [], 0
+
+
+_KEY_PREFIXES: dict[str, np.ndarray] = {}     # shard file name -> sorted uint64 key prefixes (this process)
+
+
+def _prefix(keys) -> np.ndarray:
+    """The first 8 bytes of each 16-byte key as uint64 (keys are hashes: uniformly spread)."""
+    raw = np.frombuffer(keys.buffers()[1], dtype=np.uint64)
+    return raw[2 * keys.offset:2 * (keys.offset + len(keys))][::2].copy()
 
 
 def _scatter(result, idx: np.ndarray, values):
