@@ -116,9 +116,13 @@ def main() -> None:
         print(f"  {'total':52s} {total:8.2f} s")
         print("  worker time by stage, summed over shards:",
               ", ".join(f"{k} {v:.1f} s" for k, v in archive.seconds.items() if k != "wall"))
+        print("  worker CPU time by stage, summed over shards:",
+              ", ".join(f"{k} {v:.1f} s" for k, v in archive.cpu_seconds.items()),
+              f"(total {sum(archive.cpu_seconds.values()):.1f} s)")
         children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         print(f"  peak memory: main process {peak_mb():.0f} MB, largest worker {children:.0f} MB")
-        print(f"RESULT total_seconds={total:.3f} peak_mb={max(peak_mb(), children):.0f}")
+        print(f"RESULT total_seconds={total:.3f} peak_mb={max(peak_mb(), children):.0f} "
+              f"cpu_seconds={sum(archive.cpu_seconds.values()):.3f}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -101,6 +101,9 @@ class Archive:
         Units linked as near-duplicates (within a shard).
     seconds : dict
         Seconds per stage summed over shards (worker time), and ``wall``.
+    cpu_seconds : dict
+        CPU seconds per stage summed over shards (less disturbed by other
+        work on a shared machine than ``seconds``).
     """
 
     articles: pd.DataFrame
@@ -113,6 +116,7 @@ class Archive:
     units: int
     duplicates: int
     seconds: dict = field(default_factory=dict)
+    cpu_seconds: dict = field(default_factory=dict)
 
     def theme_shares(self, ci: float = 0.95) -> pd.DataFrame:
         """Theme shares per group with the intervals of :func:`toolkit.theme_shares` (same columns)."""
@@ -164,13 +168,15 @@ def _process_shard(root: str, rows: pd.DataFrame, settings: dict) -> dict:
     from .tokenize import tokenize_units
 
     seconds = dict.fromkeys(STAGES, 0.0)
-    clock = time.perf_counter()
+    cpu = dict.fromkeys(STAGES, 0.0)
+    clock, cpu_clock = time.perf_counter(), time.process_time()
 
     def lap(stage):
-        nonlocal clock
-        now = time.perf_counter()
+        nonlocal clock, cpu_clock
+        now, cpu_now = time.perf_counter(), time.process_time()
         seconds[stage] += now - clock
-        clock = now
+        cpu[stage] += cpu_now - cpu_clock
+        clock, cpu_clock = now, cpu_now
 
     by, themes = settings["by"], settings["themes"]
     corpus = add_periods(load_rows(root, rows, settings["raw_dir"]), settings["periods"])
@@ -198,7 +204,8 @@ def _process_shard(root: str, rows: pd.DataFrame, settings: dict) -> dict:
                                                             **{t: (t, "sum") for t in themes}).reset_index()
     lap("theme labels")
     return {"counts": counts, "articles": articles, "sample": sample.reset_index(drop=True),
-            "units": n_units, "duplicates": n_duplicates, "articles_read": len(corpus.documents), "seconds": seconds}
+            "units": n_units, "duplicates": n_duplicates, "articles_read": len(corpus.documents), "seconds": seconds,
+            "cpu": cpu}
 
 
 # ------------------------------------------------------------------ gathering
@@ -357,6 +364,7 @@ def process_archive(
     counts = _Counts(by)
     articles, samples = [], []
     seconds = dict.fromkeys(STAGES, 0.0)
+    cpu = dict.fromkeys(STAGES, 0.0)
     units = duplicates = 0
     start = time.perf_counter()
     with _progress(len(rows), progress) as bar:
@@ -370,6 +378,7 @@ def process_archive(
             duplicates += result["duplicates"]
             for stage, value in result["seconds"].items():
                 seconds[stage] += value
+                cpu[stage] += result["cpu"][stage]
             bar.set_description_str(f"archive, shard {done}/{len(tasks)}", refresh=False)
             bar.update(result["articles_read"])
     seconds["wall"] = time.perf_counter() - start
@@ -379,7 +388,7 @@ def process_archive(
     table = table.sort_values("doc_id", kind="stable").reset_index(drop=True)
     return Archive(articles=table, counts=counts.dfm(), sample=_smallest(samples, sample).drop(columns="priority"),
                    by=by, themes=tuple(lex.themes), lexicon=lex, shards=len(tasks), units=units,
-                   duplicates=duplicates, seconds=seconds)
+                   duplicates=duplicates, seconds=seconds, cpu_seconds=cpu)
 
 
 def _smallest(samples: list, k: int) -> pd.DataFrame:

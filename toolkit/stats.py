@@ -291,11 +291,12 @@ def article_bootstrap(frame: pd.DataFrame, columns: list[str], by: str = "year",
         _, sums, sizes = _article_totals(values, part[cluster],
                                          None if weights is None else part[size].to_numpy(dtype=float))
         k = len(sizes)
-        draws = np.zeros((n_boot, k))
-        for start in range(0, n_boot, 1000):          # bounded memory: 1,000 replicates at a time
-            n = min(1000, n_boot - start)
-            draws[start:start + n] = rng.multinomial(k, np.full(k, 1 / k), size=n)
-        boot = (draws @ sums) / (draws @ sizes)[:, None]
+        boot = np.empty((n_boot, len(columns)))
+        step = max(1, 2_000_000 // k)                 # replicates at a time: at most 2 million draws in memory
+        for start in range(0, n_boot, step):
+            n = min(step, n_boot - start)
+            draws = rng.multinomial(k, np.full(k, 1 / k), size=n)
+            boot[start:start + n] = (draws @ sums) / (draws @ sizes)[:, None]
         share = sums.sum(axis=0) / sizes.sum()
         for j, column in enumerate(columns):
             rows.append({by: group, "measure": column, "share": share[j],
