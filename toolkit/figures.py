@@ -431,7 +431,7 @@ def plot_distinctive_terms(table: pd.DataFrame, n: int = 8, score: str = "z", wi
             plotted += part[score].tolist()
             names = _distinct([label(t) for t in part.term])
             sns.barplot(x=part[score].to_numpy(float), y=names, order=names, orient="h", color=colours[group],
-                        saturation=1, errorbar=None, width=0.8, ax=ax)
+                        saturation=1, linewidth=0, errorbar=None, width=0.8, ax=ax)
             if marked:
                 for bar, value in zip(ax.patches, part[score]):
                     bar.set_alpha(1.0 if abs(value) >= threshold else 0.35)
@@ -514,7 +514,8 @@ def plot_topic_selection(selection: pd.DataFrame, chosen: dict | None = None, wi
         for ax, measure in zip(axes, measures):
             part = data[data.measure == measure]
             common = dict(x="k", hue="method", style="method", hue_order=methods, style_order=methods, palette=greys,
-                          markers=markers, dashes=False, estimator=None, errorbar=None, ax=ax)
+                          markers=markers, dashes=False, estimator=None, errorbar=None, ax=ax,
+                          markeredgecolor="auto", markeredgewidth=1)   # markers edged in their line's grey, not white
             sns.lineplot(part, y="mean", markersize=3.5, legend=ax is axes[0], **common)
             if "p10" in part.columns:
                 sns.lineplot(part, y="p10", markersize=2.5, linestyle=":", legend=False, **common)
@@ -687,7 +688,7 @@ def plot_term_contributions(hits: pd.DataFrame, by: str = "year", n: int = 8, wi
             top = totals.sort_values(ascending=False, kind="stable").index[:n].tolist()   # most hits on top
             tidy = tidy[tidy.name.isin(top)]
             sns.barplot(tidy, x="value", y="name", hue="group", order=top, hue_order=hue_order, palette=palette,
-                        orient="h", saturation=1, errorbar=None, width=0.8, legend=False, ax=ax)
+                        orient="h", saturation=1, linewidth=0, errorbar=None, width=0.8, legend=False, ax=ax)
             ax.set_xlabel(xlabel)
             ax.set_ylabel("")
             high = max(high, float(np.nanmax(tidy["value"].to_numpy(float))))
@@ -749,7 +750,7 @@ def plot_group_sizes(groups_table: pd.DataFrame, by: str = "year", width: float 
     with style():
         fig, ax = plt.subplots(figsize=(width, width * 0.6))
         sns.barplot(data, x=by, y="documents", hue=by, order=names, hue_order=names,
-                    palette={str(g): colours[g] for g in order}, saturation=1, errorbar=None, width=0.6,
+                    palette={str(g): colours[g] for g in order}, saturation=1, linewidth=0, errorbar=None, width=0.6,
                     legend=False, ax=ax)
         ax.set_xlabel(label(by))
         ax.set_ylabel("Documents")
