@@ -343,3 +343,14 @@ def test_every_seaborn_figure_is_byte_identical_from_run_to_run(tmp_path):
         digests.append(_digest(tf.save_figure(fig, "robustness", table, folder=tmp_path / str(run))))
         plt.close(fig)
     assert digests[0] == digests[1] and len(digests[0]) == 4
+
+
+def test_groups_given_as_numbers_find_the_groups_a_term_matrix_writes_as_text():
+    # A report passes every year of the corpus (numbers); log_odds names the groups of tk.dfm by text.
+    odds = pd.DataFrame({"group": ["2005", "2020"], "term": ["rác", "vắc_xin"], "z": [2.5, 3.0]})
+    fig, axes = tf.plot_distinctive_terms(odds, by="year", groups=[2005, 2015, 2020])
+    assert [ax.get_title() for ax in axes] == ["year 2005", "year 2020"]
+    colours = tf.group_colours([2005, 2015, 2020])                     # 2015 keeps its place in the palette
+    assert [_hex(ax.patches[0].get_facecolor()) for ax in axes] == [colours[2005].upper(), colours[2020].upper()]
+    assert [t.get_text() for t in axes[1].get_yticklabels()] == ["vắc xin"]
+    plt.close("all")

@@ -303,10 +303,28 @@ def save_table(frame: pd.DataFrame, name: str, folder: str | os.PathLike = "figu
     return [csv, tex]
 
 
+def _group_palette(frame: pd.DataFrame, by: str, groups=None) -> dict:
+    """The groups of ``frame`` to draw, in order, each with its colour, keyed as ``frame`` writes them.
+
+    ``groups`` (every group of the corpus, so colours stay fixed across
+    figures) may write a group as the number 2005 where a frame built from a
+    document-term matrix writes the text "2005": a group is matched by its
+    text when it is not found as it is.
+    """
+    present = list(dict.fromkeys(frame[by].tolist()))
+    given = present if groups is None else list(groups)
+    palette = group_colours(given)
+    exact, as_text = set(present), {str(v): v for v in present}
+    out = {}
+    for group in (palette if groups is None else given):
+        value = group if group in exact else as_text.get(str(group))
+        if value is not None:
+            out[value] = palette[group]
+    return out
+
+
 def _groups(frame: pd.DataFrame, by: str, groups=None) -> list:
-    present = set(frame[by].tolist())
-    ordered = list(group_colours(frame[by].tolist()) if groups is None else groups)
-    return [g for g in ordered if g in present]
+    return list(_group_palette(frame, by, groups))
 
 
 def _one_row_each(frame: pd.DataFrame, columns: list, what: str) -> None:
@@ -419,8 +437,8 @@ def plot_distinctive_terms(table: pd.DataFrame, n: int = 8, score: str = "z", wi
     it and bars below it are faded, so terms that do not pass are not read
     as distinctive. One ``sns.barplot`` per group, each with its own terms.
     """
-    colours = group_colours(table["group"].tolist() if groups is None else groups)
-    groups = _groups(table, "group", groups)
+    colours = _group_palette(table, "group", groups)
+    groups = list(colours)
     marked = threshold is not None and score == "z"
     with style():
         fig, axes = plt.subplots(1, max(len(groups), 1), figsize=(width, 0.22 * n + 0.8), sharex=True, squeeze=False)
@@ -652,8 +670,8 @@ def plot_term_contributions(hits: pd.DataFrame, by: str = "year", n: int = 8, wi
     saying so.
     """
     themes = _themes_in(hits)
-    colours = group_colours(hits[by].tolist() if groups is None else groups)
-    groups = _groups(hits, by, groups)
+    colours = _group_palette(hits, by, groups)
+    groups = list(colours)
     per_group = _units_per_group(units, by)
     frame = hits.copy()
     if per_group:
@@ -709,8 +727,8 @@ def plot_robustness(table: pd.DataFrame, by: str = "year", width: float = DOUBLE
     """
     themes = _themes_in(table)
     variants = list(dict.fromkeys(table["variant"].tolist()))
-    colours = group_colours(table[by].tolist() if groups is None else groups)
-    groups = _groups(table, by, groups)
+    colours = _group_palette(table, by, groups)
+    groups = list(colours)
     tcolours = theme_colours(themes)
     _one_row_each(table, ["theme", "variant", by], "plot_robustness")
     markers = ["o", "s", "^", "D", "v"]
