@@ -19,14 +19,15 @@ The grammar, the same in every figure:
 * **groups** (years, provinces, ...) take an ordered sequential palette
   (seaborn cubehelix, light to dark in sorted order) that no theme uses
   (:func:`group_colours`);
-* **topics** are neutral greys, and the share of units without tokens is
-  shown, hatched (:func:`plot_topic_shares`);
+* **topics** are neutral greys (:func:`topic_colours`), and the share of
+  units without tokens is shown, hatched (:func:`plot_topic_shares`);
 * labels have spaces, not underscores (:func:`label`); comparisons across
   groups of unequal size use shares or rates per 100 units, not counts;
   axis limits come from the data, interval ends included, so nothing is
   clipped.
 
-Every figure is drawn with seaborn on tidy frames (``hue`` for themes,
+Every figure but the stacked topic bars (:func:`plot_topic_shares` says
+why) is drawn with seaborn on tidy frames (``hue`` for themes,
 groups, topics and estimates, one panel per theme or measure), under one
 theme set in one place (:data:`THEME`: :func:`seaborn.set_theme` with the
 house rc, DejaVu Sans, which ships with matplotlib and covers Vietnamese,
@@ -114,10 +115,11 @@ def set_theme() -> None:
 
     Examples
     --------
-    >>> set_theme()
     >>> import matplotlib
-    >>> matplotlib.rcParams["pdf.fonttype"], matplotlib.rcParams["font.family"]
-    (42, ['DejaVu Sans'])
+    >>> with matplotlib.rc_context():      # here only for the example; a notebook calls set_theme() once
+    ...     set_theme()
+    ...     print(matplotlib.rcParams["pdf.fonttype"], matplotlib.rcParams["font.family"])
+    42 ['DejaVu Sans']
     """
     sns.set_theme(**THEME)
 
