@@ -153,3 +153,204 @@ def test_topic_share_intervals_in_greys_with_the_empty_share_named():
     lines = [l for l in ax.get_lines() if len(l.get_xdata())]
     assert all(c[1:3] == c[3:5] == c[5:7] for c in (matplotlib.colors.to_hex(l.get_color()) for l in lines))
     plt.close("all")
+
+
+# --- Drawn through seaborn, with the toolkit's own intervals and the grammar's palettes ---------------------------
+
+def _hex(colour):
+    return matplotlib.colors.to_hex(colour).upper()
+
+
+def _points(ax):
+    """The points of a seaborn point plot (not the caps of error bars, not the empty lines of its legend)."""
+    return [line for line in ax.lines if len(line.get_xdata()) and line.get_marker() not in ("_", "|")]
+
+
+def _interval_ends(ax):
+    """(position, low, high) of every error bar drawn on ``ax``, vertical or horizontal."""
+    ends = []
+    for container in ax.containers:
+        if isinstance(container, matplotlib.container.ErrorbarContainer):
+            for collection in container.lines[2]:
+                for (x0, y0), (x1, y1) in collection.get_segments():
+                    ends.append((x0, min(y0, y1), max(y0, y1)) if x0 == x1 else (y0, min(x0, x1), max(x0, x1)))
+    return sorted(ends)
+
+
+@pytest.fixture
+def seaborn_calls(monkeypatch):
+    """Record the seaborn calls a plot function makes (name and keyword arguments)."""
+    import seaborn as sns
+
+    calls = []
+    for name in ("pointplot", "barplot", "lineplot"):
+        original = getattr(sns, name)
+
+        def spy(*args, _original=original, _name=name, **kwargs):
+            calls.append((_name, kwargs))
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(sns, name, spy)
+    return calls
+
+
+# Shares worked by hand: 2005 has 10 units, 2020 has 40; the intervals are given, not recomputed.
+HAND_SHARES = pd.DataFrame({
+    "year": [2005, 2005, 2020, 2020],
+    "theme": ["health", "environment", "health", "environment"],
+    "share": [0.3, 0.1, 0.25, 0.5],
+    "ci_low": [0.067, 0.003, 0.127, 0.338],
+    "ci_high": [0.652, 0.445, 0.412, 0.662],
+    "articles": [1, 1, 3, 3],
+})
+
+
+def test_theme_shares_are_seaborn_points_with_the_toolkits_intervals(seaborn_calls):
+    fig, ax = tf.plot_theme_shares(HAND_SHARES)
+    assert [name for name, _ in seaborn_calls] == ["pointplot"]
+    kwargs = seaborn_calls[0][1]
+    assert kwargs["errorbar"] is None and kwargs["hue"] == "theme"       # seaborn computes no interval
+    colours = tf.theme_colours(["health", "environment"])
+    points = {_hex(line.get_color()): line for line in _points(ax)}
+    assert set(points) == set(colours.values())                          # one fixed colour per theme
+    for theme, colour in colours.items():
+        line = points[colour]
+        rows = HAND_SHARES[HAND_SHARES.theme == theme]
+        assert list(line.get_ydata()) == pytest.approx(rows.share.tolist())
+        for x, (_, row) in zip(line.get_xdata(), rows.iterrows()):
+            # The bar sits where seaborn put the point and ends exactly at ci_low and ci_high.
+            (ends,) = [e for e in _interval_ends(ax) if e[0] == pytest.approx(x)]
+            assert ends[1:] == pytest.approx((row.ci_low, row.ci_high), abs=1e-12)
+    # Lexicon order: health (first) left of environment within each year, 0.44 apart as before.
+    assert points[colours["health"]].get_xdata()[0] == pytest.approx(-0.22)
+    assert points[colours["environment"]].get_xdata()[0] == pytest.approx(0.22)
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["2005\n(1 art.)", "2020\n(3 art.)"]
+    assert [t.get_text() for t in ax.get_legend().texts] == ["health", "environment"]
+    plt.close("all")
+
+
+def test_an_interval_is_drawn_as_given_even_when_the_point_is_outside_it():
+    # A corrected share can fall outside a percentile interval: the bar must still run from ci_low to ci_high.
+    estimates = pd.DataFrame({"estimate": ["lexicon", "corrected", "hand coding"], "year": [2005] * 3,
+                              "theme": ["health"] * 3, "share": [0.4, 0.05, 0.3],
+                              "ci_low": [0.2, 0.1, float("nan")], "ci_high": [0.6, 0.3, float("nan")]})
+    fig, axes = tf.plot_share_estimates(estimates)
+    ax = axes[0]
+    ends = _interval_ends(ax)
+    assert [e[1:] for e in ends] == [pytest.approx((0.2, 0.6)), pytest.approx((0.1, 0.3))]   # none for hand coding
+    xs = [line.get_xdata()[0] for line in ax.lines[:3]]
+    assert [e[0] for e in ends] == pytest.approx(xs[:2])
+    assert [line.get_fillstyle() for line in ax.lines[:3]] == ["full", "none", "full"]
+    assert {_hex(line.get_color()) for line in ax.lines[:3]} == {tf.theme_colours(["health"])["health"]}
+    plt.close("all")
+
+
+def test_robustness_intervals_are_horizontal_at_each_group_in_its_ordered_colour(seaborn_calls):
+    table = pd.DataFrame({"variant": ["baseline", "baseline", "paragraph_units", "paragraph_units"],
+                          "theme": ["health"] * 4, "year": [2005, 2020, 2005, 2020],
+                          "share": [0.3, 0.25, 0.5, 0.2], "ci_low": [0.1, 0.15, 0.2, 0.1],
+                          "ci_high": [0.6, 0.4, 0.8, 0.35]})
+    fig, axes = tf.plot_robustness(table)
+    assert {name for name, _ in seaborn_calls} == {"pointplot"}
+    assert all(kwargs["errorbar"] is None for _, kwargs in seaborn_calls)
+    ax = axes[0]
+    colours = {g: c.upper() for g, c in tf.group_colours([2005, 2020]).items()}
+    assert [_hex(l.get_color()) for l in _points(ax)] == [colours[2005], colours[2020]]
+    ends = _interval_ends(ax)
+    # variants top to bottom (baseline at 0), 2005 above 2020 within a variant: offsets -0.1 and +0.1.
+    assert ends == [pytest.approx((-0.1, 0.1, 0.6)), pytest.approx((0.1, 0.15, 0.4)),
+                    pytest.approx((0.9, 0.2, 0.8)), pytest.approx((1.1, 0.1, 0.35))]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["baseline", "paragraph units"]
+    assert ax.get_ylim()[0] > ax.get_ylim()[1]                          # first variant on top
+    assert [t.get_text() for t in ax.get_legend().texts] == ["2005", "2020"]
+    plt.close("all")
+
+
+def test_bars_are_drawn_by_seaborn_in_the_grammars_colours(seaborn_calls):
+    hits = pd.DataFrame({"theme": ["health"] * 4, "term": ["y tế", "y tế", "bệnh viện", "bệnh viện"],
+                         "context": [""] * 4, "year": [2005, 2020] * 2, "hits": [2, 3, 0, 6]})
+    fig, axes = tf.plot_term_contributions(hits, units={2005: 10, 2020: 40})
+    colours = {g: c.upper() for g, c in tf.group_colours([2005, 2020]).items()}
+    bars = axes[0].patches
+    # bệnh viện (6 hits) above y tế (5 hits); within a term 2005 above 2020, each in its group's colour.
+    by_place = sorted((p.get_y(), round(p.get_width(), 6), _hex(p.get_facecolor())) for p in bars)
+    assert [(w, c) for _, w, c in by_place] == [(0.0, colours[2005]), (15.0, colours[2020]),
+                                                (20.0, colours[2005]), (7.5, colours[2020])]
+    assert [t.get_text() for t in axes[0].get_yticklabels()] == ["bệnh viện", "y tế"]
+    assert [t.get_text() for t in axes[0].get_legend().texts] == ["2005", "2020"]
+    sizes = pd.DataFrame({"year": [2020, 2005], "documents": [4, 2]})
+    fig, ax = tf.plot_group_sizes(sizes)
+    assert [(round(p.get_height()), _hex(p.get_facecolor())) for p in ax.patches] == [(2, colours[2005]),
+                                                                                       (4, colours[2020])]
+    assert [name for name, _ in seaborn_calls] == ["barplot", "barplot"]
+    assert all(kwargs["errorbar"] is None and kwargs["saturation"] == 1 for _, kwargs in seaborn_calls)
+    plt.close("all")
+
+
+def test_distinctive_terms_fade_the_bars_below_the_threshold():
+    odds = pd.DataFrame({"group": [2005] * 3, "term": ["hợp_tác", "cửa_khẩu", "biên_giới"], "z": [2.5, 1.0, 3.0]})
+    fig, axes = tf.plot_distinctive_terms(odds, by="year")
+    ax = axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["biên giới", "hợp tác", "cửa khẩu"]   # largest on top
+    assert [(round(p.get_width(), 6), p.get_alpha()) for p in ax.patches] == [(3.0, 1.0), (2.5, 1.0), (1.0, 0.35)]
+    plt.close("all")
+
+
+def test_topic_selection_lines_are_the_values_given(seaborn_calls):
+    selection = pd.DataFrame({"k": [3, 2, 2, 3], "measure": ["NPMI"] * 4, "method": ["nmf", "nmf", "lda", "lda"],
+                              "mean": [0.2, 0.1, 0.05, 0.15], "p10": [0.1, 0.0, -0.05, 0.05]})
+    fig, axes = tf.plot_topic_selection(selection, chosen={"nmf": 3})
+    assert all(kwargs["estimator"] is None and kwargs["errorbar"] is None for _, kwargs in seaborn_calls)
+    lines = {(tuple(l.get_xdata()), tuple(l.get_ydata())): l for l in axes[0].lines}
+    assert lines[((2, 3), (0.1, 0.2))].get_linestyle() == "-"          # NMF mean, sorted by k
+    assert lines[((2, 3), (0.0, 0.1))].get_linestyle() == ":"          # NMF 10th percentile
+    assert [t.get_text() for t in axes[0].get_legend().texts] == ["NMF", "LDA"]
+    assert axes[0].get_ylabel() == "NPMI of top ten terms"
+    plt.close("all")
+
+
+def test_a_new_figure_gets_the_grammar_from_palette_for():
+    assert tf.palette_for("theme", ["health", "economic_diplomacy"]) == {"health": "#CC79A7",
+                                                                          "economic_diplomacy": "#0072B2"}
+    assert tf.palette_for("topic", ["topic_2", "topic_1"]) == {"topic_2": "#4d4d4d", "topic_1": "#7f7f7f"}
+    assert tf.palette_for("province", ["Cà Mau", "Điện Biên"]) == tf.group_colours(["Cà Mau", "Điện Biên"])
+
+
+def test_the_theme_applies_inside_a_figure_and_leaves_the_session_alone():
+    before = dict(matplotlib.rcParams)
+    with tf.style():
+        assert matplotlib.rcParams["font.family"] == ["DejaVu Sans"] and matplotlib.rcParams["pdf.fonttype"] == 42
+        assert matplotlib.rcParams["font.size"] == 8 and not matplotlib.rcParams["axes.spines.top"]
+        cycle = [c["color"] for c in matplotlib.rcParams["axes.prop_cycle"]]
+        assert [_hex(c) for c in cycle[:3]] == list(tf.THEME_COLOURS.values())
+    tf.plot_theme_shares(HAND_SHARES)
+    assert dict(matplotlib.rcParams) == before
+    plt.close("all")
+
+
+def test_repeated_rows_are_refused_rather_than_averaged():
+    twice = pd.concat([HAND_SHARES, HAND_SHARES.iloc[[0]]])
+    with pytest.raises(tk.ToolkitError, match="more than one row for .*'year': 2005.*'theme': 'health'"):
+        tf.plot_theme_shares(twice)
+
+
+def test_every_seaborn_figure_is_byte_identical_from_run_to_run(tmp_path):
+    table = pd.DataFrame({"variant": ["baseline", "baseline"], "theme": ["health"] * 2, "year": [2005, 2020],
+                          "share": [0.3, 0.25], "ci_low": [0.1, 0.15], "ci_high": [0.6, 0.4]})
+    digests = []
+    for run in range(2):
+        fig, _ = tf.plot_robustness(table)
+        digests.append(_digest(tf.save_figure(fig, "robustness", table, folder=tmp_path / str(run))))
+        plt.close(fig)
+    assert digests[0] == digests[1] and len(digests[0]) == 4
+
+
+def test_groups_given_as_numbers_find_the_groups_a_term_matrix_writes_as_text():
+    # A report passes every year of the corpus (numbers); log_odds names the groups of tk.dfm by text.
+    odds = pd.DataFrame({"group": ["2005", "2020"], "term": ["rác", "vắc_xin"], "z": [2.5, 3.0]})
+    fig, axes = tf.plot_distinctive_terms(odds, by="year", groups=[2005, 2015, 2020])
+    assert [ax.get_title() for ax in axes] == ["year 2005", "year 2020"]
+    colours = tf.group_colours([2005, 2015, 2020])                     # 2015 keeps its place in the palette
+    assert [_hex(ax.patches[0].get_facecolor()) for ax in axes] == [colours[2005].upper(), colours[2020].upper()]
+    assert [t.get_text() for t in axes[1].get_yticklabels()] == ["vắc xin"]
+    plt.close("all")

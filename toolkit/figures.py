@@ -19,15 +19,28 @@ The grammar, the same in every figure:
 * **groups** (years, provinces, ...) take an ordered sequential palette
   (seaborn cubehelix, light to dark in sorted order) that no theme uses
   (:func:`group_colours`);
-* **topics** are neutral greys, and the share of units without tokens is
-  shown, hatched (:func:`plot_topic_shares`);
+* **topics** are neutral greys (:func:`topic_colours`), and the share of
+  units without tokens is shown, hatched (:func:`plot_topic_shares`);
 * labels have spaces, not underscores (:func:`label`); comparisons across
   groups of unequal size use shares or rates per 100 units, not counts;
   axis limits come from the data, interval ends included, so nothing is
   clipped.
 
-Style: DejaVu Sans (ships with matplotlib and covers Vietnamese) and the
-widths of single- (3.5 in) and double-column (7.2 in) figures.
+Every figure but the stacked topic bars (:func:`plot_topic_shares` says
+why) is drawn with seaborn on tidy frames (``hue`` for themes,
+groups, topics and estimates, one panel per theme or measure), under one
+theme set in one place (:data:`THEME`: :func:`seaborn.set_theme` with the
+house rc, DejaVu Sans, which ships with matplotlib and covers Vietnamese,
+font sizes for figures printed at the widths of single- (3.5 in) and
+double-column (7.2 in) figures). :func:`palette_for` gives the grammar's
+palette for any ``hue`` column, so a new figure gets it by default.
+Intervals are never computed by seaborn (``errorbar=None``): points are
+placed by seaborn and the toolkit's own interval (``ci_low``, ``ci_high``)
+is drawn at each of them. Panels are axes-level seaborn calls on
+``plt.subplots`` rather than figure-level ``catplot``/``relplot``, because
+the figure-level functions size a figure by panel height and aspect and
+widen it for a legend, where a journal figure has a fixed width, and
+because panels of terms need their own category axes.
 """
 
 from __future__ import annotations
@@ -41,13 +54,14 @@ import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+import seaborn as sns
 
 from .atomic import atomic_write
 from .errors import ToolkitError
 
 __all__ = [
-    "STYLE", "THEME_COLOURS", "THEME_LABELS", "OTHER_THEME_COLOURS", "TOPIC_GREYS", "NO_TOKENS", "SINGLE", "DOUBLE",
-    "style", "label", "theme_colours", "group_colours", "save_figure", "save_table", "show",
+    "STYLE", "THEME", "THEME_COLOURS", "THEME_LABELS", "OTHER_THEME_COLOURS", "TOPIC_GREYS", "NO_TOKENS", "SINGLE", "DOUBLE",
+    "style", "set_theme", "label", "theme_colours", "group_colours", "topic_colours", "palette_for", "save_figure", "save_table", "show",
     "plot_theme_shares", "plot_distinctive_terms", "plot_topic_shares", "plot_term_contributions",
     "plot_robustness", "plot_share_estimates", "plot_topic_selection", "plot_group_sizes", "plot_topic_share_intervals",
 ]
@@ -72,6 +86,7 @@ STYLE = {
     "xtick.labelsize": 7,
     "ytick.labelsize": 7,
     "legend.fontsize": 7,
+    "legend.title_fontsize": 8,
     "axes.spines.top": False,
     "axes.spines.right": False,
     "axes.prop_cycle": matplotlib.cycler(color=OKABE_ITO),
@@ -86,10 +101,34 @@ STYLE = {
 }
 
 
+# The house theme, set in this one place: seaborn's paper context and ticks style under the house rc
+# (which wins: fonts, sizes, no top and right spines, deterministic files), Okabe-Ito as the default cycle.
+THEME = {"context": "paper", "style": "ticks", "palette": OKABE_ITO, "font": "DejaVu Sans", "color_codes": False,
+         "rc": STYLE}
+
+
+def set_theme() -> None:
+    """Apply the house theme to every later figure of the session (:func:`seaborn.set_theme` with :data:`THEME`).
+
+    The plot functions of this module do not need it: they draw under
+    :func:`style`, which applies the same theme for one figure only.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> with matplotlib.rc_context():      # here only for the example; a notebook calls set_theme() once
+    ...     set_theme()
+    ...     print(matplotlib.rcParams["pdf.fonttype"], matplotlib.rcParams["font.family"])
+    42 ['DejaVu Sans']
+    """
+    sns.set_theme(**THEME)
+
+
 @contextmanager
 def style():
-    """Context manager applying the house style."""
-    with matplotlib.rc_context(STYLE):
+    """Context manager applying the house theme (:func:`set_theme`) and restoring the previous settings on exit."""
+    with matplotlib.rc_context():
+        set_theme()
         yield
 
 
@@ -124,13 +163,42 @@ def group_colours(groups) -> dict:
     Pass every group of the corpus so that a group has the same colour in
     every figure of a report.
     """
-    import seaborn as sns
-
     ordered = sorted(dict.fromkeys(groups), key=lambda g: (not isinstance(g, (int, float, np.integer)), g if isinstance(g, (int, float, np.integer)) else str(g)))
     palette = sns.color_palette(GROUP_PALETTE, max(len(ordered), 2))
     if len(ordered) == 1:
         palette = palette[1:]
     return {g: matplotlib.colors.to_hex(c) for g, c in zip(ordered, palette)}
+
+
+def topic_colours(topics) -> dict:
+    """Neutral greys for topics, in the order given (topics are not themes and get no theme colour).
+
+    >>> topic_colours(["topic_1", "topic_2"])
+    {'topic_1': '#4d4d4d', 'topic_2': '#7f7f7f'}
+    """
+    return {t: TOPIC_GREYS[k % len(TOPIC_GREYS)] for k, t in enumerate(dict.fromkeys(topics))}
+
+
+def palette_for(column: str, levels) -> dict:
+    """The grammar's palette for a ``hue`` column, as a seaborn ``palette`` dict.
+
+    ``theme`` gets the fixed theme colours (:func:`theme_colours`), ``topic``
+    greys (:func:`topic_colours`), any other column (years, provinces,
+    periods ...) the ordered group palette (:func:`group_colours`; pass every
+    group of the corpus so a group keeps its colour across figures).
+
+    Examples
+    --------
+    >>> palette_for("theme", ["health", "environment"])
+    {'health': '#CC79A7', 'environment': '#E69F00'}
+    >>> list(palette_for("year", [2020, 2005]))
+    [2005, 2020]
+    """
+    if column == "theme":
+        return theme_colours(levels)
+    if column == "topic":
+        return topic_colours(levels)
+    return group_colours(levels)
 
 
 def _themes_in(frame: pd.DataFrame, column: str = "theme") -> list[str]:
@@ -237,10 +305,37 @@ def save_table(frame: pd.DataFrame, name: str, folder: str | os.PathLike = "figu
     return [csv, tex]
 
 
+def _group_palette(frame: pd.DataFrame, by: str, groups=None) -> dict:
+    """The groups of ``frame`` to draw, in order, each with its colour, keyed as ``frame`` writes them.
+
+    ``groups`` (every group of the corpus, so colours stay fixed across
+    figures) may write a group as the number 2005 where a frame built from a
+    document-term matrix writes the text "2005": a group is matched by its
+    text when it is not found as it is.
+    """
+    present = list(dict.fromkeys(frame[by].tolist()))
+    given = present if groups is None else list(groups)
+    palette = group_colours(given)
+    exact, as_text = set(present), {str(v): v for v in present}
+    out = {}
+    for group in (palette if groups is None else given):
+        value = group if group in exact else as_text.get(str(group))
+        if value is not None:
+            out[value] = palette[group]
+    return out
+
+
 def _groups(frame: pd.DataFrame, by: str, groups=None) -> list:
-    present = set(frame[by].tolist())
-    ordered = list(group_colours(frame[by].tolist()) if groups is None else groups)
-    return [g for g in ordered if g in present]
+    return list(_group_palette(frame, by, groups))
+
+
+def _one_row_each(frame: pd.DataFrame, columns: list, what: str) -> None:
+    """Seaborn would average repeated rows silently; a figure plots one row per point."""
+    repeated = frame.duplicated(columns, keep=False)
+    if repeated.any():
+        first = [v.item() if hasattr(v, "item") else v for v in frame.loc[repeated, columns].iloc[0]]
+        raise ToolkitError(f"{what}: more than one row for {dict(zip(columns, first))}; pass one row per "
+                           f"{' and '.join(map(str, columns))}")
 
 
 def _fit_xticks(fig, ax) -> None:
@@ -255,30 +350,58 @@ def _fit_xticks(fig, ax) -> None:
         fig.tight_layout()
 
 
-def _legend(ax, **kw):
-    handles, labels = ax.get_legend_handles_labels()
-    if handles:
-        ax.legend(handles, labels, frameon=False, **kw)
+def _points_with_intervals(ax, data: pd.DataFrame, cat: str, hue: str, order: list, hue_order: list, palette: dict,
+                           orient: str = "x", markers="o", dodge: float = 0.0, capsize: float = 2.0,
+                           legend: bool = True, **kws):
+    """Points by seaborn, intervals from the toolkit.
+
+    ``sns.pointplot`` places one point per ``cat`` and ``hue`` (``share``),
+    dodged within a category; ``errorbar=None`` keeps seaborn from computing
+    an interval of its own. The toolkit's interval (``ci_low`` to
+    ``ci_high``, as given, even if the point lies outside it) is then drawn at
+    the very position seaborn gave each point, read back from its line. A
+    row without an interval gets its point only.
+    """
+    value = {"x": "y", "y": "x"}[orient]
+    before = len(ax.lines)
+    sns.pointplot(data, **{orient: cat, value: "share"}, hue=hue, order=order, hue_order=hue_order, palette=palette,
+                  orient=orient, markers=markers, linestyle="none", errorbar=None,
+                  dodge=dodge if len(hue_order) > 1 else False, legend=legend, ax=ax, **kws)
+    # pointplot draws one line per hue level, in hue order (then, with a legend, empty lines for its key).
+    lines = ax.lines[before:before + len(hue_order)]
+    for line, level in zip(lines, hue_order):
+        positions = np.asarray(line.get_xdata() if orient == "x" else line.get_ydata(), dtype=float)
+        cats = [order[int(round(p))] for p in positions]
+        rows = data[data[hue] == level].set_index(cat).reindex(cats)
+        keep = (rows["ci_low"].notna() & rows["ci_high"].notna()).to_numpy()
+        if not keep.any():
+            continue
+        low, high = rows["ci_low"].to_numpy(float)[keep], rows["ci_high"].to_numpy(float)[keep]
+        middle, half = (low + high) / 2, (high - low) / 2
+        at = positions[keep]
+        xy = (at, middle, None, half) if orient == "x" else (middle, at, half, None)
+        ax.errorbar(xy[0], xy[1], xerr=xy[2], yerr=xy[3], fmt="none", color=line.get_color(), capsize=capsize,
+                    elinewidth=line.get_linewidth(),
+                    zorder=line.get_zorder() - 0.1)
 
 
 def plot_theme_shares(shares: pd.DataFrame, by: str = "year", width: float = SINGLE, groups=None,
                       unit_label: str = "sentences"):
     """Theme shares per group with confidence intervals (from :func:`toolkit.theme_shares`).
 
-    Themes are told apart by their fixed colours; groups sit on the x axis in
-    sorted order, each labelled with its number of articles.
+    Themes are told apart by their fixed colours (``hue``); groups sit on the
+    x axis in sorted order, each labelled with its number of articles. Drawn
+    with ``sns.pointplot`` and the toolkit's own intervals.
     """
     themes = _themes_in(shares)
-    colours = theme_colours(themes)
     groups = _groups(shares, by, groups)
+    _one_row_each(shares, [by, "theme"], "plot_theme_shares")
+    data = shares[shares[by].isin(groups)].assign(theme=lambda f: f.theme.map(label))
+    palette = {label(t): c for t, c in theme_colours(themes).items()}
     with style():
         fig, ax = plt.subplots(figsize=(width, width * 0.72))
-        offsets = np.linspace(-0.22, 0.22, len(themes)) if len(themes) > 1 else [0.0]
-        for offset, theme in zip(offsets, themes):
-            part = shares[shares.theme == theme].set_index(by).reindex(groups)
-            x = np.arange(len(groups)) + offset
-            ax.errorbar(x, part.share, yerr=[part.share - part.ci_low, part.ci_high - part.share], fmt="o",
-                        color=colours[theme], label=label(theme), capsize=2, markersize=4, linewidth=1)
+        _points_with_intervals(ax, data, by, "theme", groups, [label(t) for t in themes], palette, dodge=0.44,
+                               markersize=4, linewidth=1, capsize=2)
         if "articles" in shares.columns:
             articles = shares.drop_duplicates(by).set_index(by)["articles"]
             ticks = [f"{g}\n({int(articles[g])} art.)" for g in groups]
@@ -289,10 +412,21 @@ def plot_theme_shares(shares: pd.DataFrame, by: str = "year", width: float = SIN
         ax.set_ylim(*_limit(shares["ci_high"].max()))
         ax.set_xlabel(label(by))
         ax.set_ylabel(f"Share of {unit_label} with the theme")
-        _legend(ax, loc="upper left", bbox_to_anchor=(1, 1))
+        if ax.get_legend() is not None:
+            sns.move_legend(ax, "upper left", bbox_to_anchor=(1, 1), frameon=False, title=None)
         fig.tight_layout()
         _fit_xticks(fig, ax)
     return fig, ax
+
+
+def _distinct(names: list[str]) -> list[str]:
+    """Display labels made distinct (a category axis would draw two terms written alike as one bar)."""
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        out.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    return out
 
 
 def plot_distinctive_terms(table: pd.DataFrame, n: int = 8, score: str = "z", width: float = DOUBLE,
@@ -303,28 +437,32 @@ def plot_distinctive_terms(table: pd.DataFrame, n: int = 8, score: str = "z", wi
     matrix); ``by`` names the grouping in the panel titles. With
     ``threshold`` (z = 1.96 by default, for ``score="z"``) a dashed line marks
     it and bars below it are faded, so terms that do not pass are not read
-    as distinctive.
+    as distinctive. One ``sns.barplot`` per group, each with its own terms.
     """
-    colours = group_colours(table["group"].tolist() if groups is None else groups)
-    groups = _groups(table, "group", groups)
+    colours = _group_palette(table, "group", groups)
+    groups = list(colours)
+    marked = threshold is not None and score == "z"
     with style():
         fig, axes = plt.subplots(1, max(len(groups), 1), figsize=(width, 0.22 * n + 0.8), sharex=True, squeeze=False)
         axes = axes[0]
         plotted = []
         for ax, group in zip(axes, groups):
-            part = table[table.group == group].nlargest(n, score).iloc[::-1]
+            part = table[table.group == group].nlargest(n, score)        # largest first: seaborn puts it on top
             plotted += part[score].tolist()
-            bars = ax.barh([label(t) for t in part.term], part[score], color=colours[group])
-            if threshold is not None and score == "z":
-                for bar, value in zip(bars, part[score]):
+            names = _distinct([label(t) for t in part.term])
+            sns.barplot(x=part[score].to_numpy(float), y=names, order=names, orient="h", color=colours[group],
+                        saturation=1, linewidth=0, errorbar=None, width=0.8, ax=ax)
+            if marked:
+                for bar, value in zip(ax.patches, part[score]):
                     bar.set_alpha(1.0 if abs(value) >= threshold else 0.35)
                 ax.axvline(threshold, color="0.3", linestyle="--", linewidth=0.7)
             ax.set_title(f"{label(by)} {group}" if by != "group" else str(group))
             ax.set_xlabel("z-score (log-odds, informative prior)" if score == "z" else label(score))
+            ax.set_ylabel("")
         if plotted:
-            marks = plotted + ([threshold] if threshold is not None and score == "z" else [])
+            marks = plotted + ([threshold] if marked else [])
             axes[0].set_xlim(*_limit(max(marks), min(marks)))
-            if threshold is not None and score == "z":
+            if marked:
                 axes[-1].text(threshold, 1.0, f" |z| = {threshold}", transform=axes[-1].get_xaxis_transform(),
                               fontsize=6, va="bottom")
         fig.tight_layout()
@@ -351,12 +489,16 @@ def plot_topic_shares(shares: pd.DataFrame, by: str = "year", width: float = SIN
         rest = wide[NO_TOKENS]
     else:
         rest = (1 - wide[topics].sum(axis=1)).clip(lower=0)
+    greys = topic_colours(topics)
     with style():
+        # matplotlib, not seaborn: seaborn's axes-level functions have no stacked bars of given shares (histplot
+        # would stack by binning the shares as weights), and the objects interface's Bar has no hatch, which the
+        # share of units without tokens needs to read as "no topic" rather than as one more grey topic.
         fig, ax = plt.subplots(figsize=(width, width * 0.72))
         bottom = np.zeros(len(wide))
         x = [str(g) for g in wide.index]
-        for k, topic in enumerate(topics):
-            ax.bar(x, wide[topic].fillna(0), bottom=bottom, color=TOPIC_GREYS[k % len(TOPIC_GREYS)], label=label(topic),
+        for topic in topics:
+            ax.bar(x, wide[topic].fillna(0), bottom=bottom, color=greys[topic], label=label(topic),
                    width=0.6, edgecolor="white", linewidth=0.5)
             bottom += wide[topic].fillna(0).to_numpy()
         ax.bar(x, rest, bottom=bottom, color="white", edgecolor="#7f7f7f", hatch="////", linewidth=0.5, width=0.6,
@@ -377,28 +519,36 @@ def plot_topic_selection(selection: pd.DataFrame, chosen: dict | None = None, wi
     article out, NPMI), one grey line per method (``method``): the mean
     (solid) and the 10th percentile (dotted, ``p10``) against ``k``; dashed
     verticals at the chosen k of each method (``chosen``: method -> k).
+    Two ``sns.lineplot`` calls per panel (mean, 10th percentile), ``hue`` and
+    ``style`` the method, values as given (``estimator=None``).
     """
     measures = list(dict.fromkeys(selection["measure"]))
-    methods = list(dict.fromkeys(selection["method"]))
-    markers = ["o", "s", "^", "D"]
+    methods = [str(m).upper() for m in dict.fromkeys(selection["method"])]
+    data = selection.assign(method=selection["method"].map(lambda m: str(m).upper()))
+    _one_row_each(data, ["measure", "method", "k"], "plot_topic_selection")
+    greys = {m: TOPIC_GREYS[k % len(TOPIC_GREYS)] for k, m in enumerate(methods)}   # methods, like topics, are not themes
+    markers = {m: ["o", "s", "^", "D"][k % 4] for k, m in enumerate(methods)}
     with style():
         fig, axes = plt.subplots(1, max(len(measures), 1), figsize=(width, 2.3), sharex=True, squeeze=False)
         axes = axes[0]
         for ax, measure in zip(axes, measures):
-            for k, method in enumerate(methods):
-                part = selection[(selection.measure == measure) & (selection.method == method)].sort_values("k")
-                colour = TOPIC_GREYS[k % len(TOPIC_GREYS)]
-                ax.plot(part.k, part["mean"], marker=markers[k % 4], color=colour, label=str(method).upper(), markersize=3.5)
-                if "p10" in part.columns:
-                    ax.plot(part.k, part.p10, marker=markers[k % 4], linestyle=":", color=colour, markersize=2.5)
+            part = data[data.measure == measure]
+            common = dict(x="k", hue="method", style="method", hue_order=methods, style_order=methods, palette=greys,
+                          markers=markers, dashes=False, estimator=None, errorbar=None, ax=ax,
+                          markeredgecolor="auto", markeredgewidth=1)   # markers edged in their line's grey, not white
+            sns.lineplot(part, y="mean", markersize=3.5, legend=ax is axes[0], **common)
+            if "p10" in part.columns:
+                sns.lineplot(part, y="p10", markersize=2.5, linestyle=":", legend=False, **common)
             for k_chosen in sorted(set((chosen or {}).values())):
                 ax.axvline(k_chosen, color="0.6", linewidth=0.6, linestyle="--")
             ax.set_title(label(measure))
             ax.set_xlabel("number of topics k")
+            ax.set_ylabel("")
         axes[0].set_ylabel("matched cosine (mean; dotted: 10th pct.)")
         if "NPMI" in measures:
             axes[measures.index("NPMI")].set_ylabel("NPMI of top ten terms")
-        _legend(axes[0])
+        if axes[0].get_legend() is not None:
+            sns.move_legend(axes[0], "best", frameon=False, title=None)
         fig.tight_layout()
     return fig, axes
 
@@ -406,37 +556,42 @@ def plot_topic_selection(selection: pd.DataFrame, chosen: dict | None = None, wi
 def plot_topic_share_intervals(shares: pd.DataFrame, by: str = "year", width: float = SINGLE, groups=None):
     """Topic shares per group with their intervals (from :func:`toolkit.topic_shares`), topics in greys.
 
-    Points with error bars, one grey and marker per topic, side by side
-    within each group; the share of units without tokens (``empty_units``)
-    is written under each group's label ("12% empty"). The y axis reaches the highest
-    interval end.
+    Points with error bars, one grey and marker per topic (``hue``), side by
+    side within each group (``sns.pointplot`` and the toolkit's own
+    intervals); the share of units without tokens (``empty_units``) is
+    written under each group's label ("12% empty"). The y axis reaches the
+    highest interval end.
     """
     groups = _groups(shares, by, groups)
     topics = list(dict.fromkeys(shares["topic"].tolist()))
+    _one_row_each(shares, [by, "topic"], "plot_topic_share_intervals")
+    data = shares[shares[by].isin(groups)].assign(topic=lambda f: f.topic.map(label))
+    palette = {label(t): c for t, c in topic_colours(topics).items()}
     markers = ["o", "s", "^", "D", "v", "P", "X", "*"]
     with style():
         entries = len(topics) + ("empty_units" in shares.columns)
         legend_height = 0.14 * entries + 0.1          # inches: one 6 pt line per entry
         height = width * 0.72 + legend_height
         fig, ax = plt.subplots(figsize=(width, height))
-        offsets = np.linspace(-0.25, 0.25, len(topics)) if len(topics) > 1 else [0.0]
-        for k, (offset, topic) in enumerate(zip(offsets, topics)):
-            part = shares[shares.topic == topic].set_index(by).reindex(groups)
-            x = np.arange(len(groups)) + offset
-            ax.errorbar(x, part.share, yerr=[part.share - part.ci_low, part.ci_high - part.share], fmt=markers[k % len(markers)],
-                        color=TOPIC_GREYS[k % 4], label=label(topic), capsize=2, markersize=3.5, linewidth=0.9)
+        _points_with_intervals(ax, data, by, "topic", groups, [label(t) for t in topics], palette, dodge=0.5,
+                               markers=[markers[k % len(markers)] for k in range(len(topics))], markersize=3.5,
+                               linewidth=0.9, capsize=2)
         ticks = [str(g) for g in groups]
+        handles, labels = [], []
+        if ax.get_legend() is not None:
+            handles, labels = list(ax.get_legend().legend_handles), [t.get_text() for t in ax.get_legend().texts]
+            ax.get_legend().remove()
         if "empty_units" in shares.columns:
             empty = shares.drop_duplicates(by).set_index(by)["empty_units"]
             ticks = [f"{g}\n{empty[g]:.0%} empty" for g in groups]
-            ax.plot([], [], " ", label="empty: share of units without tokens")
+            handles.append(matplotlib.lines.Line2D([], [], linestyle="none"))
+            labels.append("empty: share of units without tokens")
         ax.set_xticks(range(len(groups)), ticks)
         ax.set_xlim(-0.6, len(groups) - 0.4)
         ax.set_ylim(*_limit(shares["ci_high"].max()))
         ax.set_xlabel(label(by))
         ax.set_ylabel("Mean topic share of units with tokens")
         # Below the plot, so the groups get the full width.
-        handles, labels = ax.get_legend_handles_labels()
         fig.legend(handles, labels, frameon=False, fontsize=6, loc="lower center")
         fig.tight_layout(rect=(0, legend_height / height, 1, 1))
     return fig, ax
@@ -447,38 +602,38 @@ def plot_share_estimates(estimates: pd.DataFrame, by: str = "year", width: float
 
     ``estimates`` is tidy: ``estimate``, ``by``, ``theme``, ``share``, ``ci_low``,
     ``ci_high`` (an estimate without an interval gets a point only). Themes keep
-    their colours; estimates are told apart by marker and position, in the
-    order they first appear.
+    their colours; estimates are told apart by marker and position (``hue``
+    of ``sns.pointplot`` in the theme's colour), in the order they first
+    appear; the intervals are the toolkit's.
     """
     themes = _themes_in(estimates)
     tcolours = theme_colours(themes)
     groups = _groups(estimates, by, groups)
     kinds = list(dict.fromkeys(estimates["estimate"]))
+    _one_row_each(estimates, ["theme", "estimate", by], "plot_share_estimates")
     markers = ["o", "s", "^", "D", "v", "P"]
     fills = ["full", "none", "full", "none", "full", "none"]
-    offsets = np.linspace(-0.27, 0.27, len(kinds)) if len(kinds) > 1 else [0.0]
     with style():
         fig, axes = plt.subplots(1, max(len(themes), 1), figsize=(width, 2.4), sharey=True, squeeze=False)
         axes = axes[0]
         top = np.nanmax(estimates[["share", "ci_high"]].to_numpy(dtype=float))
         for ax, theme in zip(axes, themes):
-            for k, (kind, offset) in enumerate(zip(kinds, offsets)):
-                part = estimates[(estimates.theme == theme) & (estimates.estimate == kind)].set_index(by).reindex(groups)
-                x = np.arange(len(groups)) + offset
-                err = [(part.share - part.ci_low).clip(lower=0).fillna(0), (part.ci_high - part.share).clip(lower=0).fillna(0)]
-                ax.errorbar(x, part.share, yerr=err, fmt=markers[k % len(markers)], color=tcolours[theme],
-                            fillstyle=fills[k % len(fills)], markersize=4, linewidth=0.8, capsize=1.5,
-                            )
+            part = estimates[(estimates.theme == theme) & estimates[by].isin(groups)]
+            _points_with_intervals(ax, part, by, "estimate", groups, kinds, dict.fromkeys(kinds, tcolours[theme]),
+                                   dodge=0.54, markers=[markers[k % len(markers)] for k in range(len(kinds))],
+                                   markersize=4, linewidth=0.8, capsize=1.5, legend=False)
+            for k, line in enumerate(ax.lines[:len(kinds)]):   # the estimates' points, in order (no legend here)
+                line.set_fillstyle(fills[k % len(fills)])
             ax.set_xticks(range(len(groups)), [str(g) for g in groups])
             ax.set_xlim(-0.6, len(groups) - 0.4)
             ax.set_ylim(*_limit(top))
             ax.set_title(label(theme), color=tcolours[theme])
             ax.set_xlabel(label(by))
+            ax.set_ylabel("")
         axes[0].set_ylabel("Share of sentences with the theme")
-        from matplotlib.lines import Line2D
-
-        handles = [Line2D([], [], marker=markers[k % len(markers)], fillstyle=fills[k % len(fills)], color="0.25",
-                          linestyle="none", markersize=4) for k in range(len(kinds))]
+        # The key is drawn by hand in neutral grey: seaborn's legend would show the marker in one theme's colour.
+        handles = [matplotlib.lines.Line2D([], [], marker=markers[k % len(markers)], fillstyle=fills[k % len(fills)],
+                                           color="0.25", linestyle="none", markersize=4) for k in range(len(kinds))]
         fig.legend(handles, kinds, frameon=False, loc="lower center", ncols=min(len(kinds), 4),
                    bbox_to_anchor=(0.5, -0.02))
         fig.tight_layout(rect=(0, 0.1, 1, 1))
@@ -493,6 +648,13 @@ def _units_per_group(units, by: str) -> dict | None:
     return dict(units)
 
 
+def _group_key(ax, groups: list, palette: dict, by: str) -> None:
+    """The key of the group colours, beside the last panel (whichever panels had bars)."""
+    handles = [matplotlib.patches.Patch(color=palette[g]) for g in groups]
+    ax.legend(handles, [str(g) for g in groups], title=label(by), frameon=False, loc="upper left",
+              bbox_to_anchor=(1, 1))
+
+
 def plot_term_contributions(hits: pd.DataFrame, by: str = "year", n: int = 8, width: float = DOUBLE, units=None,
                             groups=None, unit_label: str = "sentences"):
     """Hits of the top lexicon terms of each theme, per group (from :func:`toolkit.term_hits`).
@@ -505,12 +667,13 @@ def plot_term_contributions(hits: pd.DataFrame, by: str = "year", n: int = 8, wi
         per 100 units, comparable across groups of unequal size; without it,
         raw hits (the axis says so).
 
-    Bars of the groups sit side by side (rates of different groups do not
-    add up); a theme without hits gets a panel saying so.
+    Bars of the groups sit side by side (``hue`` of ``sns.barplot``: rates
+    of different groups do not add up); a theme without hits gets a panel
+    saying so.
     """
     themes = _themes_in(hits)
-    colours = group_colours(hits[by].tolist() if groups is None else groups)
-    groups = _groups(hits, by, groups)
+    colours = _group_palette(hits, by, groups)
+    groups = list(colours)
     per_group = _units_per_group(units, by)
     frame = hits.copy()
     if per_group:
@@ -520,16 +683,20 @@ def plot_term_contributions(hits: pd.DataFrame, by: str = "year", n: int = 8, wi
         frame["value"] = frame["hits"].astype(float)
         xlabel = f"Hits ({unit_label}, duplicates excluded)"
     tcolours = theme_colours(themes)
+    hue_order = [str(g) for g in groups]
+    palette = {str(g): colours[g] for g in groups}
     with style():
         fig, axes = plt.subplots(1, max(len(themes), 1), figsize=(width, 0.3 * n + 1.0), squeeze=False)
         axes = axes[0]
         high = 0.0
         for ax, theme in zip(axes, themes):
-            part = frame[frame.theme == theme]
+            part = frame[(frame.theme == theme) & frame[by].isin(groups)]
             context = part.context.fillna("") if "context" in part.columns else pd.Series("", index=part.index)
             names = part.term.map(label) + np.where(context != "", " (" + context + ")", "")
-            wide = part.assign(name=names).pivot_table(index="name", columns=by, values="value", aggfunc="sum")
-            totals = part.assign(name=names).groupby("name")["hits"].sum()
+            # One bar per entry and group: rows that share a display name (and group) are added up.
+            tidy = (part.assign(name=names, group=part[by].map(str)).groupby(["name", "group"], as_index=False)
+                    [["value", "hits"]].sum(min_count=1))
+            totals = tidy.groupby("name")["hits"].sum()
             totals = totals[totals > 0]   # entries that never match are listed by unmatched_terms, not plotted
             ax.set_title(label(theme), color=tcolours[theme])
             ax.set_xlabel(xlabel)
@@ -538,63 +705,76 @@ def plot_term_contributions(hits: pd.DataFrame, by: str = "year", n: int = 8, wi
                         color="#7f7f7f")
                 ax.set_yticks([])
                 continue
-            wide = wide.loc[totals.sort_values(ascending=False, kind="stable").index[:n]].iloc[::-1]
-            height = 0.8 / max(len(groups), 1)
-            for k, group in enumerate(groups):
-                y = np.arange(len(wide)) - 0.4 + height * (len(groups) - k - 0.5)
-                ax.barh(y, wide[group].fillna(0) if group in wide.columns else 0, height=height, color=colours[group],
-                        label=str(group))
-            ax.set_yticks(range(len(wide)), wide.index)
-            high = max(high, float(np.nanmax(wide.to_numpy())))
+            top = totals.sort_values(ascending=False, kind="stable").index[:n].tolist()   # most hits on top
+            tidy = tidy[tidy.name.isin(top)]
+            sns.barplot(tidy, x="value", y="name", hue="group", order=top, hue_order=hue_order, palette=palette,
+                        orient="h", saturation=1, linewidth=0, errorbar=None, width=0.8, legend=False, ax=ax)
+            ax.set_xlabel(xlabel)
+            ax.set_ylabel("")
+            high = max(high, float(np.nanmax(tidy["value"].to_numpy(float))))
         for ax in axes:
             ax.set_xlim(*_limit(high))
-        _legend(axes[-1], title=label(by), loc="upper left", bbox_to_anchor=(1, 1))
+        if groups:
+            _group_key(axes[-1], groups, colours, by)
         fig.tight_layout()
     return fig, axes
 
 
 def plot_robustness(table: pd.DataFrame, by: str = "year", width: float = DOUBLE, groups=None):
-    """Theme shares per group under each analysis variant (from :func:`toolkit.robustness.theme_robustness`)."""
+    """Theme shares per group under each analysis variant (from :func:`toolkit.robustness.theme_robustness`).
+
+    One panel per theme; variants on the y axis in the order given, groups
+    side by side in their ordered colours (``hue`` of ``sns.pointplot``)
+    with the toolkit's own intervals.
+    """
     themes = _themes_in(table)
     variants = list(dict.fromkeys(table["variant"].tolist()))
-    colours = group_colours(table[by].tolist() if groups is None else groups)
-    groups = _groups(table, by, groups)
+    colours = _group_palette(table, by, groups)
+    groups = list(colours)
     tcolours = theme_colours(themes)
+    _one_row_each(table, ["theme", "variant", by], "plot_robustness")
+    markers = ["o", "s", "^", "D", "v"]
+    hue_order = [str(g) for g in groups]
+    palette = {str(g): colours[g] for g in groups}
+    data = table[table[by].isin(groups)].assign(**{by: lambda f: f[by].map(str), "variant": lambda f: f.variant.map(label)})
     with style():
         fig, axes = plt.subplots(1, max(len(themes), 1), figsize=(width, 0.3 * len(variants) + 1.2), sharey=True,
                                  squeeze=False)
         axes = axes[0]
-        markers = ["o", "s", "^", "D", "v"]
         low, high = _limit(table["ci_high"].max(), table["ci_low"].min())
         for ax, theme in zip(axes, themes):
-            part = table[table.theme == theme]
-            for k, group in enumerate(groups):
-                rows = part[part[by] == group].set_index("variant").reindex(variants)
-                y = np.arange(len(variants)) + (k - (len(groups) - 1) / 2) * 0.2
-                ax.errorbar(rows.share, y, xerr=[rows.share - rows.ci_low, rows.ci_high - rows.share],
-                            fmt=markers[k % len(markers)], color=colours[group], markersize=3, linewidth=0.8,
-                            capsize=1.5, label=str(group))
-            ax.set_yticks(range(len(variants)), [label(v) for v in variants])
+            _points_with_intervals(ax, data[data.theme == theme], "variant", by, [label(v) for v in variants],
+                                   hue_order, palette, orient="y", dodge=0.2 * (len(groups) - 1),
+                                   markers=[markers[k % len(markers)] for k in range(len(groups))], markersize=3,
+                                   linewidth=0.8, capsize=1.5, legend=ax is axes[-1])
             ax.set_xlim(low, high)
             ax.set_title(label(theme), color=tcolours[theme])
             ax.set_xlabel("Share of units")
-        axes[0].invert_yaxis()
-        _legend(axes[-1], title=label(by), loc="upper left", bbox_to_anchor=(1, 1))
+            ax.set_ylabel("")
+        if themes and axes[-1].get_legend() is not None:
+            sns.move_legend(axes[-1], "upper left", bbox_to_anchor=(1, 1), frameon=False, title=label(by))
         fig.tight_layout()
     return fig, axes
 
 
 def plot_group_sizes(groups_table: pd.DataFrame, by: str = "year", width: float = SINGLE):
-    """Documents per group as bars in the group colours (from :func:`toolkit.summary.describe_groups`)."""
+    """Documents per group as bars in the group colours (from :func:`toolkit.summary.describe_groups`).
+
+    ``sns.barplot`` with the groups as ``hue`` in their ordered colours.
+    """
     colours = group_colours(groups_table[by].tolist())
     order = _groups(groups_table, by)
-    table = groups_table.set_index(by).reindex(order)
+    _one_row_each(groups_table, [by], "plot_group_sizes")
+    data = groups_table.assign(**{by: groups_table[by].map(str)})
+    names = [str(g) for g in order]
     with style():
         fig, ax = plt.subplots(figsize=(width, width * 0.6))
-        ax.bar([str(g) for g in order], table["documents"], color=[colours[g] for g in order], width=0.6)
+        sns.barplot(data, x=by, y="documents", hue=by, order=names, hue_order=names,
+                    palette={str(g): colours[g] for g in order}, saturation=1, linewidth=0, errorbar=None, width=0.6,
+                    legend=False, ax=ax)
         ax.set_xlabel(label(by))
         ax.set_ylabel("Documents")
-        ax.set_ylim(0, table["documents"].max() * 1.12)
+        ax.set_ylim(0, groups_table["documents"].max() * 1.12)
         ax.yaxis.get_major_locator().set_params(integer=True)
         fig.tight_layout()
         _fit_xticks(fig, ax)
