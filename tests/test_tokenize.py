@@ -441,3 +441,21 @@ def test_a_lookup_reads_only_shards_holding_a_wanted_key(sentences, tmp_path, mo
     holding = sorted(p.name for p in tmp_path.glob("words-*/shard-*.parquet")
                      if set(pq.read_table(p, columns=["key"]).column("key").to_pylist()) & set(keys.to_pylist()))
     assert 1 <= len(holding) <= 3 and sorted(reads) == holding    # exactly the shards holding the three texts
+
+
+def test_a_verified_shard_is_read_by_row_groups(sentences, tmp_path, monkeypatch):
+    import pyarrow.parquet as pq
+
+    texts = [f"{t} {i}" for i, t in enumerate(sentences.text.tolist() * 30)][:2500]
+    tk.segment_words(texts, cache=tmp_path, shard_size=5000, chunk_size=5000, progress=False)   # one shard
+    (shard,) = tmp_path.glob("words-*/shard-*.parquet")
+    assert pq.ParquetFile(shard).metadata.num_row_groups == 3                  # 1,000 + 1,000 + 500 rows
+    wanted = [texts[5], texts[2400]]
+    groups = []
+    real = pq.ParquetFile.read_row_groups
+    monkeypatch.setattr(pq.ParquetFile, "read_row_groups",
+                        lambda self, g, **kw: groups.append(list(g)) or real(self, g, **kw))
+    expected = tk.segment_words(wanted, cache=False)
+    assert tk.segment_words(wanted, cache=tmp_path, progress=False) == expected    # first read: whole shard, digest
+    assert tk.segment_words(wanted, cache=tmp_path, progress=False) == expected    # then only its row groups
+    assert len(groups) == 1 and 1 <= len(groups[0]) <= 2

@@ -249,12 +249,12 @@ class _Store:
         return meta
 
     def _prefixes(self, path: Path):
-        """The sorted first 8 bytes of a shard's keys, read once per process (shards never change: their
-        name is the digest of their contents); None if the shard is unreadable."""
+        """A shard's keys' first 8 bytes, sorted, and the row of each: read once per process (shards never
+        change: their name is the digest of their contents); None if the shard is unreadable."""
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        memo = _KEY_PREFIXES.get(path.name)
+        memo = _KEY_PREFIXES.get(str(path))
         if memo is None:
             try:
                 self._check_metadata(path)
@@ -265,56 +265,70 @@ class _Store:
             except (OSError, ValueError, KeyError, pa.ArrowException) as err:
                 self._reject(path, str(err) or type(err).__name__)
                 return None
-            if sum(map(len, _KEY_PREFIXES.values())) > 50_000_000:     # 400 MB: start again
+            if sum(len(m[0]) for m in _KEY_PREFIXES.values()) > 30_000_000:     # about 360 MB: start again
                 _KEY_PREFIXES.clear()
-            memo = _KEY_PREFIXES[path.name] = np.sort(_prefix(shard_keys))
+            prefixes = _prefix(shard_keys)
+            order = np.argsort(prefixes, kind="stable")
+            memo = _KEY_PREFIXES[str(path)] = (prefixes[order], order.astype(np.int32))
         return memo
 
     def lookup(self, keys):
         """Words and default tokens (space-joined Arrow strings) for each key; null where the cache has none.
 
-        A shard is read only when one of the wanted keys' first 8 bytes is among its keys' (a sorted
-        array per shard, kept for the process's life): a lookup no longer reads the key column of
-        every shard of the folder, which made a long streamed run quadratic in its number of shards.
+        Work per lookup is set by the keys found, not by the size of the cache: a shard is touched
+        only when a wanted key's first 8 bytes are among its keys' (a sorted array per shard, kept
+        for the process's life), and then only the row groups (1,000 rows) holding those keys are
+        read, with their page checksums; the digest of the whole shard is checked the first time a
+        process reads from it. (Reading every shard's keys, and whole shards for a few repeated
+        sentences, made a long streamed run quadratic in its number of shards.)
         """
         import pyarrow as pa
-        import pyarrow.compute as pc
         import pyarrow.parquet as pq
 
         words = tokens = pa.nulls(len(keys), pa.string())
         missing = np.ones(len(keys), dtype=bool)
         wanted = _prefix(keys)
+        wanted_pairs = _pairs(keys)
         for path in self.shards():
             if not missing.any():
                 break
-            prefixes = self._prefixes(path)
-            if prefixes is None or not len(prefixes):
+            memo = self._prefixes(path)
+            if memo is None or not len(memo[0]):
                 continue
-            pos = np.minimum(np.searchsorted(prefixes, wanted[missing]), len(prefixes) - 1)
-            if not (prefixes[pos] == wanted[missing]).any():
+            prefixes, rows = memo
+            open_idx = np.flatnonzero(missing)
+            pos = np.minimum(np.searchsorted(prefixes, wanted[open_idx]), len(prefixes) - 1)
+            match = prefixes[pos] == wanted[open_idx]
+            if not match.any():
                 continue
+            idx, row = open_idx[match], rows[pos[match]].astype(np.int64)
             try:
-                # Keys first (16 bytes a row): a shard without hits is never read whole.
-                self._check_metadata(path)
-                shard_keys = pq.ParquetFile(path, page_checksum_verification=True).read(
-                    columns=["key"], use_threads=False).column("key").combine_chunks()
-                found_at = pc.index_in(keys, value_set=shard_keys)
-                pos = pc.fill_null(found_at, -1).to_numpy(zero_copy_only=False)
-                hit = (pos >= 0) & missing
-                if not hit.any():
-                    continue
-                table = self._read(path)
-                if not table.column("key").combine_chunks().equals(shard_keys):
-                    raise ValueError("its keys changed while it was read")
+                if str(path) not in _VERIFIED:
+                    part, local = self._read(path), row          # the whole shard, digest checked once
+                    _VERIFIED.add(str(path))
+                else:
+                    self._check_metadata(path)
+                    parquet = pq.ParquetFile(path, page_checksum_verification=True)
+                    size = parquet.metadata.row_group(0).num_rows
+                    groups = np.unique(row // size)
+                    part = parquet.read_row_groups(groups.tolist(), use_threads=False)
+                    local = np.searchsorted(groups, row // size) * size + row % size
+                if part.column_names != list(_COLUMNS):
+                    raise ValueError(f"unexpected columns {part.column_names}")
+                take = pa.array(local)
+                found = (_pairs(part.column("key").combine_chunks().take(take)) == wanted_pairs[idx]).all(axis=1)
             except FileNotFoundError:
                 continue      # merged away by another process meanwhile
-            except (OSError, ValueError, KeyError, pa.ArrowException) as err:
+            except (OSError, ValueError, KeyError, IndexError, pa.ArrowException) as err:
+                _VERIFIED.discard(str(path))
+                _KEY_PREFIXES.pop(str(path), None)
                 self._reject(path, str(err) or type(err).__name__)
                 continue
-            idx = np.flatnonzero(hit)
-            take = pa.array(pos[idx].astype(np.int64))
-            words = _scatter(words, idx, table.column("words").combine_chunks().take(take))
-            tokens = _scatter(tokens, idx, table.column("tokens").combine_chunks().take(take))
+            if not found.any():
+                continue
+            idx, take = idx[found], pa.array(local[found])
+            words = _scatter(words, idx, part.column("words").combine_chunks().take(take))
+            tokens = _scatter(tokens, idx, part.column("tokens").combine_chunks().take(take))
             missing[idx] = False
         return words, tokens
 
@@ -342,7 +356,8 @@ class _Store:
         digest = _digest(table)
         table = table.replace_schema_metadata({"signature": self.signature, "digest": digest})
         path = self.folder / f"shard-{digest}.parquet"
-        atomic_write(path, lambda tmp: pq.write_table(table, tmp, compression="lz4", write_page_checksum=True))
+        atomic_write(path, lambda tmp: pq.write_table(table, tmp, compression="lz4", write_page_checksum=True,
+                                                      row_group_size=_ROW_GROUP))
 
     def compact(self) -> None:
         """Merge small shards (fewer than ``_SMALL_SHARD`` rows) into shards of up to ``_MERGED_ROWS`` rows.
@@ -387,13 +402,20 @@ class _Store:
                 tables, used, rows = [], [], 0
 
 
-_KEY_PREFIXES: dict[str, np.ndarray] = {}     # shard file name -> sorted uint64 key prefixes (this process)
+_KEY_PREFIXES: dict[str, tuple] = {}   # shard path -> (sorted uint64 key prefixes, their rows), this process
+_VERIFIED: set[str] = set()             # shards whose digest this process has checked
+_ROW_GROUP = 1_000                      # rows per Parquet row group: the unit a lookup reads
+
+
+def _pairs(keys) -> np.ndarray:
+    """Each 16-byte key as two uint64 (n x 2), without a Python object per key."""
+    raw = np.frombuffer(keys.buffers()[1], dtype=np.uint64)
+    return raw[2 * keys.offset:2 * (keys.offset + len(keys))].reshape(-1, 2)
 
 
 def _prefix(keys) -> np.ndarray:
     """The first 8 bytes of each 16-byte key as uint64 (keys are hashes: uniformly spread)."""
-    raw = np.frombuffer(keys.buffers()[1], dtype=np.uint64)
-    return raw[2 * keys.offset:2 * (keys.offset + len(keys))][::2].copy()
+    return _pairs(keys)[:, 0].copy()
 
 
 def _scatter(result, idx: np.ndarray, values):
