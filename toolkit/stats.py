@@ -152,8 +152,10 @@ def _chunks(total: int, size: int = 1000):
 def _group_difference(mask: np.ndarray, sums: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     """Pooled share of the masked rows minus that of the others, for each mask row (rows: articles or units)."""
     m = mask.astype(float)
-    size_a, size_b = m @ sizes, (1 - m) @ sizes
-    return (m @ sums) / size_a[:, None] - ((1 - m) @ sums) / size_b[:, None]
+    size_a = m @ sizes
+    sums_a = m @ sums
+    size_b = sizes.sum() - size_a
+    return sums_a / size_a[:, None] - (sums.sum(axis=0) - sums_a) / size_b[:, None]
 
 
 def permutation_test(
@@ -233,7 +235,10 @@ def permutation_test(
                     masks[row, list(chosen)] = True
                 batches = [masks]
             else:
-                batches = (rng.permuted(np.broadcast_to(article_in_a, (n, k)), axis=1) for n in _chunks(n_permutations))
+                # At most about 2 million mask cells at a time, however many articles.
+                step = max(1, min(1000, 2_000_000 // k))
+                batches = (rng.permuted(np.broadcast_to(article_in_a, (n, k)), axis=1)
+                           for n in _chunks(n_permutations, step))
             for mask in batches:
                 stats = _group_difference(mask, sums, sizes)
                 extreme += (np.abs(stats) >= np.abs(observed) - 1e-12).sum(axis=0)
