@@ -73,6 +73,7 @@ from .features import DFM
 
 __all__ = ["Archive", "process_archive"]
 
+_TOP = 2 ** 64 - 1
 STAGES = ("load + clean", "segment + near-duplicates", "tokenise", "counts", "theme labels")
 
 
@@ -193,7 +194,8 @@ def _process_shard(root: str, rows: pd.DataFrame, settings: dict) -> dict:
     lap("tokenise")
     counts = dfm(measured, by=by) if measured.n_tokens.sum() else None    # a shard may have no tokens at all
     priority = _priority(measured.unit_id)
-    keep = np.argsort(priority, kind="stable")[:settings["sample"]]
+    below = np.flatnonzero(priority <= np.uint64(settings.get("ceiling", _TOP)))
+    keep = below[np.argsort(priority[below], kind="stable")[:settings["sample"]]]
     sample = measured.iloc[keep][["unit_id", "doc_id", by, "tokens"]].assign(priority=priority[keep])
     sample["tokens"] = sample["tokens"].astype(str)
     lap("counts")
@@ -241,30 +243,52 @@ class _Counts:
         return DFM(matrix, terms, pd.DataFrame({self.by: groups}))
 
 
-def _results(tasks: list, n_jobs: int, scheduler):
-    """Each shard's result, in the order they finish (any order: gathering does not depend on it)."""
+def _results(tasks: list, n_jobs: int, scheduler, ceiling):
+    """Each shard's result as it finishes (gathering does not depend on the order).
+
+    At most two shards per worker are in flight, so finished results never pile up in the
+    client; ``ceiling()`` is read as each shard is sent: the sample's current largest kept
+    priority, above which a worker need not return units (they could never enter the sample).
+    """
+    from collections import deque
+
+    def send(submit, task):
+        root, rows, settings = task
+        return submit(_process_shard, root, rows, {**settings, "ceiling": ceiling()})
+
+    window = 2 * max(n_jobs, 1)
     if scheduler is not None:
         from dask.distributed import as_completed
 
         from .parallel import dask_client
 
         with dask_client(scheduler) as client:
-            futures = [client.submit(_process_shard, root, rows, settings, pure=False)
-                       for root, rows, settings in tasks]
-            for future in as_completed(futures):
-                yield future.result()
+            window = 2 * max(len(client.scheduler_info().get("workers", {})), 1)
+            todo = deque(tasks)
+            running = as_completed([send(lambda *a: client.submit(*a, pure=False), todo.popleft())
+                                    for _ in range(min(window, len(todo)))])
+            for future in running:
+                result = future.result()
                 future.release()
+                if todo:
+                    running.add(send(lambda *a: client.submit(*a, pure=False), todo.popleft()))
+                yield result
     elif n_jobs == 1 or len(tasks) == 1:
         for task in tasks:
-            yield _process_shard(*task)
+            root, rows, settings = task
+            yield _process_shard(root, rows, {**settings, "ceiling": ceiling()})
     else:
         from .wordseg import _batch_tagger
 
         _batch_tagger()                  # load the model once, before the workers fork
         with ProcessPoolExecutor(max_workers=n_jobs) as pool:
-            futures = [pool.submit(_process_shard, *task) for task in tasks]
-            for future in futures:
-                yield future.result()
+            todo = deque(tasks)
+            running = deque(send(pool.submit, todo.popleft()) for _ in range(min(window, len(todo))))
+            while running:
+                result = running.popleft().result()
+                if todo:
+                    running.append(send(pool.submit, todo.popleft()))
+                yield result
 
 
 def _progress(total: int, show: bool | None):
@@ -368,7 +392,14 @@ def process_archive(
     units = duplicates = 0
     start = time.perf_counter()
     with _progress(len(rows), progress) as bar:
-        for done, result in enumerate(_results(tasks, n_jobs, scheduler), start=1):
+        def ceiling() -> int:
+            # Once the sample is full, units above its largest priority can never enter it.
+            kept = sum(len(x) for x in samples)
+            if kept < sample or not sample:
+                return _TOP
+            return int(_smallest(samples, sample).priority.iloc[-1])
+
+        for done, result in enumerate(_results(tasks, n_jobs, scheduler, ceiling), start=1):
             counts.add(result["counts"])
             articles.append(result["articles"])
             samples.append(result["sample"])
