@@ -106,3 +106,32 @@ def test_second_run_reads_the_cache(tmp_path, monkeypatch):
     assert calls == []
     pd.testing.assert_frame_equal(first.articles, second.articles)
     same_dfm(first.counts, second.counts)
+
+
+def test_stored_units_make_a_second_run_read_instead_of_compute(tmp_path, monkeypatch):
+    from toolkit import archive as ta
+
+    first = tk.process_archive("data", shard_size=2, cache=False, progress=False, units_dir=tmp_path)
+    assert len(list(tmp_path.glob("units-*.parquet"))) == 3
+    calls = []
+    monkeypatch.setattr(tk.corpus, "load_rows", lambda *a, **k: calls.append(a) or pytest.fail("loaded again"))
+    second = tk.process_archive("data", shard_size=2, cache=False, progress=False, units_dir=tmp_path)
+    assert calls == []
+    pd.testing.assert_frame_equal(first.articles, second.articles)
+    pd.testing.assert_frame_equal(first.sample, second.sample)
+    same_dfm(first.counts, second.counts)
+    assert (first.units, first.duplicates) == (second.units, second.duplicates)
+    # Another lexicon reuses the units; another unit or a changed file does not.
+    other = tk.process_archive("data", shard_size=2, cache=False, progress=False, units_dir=tmp_path, lexicon="v1")
+    assert other.articles.units.tolist() == first.articles.units.tolist()
+    monkeypatch.undo()
+    tk.process_archive("data", shard_size=2, cache=False, progress=False, units_dir=tmp_path, unit="paragraph")
+    assert len(list(tmp_path.glob("units-*.parquet"))) == 6
+    # A damaged file is computed again.
+    victim = sorted(tmp_path.glob("units-*.parquet"))[0]
+    victim.write_bytes(b"not parquet")
+    again = tk.process_archive("data", shard_size=2, cache=False, progress=False, units_dir=tmp_path)
+    pd.testing.assert_frame_equal(again.articles, first.articles)
+    assert ta._shard_key("data", tk.corpus.manifest_rows("data").iloc[:2],
+                         {"unit": "sentence", "kinds": ("body",), "drop_duplicates": True, "by": "year",
+                          "periods": None, "raw_dir": "raw"}) in {p.stem[6:] for p in tmp_path.glob("units-*")}

@@ -180,18 +180,27 @@ def _process_shard(root: str, rows: pd.DataFrame, settings: dict) -> dict:
         clock, cpu_clock = now, cpu_now
 
     by, themes = settings["by"], settings["themes"]
-    corpus = add_periods(load_rows(root, rows, settings["raw_dir"]), settings["periods"])
-    lap("load + clean")
-    units = with_groups(segment(corpus, unit=settings["unit"]), corpus.documents, by)
-    n_units, n_duplicates = len(units), int(units.duplicate_of.notna().sum())
-    lap("segment + near-duplicates")
-    keep = units.duplicate_of.isna() if settings["drop_duplicates"] else pd.Series(True, index=units.index)
-    if settings["kinds"] is not None:
-        keep &= units.kind.isin(list(settings["kinds"]))
-    measured = units[keep].reset_index(drop=True)
-    del units
-    measured = tokenize_units(measured, cache=settings["cache"], progress=False, lists=False)
-    lap("tokenise")
+    stored = _stored_units(root, rows, settings) if settings.get("units_dir") else None
+    if stored is not None and stored[1] is not None:
+        measured, n_units, n_duplicates, n_articles = stored[1]
+        lap("load + clean")
+    else:
+        corpus = add_periods(load_rows(root, rows, settings["raw_dir"]), settings["periods"])
+        n_articles = len(corpus.documents)
+        lap("load + clean")
+        units = with_groups(segment(corpus, unit=settings["unit"]), corpus.documents, by)
+        del corpus
+        n_units, n_duplicates = len(units), int(units.duplicate_of.notna().sum())
+        lap("segment + near-duplicates")
+        keep = units.duplicate_of.isna() if settings["drop_duplicates"] else pd.Series(True, index=units.index)
+        if settings["kinds"] is not None:
+            keep &= units.kind.isin(list(settings["kinds"]))
+        measured = units[keep].reset_index(drop=True)
+        del units
+        measured = tokenize_units(measured, cache=settings["cache"], progress=False, lists=False)
+        if stored is not None:
+            _store_units(stored[0], measured, n_units, n_duplicates, n_articles)
+        lap("tokenise")
     counts = dfm(measured, by=by) if measured.n_tokens.sum() else None    # a shard may have no tokens at all
     priority = _priority(measured.unit_id)
     below = np.flatnonzero(priority <= np.uint64(settings.get("ceiling", _TOP)))
@@ -206,8 +215,55 @@ def _process_shard(root: str, rows: pd.DataFrame, settings: dict) -> dict:
                                                             **{t: (t, "sum") for t in themes}).reset_index()
     lap("theme labels")
     return {"counts": counts, "articles": articles, "sample": sample.reset_index(drop=True),
-            "units": n_units, "duplicates": n_duplicates, "articles_read": len(corpus.documents), "seconds": seconds,
+            "units": n_units, "duplicates": n_duplicates, "articles_read": n_articles, "seconds": seconds,
             "cpu": cpu}
+
+
+def _shard_key(root: str, rows: pd.DataFrame, settings: dict) -> str:
+    """A digest of what a shard's units depend on: its rows, its files' bytes and the toolkit's signature."""
+    from .batch import cache_signature
+
+    h = hashlib.blake2b(digest_size=16)
+    for part in (cache_signature(), settings["unit"], repr(settings["kinds"]), repr(settings["drop_duplicates"]),
+                 settings["by"], repr(settings["periods"]), rows.to_csv(index=False)):
+        h.update(str(part).encode("utf-8"))
+        h.update(b"\0")
+    for rel in rows["path"]:
+        with open(os.path.join(root, settings["raw_dir"], rel), "rb") as handle:
+            h.update(hashlib.blake2b(handle.read(), digest_size=16).digest())
+    return h.hexdigest()
+
+
+def _stored_units(root: str, rows: pd.DataFrame, settings: dict):
+    """``(path, None)`` when the shard's units are not stored yet, else ``(path, (units, counters...))``."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = os.path.join(settings["units_dir"], f"units-{_shard_key(root, rows, settings)}.parquet")
+    if not os.path.exists(path):
+        return path, None
+    try:
+        table = pq.read_table(path, use_threads=False)
+        meta = {k.decode(): int(v) for k, v in (table.schema.metadata or {}).items() if k.startswith(b"n_")}
+        units = table.replace_schema_metadata(None).to_pandas()
+        for column in ("words", "tokens"):          # lean Arrow strings, as tokenize_units(lists=False) gives
+            units[column] = pd.Series(pd.arrays.ArrowExtensionArray(table.column(column)), index=units.index)
+        return path, (units, meta["n_units"], meta["n_duplicates"], meta["n_articles"])
+    except (OSError, KeyError, ValueError, pa.ArrowException):
+        os.remove(path)                  # unreadable: computed again and rewritten
+        return path, None
+
+
+def _store_units(path: str, units: pd.DataFrame, n_units: int, n_duplicates: int, n_articles: int) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from .atomic import atomic_write
+
+    table = pa.Table.from_pandas(units, preserve_index=False)
+    table = table.replace_schema_metadata({"n_units": str(n_units), "n_duplicates": str(n_duplicates),
+                                           "n_articles": str(n_articles)})
+    atomic_write(path, lambda tmp: pq.write_table(table, tmp, compression="lz4", write_page_checksum=True))
 
 
 # ------------------------------------------------------------------ gathering
@@ -318,6 +374,7 @@ def process_archive(
     progress: bool | None = None,
     manifest: str = "corpus.csv",
     raw_dir: str = "raw",
+    units_dir: str | os.PathLike | None = None,
 ) -> Archive:
     """Run the pipeline over a corpus a shard of articles at a time, keeping compact results.
 
@@ -354,6 +411,13 @@ def process_archive(
         ``TOOLKIT_PROGRESS=0``.
     manifest, raw_dir : str
         As for :func:`toolkit.load_corpus`.
+    units_dir : path, optional
+        Keep each shard's measured units (ids, group, text, words, tokens)
+        as a Parquet file named by a digest of the shard's manifest rows, its
+        files' bytes, the settings that shape units and the toolkit's
+        signature; a later run with the same shard reads them instead of
+        loading, cleaning, segmenting and tokenising again. A file that cannot
+        be read is computed again.
 
     Returns
     -------
@@ -382,7 +446,8 @@ def process_archive(
         cache = str(default_cache_dir())
     settings = {"by": by, "themes": tuple(lex.themes), "lexicon": lex, "raw_dir": raw_dir, "periods": periods,
                 "unit": unit, "kinds": kinds, "drop_duplicates": drop_duplicates,
-                "cache": str(cache) if cache else False, "sample": sample}
+                "cache": str(cache) if cache else False, "sample": sample,
+                "units_dir": str(units_dir) if units_dir is not None else None}
     tasks = [(str(root), rows.iloc[i:i + shard_size].reset_index(drop=True), settings)
              for i in range(0, len(rows), shard_size)]
     counts = _Counts(by)
