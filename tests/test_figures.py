@@ -354,3 +354,21 @@ def test_groups_given_as_numbers_find_the_groups_a_term_matrix_writes_as_text():
     assert [_hex(ax.patches[0].get_facecolor()) for ax in axes] == [colours[2005].upper(), colours[2020].upper()]
     assert [t.get_text() for t in axes[1].get_yticklabels()] == ["vắc xin"]
     plt.close("all")
+
+
+def test_many_groups_keep_each_interval_on_its_own_variant():
+    # Fifteen years dodged within a variant: points spread over at most 0.8 of a row, and every
+    # interval stays with its variant and its year (a position is not rounded to a category).
+    years = list(range(2010, 2025))
+    rows = [{"variant": v, "theme": "health", "year": y, "share": 0.1 + 0.01 * k, "ci_low": 0.05 + 0.01 * k,
+             "ci_high": 0.2 + 0.01 * k} for v in ("baseline", "paragraph_units") for k, y in enumerate(years)
+            if not (v == "paragraph_units" and y == 2012)]          # one year missing under one variant
+    fig, axes = tf.plot_robustness(pd.DataFrame(rows))
+    ends = _interval_ends(axes[0])
+    assert len(ends) == len(rows) == 29
+    first, second = [e for e in ends if e[0] < 0.5], [e for e in ends if e[0] > 0.5]
+    assert len(first) == 15 and len(second) == 14
+    assert max(e[0] for e in first) - min(e[0] for e in first) <= 0.8 + 1e-9
+    by_low = {round(e[1], 4): e for e in second}                   # ci_low identifies the year
+    assert 0.07 not in by_low and set(by_low) == {round(0.05 + 0.01 * k, 4) for k in range(15) if k != 2}
+    plt.close("all")

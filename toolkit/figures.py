@@ -371,7 +371,13 @@ def _points_with_intervals(ax, data: pd.DataFrame, cat: str, hue: str, order: li
     lines = ax.lines[before:before + len(hue_order)]
     for line, level in zip(lines, hue_order):
         positions = np.asarray(line.get_xdata() if orient == "x" else line.get_ydata(), dtype=float)
-        cats = [order[int(round(p))] for p in positions]
+        # A level's points are its categories in order (dodging shifts them all by one offset, which can
+        # exceed half a category when there are many levels: rounding a position would pick a neighbour).
+        # Seaborn gives a position to every category in order (a missing one gets an empty point).
+        present = set(data.loc[data[hue] == level, cat])
+        cats = list(order) if len(positions) == len(order) else [c for c in order if c in present]
+        if len(cats) != len(positions):
+            raise ToolkitError(f"cannot match the points of {level!r} to their categories")
         rows = data[data[hue] == level].set_index(cat).reindex(cats)
         keep = (rows["ci_low"].notna() & rows["ci_high"].notna()).to_numpy()
         if not keep.any():
@@ -744,7 +750,7 @@ def plot_robustness(table: pd.DataFrame, by: str = "year", width: float = DOUBLE
         low, high = _limit(table["ci_high"].max(), table["ci_low"].min())
         for ax, theme in zip(axes, themes):
             _points_with_intervals(ax, data[data.theme == theme], "variant", by, [label(v) for v in variants],
-                                   hue_order, palette, orient="y", dodge=0.2 * (len(groups) - 1),
+                                   hue_order, palette, orient="y", dodge=min(0.8, 0.2 * (len(groups) - 1)),
                                    markers=[markers[k % len(markers)] for k in range(len(groups))], markersize=3,
                                    linewidth=0.8, capsize=1.5, legend=ax is axes[-1])
             ax.set_xlim(low, high)
