@@ -12,6 +12,9 @@ The pipeline runs one way, one module per stage::
     keywords  keyness, log_odds, top_tfidf, class_tfidf, kwic, collocations, display_forms
     topics    fit_topics, topic_terms, topic_shares, topic_selection, choose_k, compare_topics
 
+    archive   process_archive    the same stages a shard of articles at a time (processes or Dask),
+                                 keeping per-article counts: corpora larger than memory
+
 Example
 -------
 >>> import toolkit as tk

@@ -27,8 +27,8 @@ the in-memory functions on the same units (tested).
 Where it runs:
 
 - ``n_jobs=1``: in this process; ``n_jobs=k``: in ``k`` worker processes,
-  each reading and processing whole shards (nothing but a shard's manifest
-  rows is sent to a worker).
+  each reading and processing whole shards (only a shard's manifest rows
+  and the settings, lexicon included, are sent to a worker).
 - ``scheduler=``: on a ``dask.distributed`` cluster (a ``Client`` or a
   scheduler address such as ``"tcp://10.0.0.5:8786"``). Over the network
   go, per shard, the shard's manifest rows and the settings (a few hundred
