@@ -529,18 +529,25 @@ def _segment_arrow(texts, cache, n_jobs: int, progress, chunk_size: int, schedul
     folder = _usable_folder(cache) if cache else None
     store = _Store(folder) if folder is not None else None
     arrow_texts = _arrow_texts(texts)
-    keys = _keys(arrow_texts, b"normalised" if normalize else b"text")
     if store is not None:
+        keys = _keys(arrow_texts, b"normalised" if normalize else b"text")
         words, tokens = store.lookup(keys)
+        missing = np.flatnonzero(words.is_null().to_numpy(zero_copy_only=False))
+        if not len(missing):
+            return words, tokens
+        # Distinct missing texts in key order (deterministic chunks, each text computed once).
+        missing_keys = keys.take(pa.array(missing))
+        key_bytes = np.frombuffer(missing_keys.buffers()[1], dtype="S16")[missing_keys.offset:][:len(missing)]
+        _, first, inverse = np.unique(key_bytes, return_index=True, return_inverse=True)
     else:
-        words = tokens = pa.nulls(len(texts), pa.string())
-    missing = np.flatnonzero(words.is_null().to_numpy(zero_copy_only=False))
-    if not len(missing):
-        return words, tokens
-    # Distinct missing texts in key order (deterministic chunks, each text computed once).
-    missing_keys = keys.take(pa.array(missing))
-    key_bytes = np.frombuffer(missing_keys.buffers()[1], dtype="S16")[missing_keys.offset:][:len(missing)]
-    _, first, inverse = np.unique(key_bytes, return_index=True, return_inverse=True)
+        # No cache: no keys to hash; distinct texts by Arrow's dictionary encoding, in order of first use.
+        keys = None
+        words = tokens = pa.nulls(len(arrow_texts), pa.string())
+        missing = np.arange(len(arrow_texts))
+        if not len(missing):
+            return words, tokens
+        codes = arrow_texts.dictionary_encode().indices.to_numpy(zero_copy_only=False)
+        _, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
     todo = missing[first]
     new_words, new_tokens = [], []
     chunk_size = max(1, min(chunk_size, shard_size))
@@ -559,16 +566,22 @@ def _segment_arrow(texts, cache, n_jobs: int, progress, chunk_size: int, schedul
             for chunk, (chunk_words, chunk_tokens) in zip(chunks, results):
                 new_words.append(chunk_words)
                 new_tokens.append(chunk_tokens)
-                pending.append((keys.take(pa.array(chunk)), chunk_words, chunk_tokens))
-                if sum(len(p[0]) for p in pending) >= shard_size:
-                    flush()
+                if store is not None:
+                    pending.append((keys.take(pa.array(chunk)), chunk_words, chunk_tokens))
+                    if sum(len(p[0]) for p in pending) >= shard_size:
+                        flush()
                 bar.update(len(chunk))
         flush()
     if store is not None:
         store.compact()
     back = pa.array(inverse.astype(np.int64))
+    if len(missing) == len(arrow_texts):          # nothing came from the cache: no scattering needed
+        words = pa.concat_arrays(new_words).take(back)
+        if with_tokens:
+            tokens = pa.concat_arrays(new_tokens).take(back)
+        return words, tokens
     words = _scatter(words, missing, pa.concat_arrays(new_words).take(back))
-    if store is not None or want_tokens:
+    if with_tokens:
         tokens = _scatter(tokens, missing, pa.concat_arrays(new_tokens).take(back))
     return words, tokens
 
@@ -583,7 +596,17 @@ def _default_tokens(words):
 
 
 def _to_lists(words) -> list[list[str]]:
-    return [w.split(" ") if w else [] for w in words.to_pylist()]
+    # Millions of new lists trigger the cyclic garbage collector over and over, which then walks every
+    # list made so far (half the time of this loop); none of them can be in a cycle.
+    import gc
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return [w.split(" ") if w else [] for w in words.to_pylist()]
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def segment_words(
