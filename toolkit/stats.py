@@ -129,10 +129,10 @@ def _article_totals(values: np.ndarray, articles, weights=None) -> tuple[np.ndar
     return inverse, sums, sizes.astype(float)
 
 
-def _sizes(frame: pd.DataFrame, size: str | None, columns) -> np.ndarray | None:
-    """The units each row stands for (``size`` column), checked; None when rows are units."""
+def _check_sizes(frame: pd.DataFrame, size: str | None, columns) -> None:
+    """With ``size``, each row must count 0 to ``size`` positive units of at least 1 unit."""
     if size is None:
-        return None
+        return
     if size not in frame.columns:
         raise ToolkitError(f"size column {size!r} not found; available: {', '.join(map(str, frame.columns))}")
     n = frame[size].to_numpy(dtype=float)
@@ -140,7 +140,12 @@ def _sizes(frame: pd.DataFrame, size: str | None, columns) -> np.ndarray | None:
     if (n < 1).any() or (counts < 0).any() or (counts > n[:, None]).any():
         raise ToolkitError(f"with size={size!r} each row holds counts of positive units between 0 and its "
                            f"{size!r} (at least 1)")
-    return n
+
+
+def _part_totals(part: pd.DataFrame, columns, cluster: str, size: str | None):
+    """:func:`_article_totals` of one group's rows, units or per-article totals (``size``)."""
+    return _article_totals(part[list(columns)].to_numpy(dtype=float), part[cluster],
+                           None if size is None else part[size].to_numpy(dtype=float))
 
 
 def _chunks(total: int, size: int = 1000):
@@ -197,7 +202,7 @@ def permutation_test(
         raise ToolkitError(f"level must be 'unit' or 'article', got {level!r}")
     if size is not None and level != "article":
         raise ToolkitError("rows of per-article totals (size=...) can only be tested at level='article'")
-    _sizes(frame, size, columns)
+    _check_sizes(frame, size, columns)
     rng = np.random.default_rng(seed)
     groups = sorted(frame[by].unique())
     rows = []
@@ -287,14 +292,12 @@ def article_bootstrap(frame: pd.DataFrame, columns: list[str], by: str = "year",
         raise ToolkitError(f"ci must be between 0 and 1, got {ci!r}")
     if not isinstance(n_boot, int) or n_boot < 1:
         raise ToolkitError(f"n_boot must be a whole number of at least 1, got {n_boot!r}")
-    weights = _sizes(frame, size, columns)
+    _check_sizes(frame, size, columns)
     rng = np.random.default_rng(seed)
     alpha = (1 - ci) / 2
     rows = []
     for group, part in frame.groupby(by, sort=True):
-        values = part[list(columns)].to_numpy(dtype=float)
-        _, sums, sizes = _article_totals(values, part[cluster],
-                                         None if weights is None else part[size].to_numpy(dtype=float))
+        _, sums, sizes = _part_totals(part, columns, cluster, size)
         k = len(sizes)
         boot = np.empty((n_boot, len(columns)))
         step = max(1, 2_000_000 // k)                 # replicates at a time: at most 2 million draws in memory
@@ -378,11 +381,9 @@ def cluster_shares(frame: pd.DataFrame, columns: list[str], by: str = "year", cl
         raise ToolkitError(f"ci must be between 0 and 1, got {ci!r}")
     z = norm.ppf(1 - (1 - ci) / 2)
     rows = []
-    weights = _sizes(frame, size, columns)
+    _check_sizes(frame, size, columns)
     for group, part in frame.groupby(by, sort=True):
-        values = part[list(columns)].to_numpy(dtype=float)
-        _, totals, sizes = _article_totals(values, part[cluster],
-                                           None if weights is None else part[size].to_numpy(dtype=float))
+        _, totals, sizes = _part_totals(part, columns, cluster, size)
         k, n = len(sizes), int(round(sizes.sum()))
         for j, column in enumerate(columns):
             y = totals[:, j]
