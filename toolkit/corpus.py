@@ -155,7 +155,8 @@ def _read_manifest(path: Path, min_year: int, max_year: int | None) -> tuple[pd.
             f"{path}: the manifest is empty; write a header line doc_id,file,year (other columns may follow) "
             "and one row per article file, e.g. a1,a1.txt,2017"
         )
-    header_line = next(line for line in io.StringIO(text, newline=None) if line.strip()).rstrip("\n")   # universal newlines, without splitting it all
+    # The first non-empty line, read with universal newlines, without splitting the whole manifest.
+    header_line = next(line for line in io.StringIO(text, newline=None) if line.strip()).rstrip("\n")
     delimiter = _detect_delimiter(path, header_line)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows, lines, header = [], [], None
@@ -635,20 +636,24 @@ def manifest_rows(
     # no resolving (resolving every row was most of the time on a large archive).
     plain = set(on_disk) - linked
     raw_real = raw_path.resolve()
+
+    def real(rel: str) -> str:
+        return os.path.join(raw_real, rel) if rel in plain else str((raw_path / rel).resolve())
+
     by_key: dict[str, list[str]] | None = None
     rels, listed = [], {}
     for index, row in enumerate(table.itertuples(index=False)):
         name = row.file
         if name in plain:
-            rel, resolved = name, os.path.join(raw_real, name)
+            rel = name
         else:
             if by_key is None:
                 by_key = {}
                 for other_rel in on_disk:
                     by_key.setdefault(_name_key(other_rel), []).append(other_rel)
             label = _row_label(manifest_path, row_lines[index])
-            full = _find_file(raw_path, name, row.doc_id, label, by_key, on_disk)
-            rel, resolved = full.relative_to(raw_path).as_posix(), str(full.resolve())
+            rel = _find_file(raw_path, name, row.doc_id, label, by_key, on_disk).relative_to(raw_path).as_posix()
+        resolved = real(rel)
         if resolved in listed:
             other = listed[resolved]
             raise ManifestError(
@@ -657,8 +662,7 @@ def manifest_rows(
             )
         listed[resolved] = index
         rels.append(rel)
-    unlisted = [rel for rel in on_disk
-                if (os.path.join(raw_real, rel) if rel in plain else str((raw_path / rel).resolve())) not in listed]
+    unlisted = [rel for rel in on_disk if real(rel) not in listed]
     if unlisted:
         listed_names = {_name_key(rel): rel for rel in rels}
         shown = [
