@@ -179,7 +179,7 @@ def _process_shard(root: str, rows: pd.DataFrame, settings: dict) -> dict:
         cpu[stage] += cpu_now - cpu_clock
         clock, cpu_clock = now, cpu_now
 
-    by, themes = settings["by"], settings["themes"]
+    by, themes = settings["by"], settings["lexicon"].themes
     stored = _stored_units(root, rows, settings) if settings.get("units_dir") else None
     if stored is not None and stored[1] is not None:
         measured, n_units, n_duplicates, n_articles = stored[1]
@@ -319,15 +319,17 @@ def _results(tasks: list, n_jobs: int, scheduler, ceiling):
         from .parallel import dask_client
 
         with dask_client(scheduler) as client:
+            def submit(*args):
+                return client.submit(*args, pure=False)
+
             window = 2 * max(len(client.scheduler_info().get("workers", {})), 1)
             todo = deque(tasks)
-            running = as_completed([send(lambda *a: client.submit(*a, pure=False), todo.popleft())
-                                    for _ in range(min(window, len(todo)))])
+            running = as_completed([send(submit, todo.popleft()) for _ in range(min(window, len(todo)))])
             for future in running:
                 result = future.result()
                 future.release()
                 if todo:
-                    running.add(send(lambda *a: client.submit(*a, pure=False), todo.popleft()))
+                    running.add(send(submit, todo.popleft()))
                 yield result
     elif n_jobs == 1 or len(tasks) == 1:
         for task in tasks:
@@ -444,14 +446,15 @@ def process_archive(
         from .batch import default_cache_dir
 
         cache = str(default_cache_dir())
-    settings = {"by": by, "themes": tuple(lex.themes), "lexicon": lex, "raw_dir": raw_dir, "periods": periods,
+    settings = {"by": by, "lexicon": lex, "raw_dir": raw_dir, "periods": periods,
                 "unit": unit, "kinds": kinds, "drop_duplicates": drop_duplicates,
                 "cache": str(cache) if cache else False, "sample": sample,
                 "units_dir": str(units_dir) if units_dir is not None else None}
     tasks = [(str(root), rows.iloc[i:i + shard_size].reset_index(drop=True), settings)
              for i in range(0, len(rows), shard_size)]
     counts = _Counts(by)
-    articles, samples = [], []
+    articles = []
+    kept = None            # the sample so far: at most ``sample`` units, smallest priorities
     seconds = dict.fromkeys(STAGES, 0.0)
     cpu = dict.fromkeys(STAGES, 0.0)
     units = duplicates = 0
@@ -459,17 +462,14 @@ def process_archive(
     with _progress(len(rows), progress) as bar:
         def ceiling() -> int:
             # Once the sample is full, units above its largest priority can never enter it.
-            kept = sum(len(x) for x in samples)
-            if kept < sample or not sample:
+            if not sample or kept is None or len(kept) < sample:
                 return _TOP
-            return int(_smallest(samples, sample).priority.iloc[-1])
+            return int(kept.priority.iloc[-1])
 
         for done, result in enumerate(_results(tasks, n_jobs, scheduler, ceiling), start=1):
             counts.add(result["counts"])
             articles.append(result["articles"])
-            samples.append(result["sample"])
-            if sum(len(s) for s in samples) > 2 * sample:
-                samples = [_smallest(samples, sample)]
+            kept = _smallest([result["sample"]] if kept is None else [kept, result["sample"]], sample)
             units += result["units"]
             duplicates += result["duplicates"]
             for stage, value in result["seconds"].items():
@@ -478,11 +478,9 @@ def process_archive(
             bar.set_description_str(f"archive, shard {done}/{len(tasks)}", refresh=False)
             bar.update(result["articles_read"])
     seconds["wall"] = time.perf_counter() - start
-    table = pd.concat(articles, ignore_index=True)
-    if table.doc_id.duplicated().any():      # an article split over two shards cannot happen; keep it whole if so
-        table = table.groupby(["doc_id", by], as_index=False, sort=True).sum()
-    table = table.sort_values("doc_id", kind="stable").reset_index(drop=True)
-    return Archive(articles=table, counts=counts.dfm(), sample=_smallest(samples, sample).drop(columns="priority"),
+    # Each article is in one shard (manifest_rows refuses a doc_id twice): the rows only need ordering.
+    table = pd.concat(articles, ignore_index=True).sort_values("doc_id", kind="stable").reset_index(drop=True)
+    return Archive(articles=table, counts=counts.dfm(), sample=kept.drop(columns="priority"),
                    by=by, themes=tuple(lex.themes), lexicon=lex, shards=len(tasks), units=units,
                    duplicates=duplicates, seconds=seconds, cpu_seconds=cpu)
 
