@@ -297,8 +297,9 @@ class _Store:
                 continue
             prefixes, rows = memo
             open_idx = np.flatnonzero(missing)
-            pos = np.minimum(np.searchsorted(prefixes, wanted[open_idx]), len(prefixes) - 1)
-            match = prefixes[pos] == wanted[open_idx]
+            open_prefixes = wanted[open_idx]
+            pos = np.minimum(np.searchsorted(prefixes, open_prefixes), len(prefixes) - 1)
+            match = prefixes[pos] == open_prefixes
             if not match.any():
                 continue
             idx, row = open_idx[match], rows[pos[match]].astype(np.int64)
