@@ -422,7 +422,6 @@ def _prefix(keys) -> np.ndarray:
 def _scatter(result, idx: np.ndarray, values):
     """``result`` with ``values`` put at positions ``idx`` (Arrow arrays, no Python strings)."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     n = len(result)
     # Positions into concat([result, values]): idx takes from values, the rest keep result.
