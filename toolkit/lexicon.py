@@ -11,7 +11,8 @@ A lexicon is data. Its files live side by side and share a version suffix::
   ``border_security`` and ``people_to_people``; a researcher's own file may
   define any number of others.
 * **context**: empty, or the name of a context whose cues must occur in the
-  same unit for the term to count (``foreign`` for "đầu tư").
+  same unit for the term to count (``foreign`` for "đầu tư"); ``a+b`` needs a
+  cue of each (``foreign+vietnam``: a foreign side and a Vietnamese one).
 * **kind**: ``term`` (default) or ``formula``: a fixed phrase of political
   language that lists fields rather than discussing one ("quốc phòng - an
   ninh"). Formula hits count by default and are reported separately;
@@ -209,8 +210,9 @@ def load_lexicon(path: str | os.PathLike | None = None, contexts: str | os.PathL
             raise ToolkitError(f"{where}: weight must be positive, got {row.weight}")
         if row.kind not in KINDS:
             raise ToolkitError(f"{where}: kind {row.kind!r} is not one of {', '.join(KINDS)}")
-        if row.context and row.context not in context_map:
-            raise ToolkitError(f"{where}: context {row.context!r} has no cues in {contexts}")
+        for part in row.context.split("+") if row.context else ():
+            if part not in context_map:
+                raise ToolkitError(f"{where}: context {part!r} has no cues in {contexts}")
     for i, row in block.iterrows():
         if not row.blocker.strip():
             raise ToolkitError(f"{blockers}, line {i + 2}: empty blocker")

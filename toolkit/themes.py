@@ -44,7 +44,7 @@ from .stats import adjust_p, cluster_shares, corrected_shares, permutation_test
 __all__ = [
     "THEMES", "Lexicon", "load_lexicon", "match_themes", "score_themes", "label_themes", "explain",
     "theme_shares", "theme_tests", "term_hits", "unmatched_terms", "leave_one_term_out", "validate",
-    "theme_kwic", "DEFAULT_LEXICON", "themes_of", "confusion", "corrected_theme_shares", "false_alarms", "term_validation",
+    "theme_kwic", "DEFAULT_LEXICON", "themes_of", "METHODS", "confusion", "corrected_theme_shares", "false_alarms", "term_validation",
 ]
 
 #: The study's themes (the default lexicon's); other lexicons define their own.
@@ -142,8 +142,8 @@ def _find_hits(text: str, lex: Lexicon, segmenter=None) -> list[dict]:
         if _is_blocked(start, end, key, blocked):
             continue
         for row in keys["terms"][key]:
-            if row.context and row.context not in present:
-                continue
+            if row.context and not all(part in present for part in row.context.split("+")):
+                continue  # a context "a+b" needs a cue of each part
             candidates.append((row.theme, start, end, row))
     hits = []
     for theme in lex.themes:
@@ -158,7 +158,7 @@ def _find_hits(text: str, lex: Lexicon, segmenter=None) -> list[dict]:
             hits.append({
                 "theme": theme, "term": row.term, "kind": row.kind, "matched": sylls.text[a:b], "start": a, "end": b,
                 "syllable_start": start, "syllable_end": end, "weight": row.weight, "context": row.context,
-                "cue": present.get(row.context, "") if row.context else "",
+                "cue": " + ".join(present[part] for part in row.context.split("+")) if row.context else "",
             })
     order = {t: i for i, t in enumerate(lex.themes)}
     hits.sort(key=lambda h: (order[h["theme"]], h["start"]))
@@ -209,11 +209,68 @@ def score_themes(texts, lexicon: Lexicon | str | None = None, segmenter=None) ->
     return scores
 
 
-def label_themes(texts, lexicon: Lexicon | str | None = None, threshold: float = 1.0, segmenter=None) -> pd.DataFrame:
-    """The toolkit's decision rule: a theme is present when its score >= ``threshold``."""
+METHODS = ("auto", "lexicon", "classifier")
+
+
+def _is_default_lexicon(lex: Lexicon) -> bool:
+    default = _lexicon(None)
+    return lex is default or (lex.version == default.version and lex.entries.equals(default.entries)
+                              and lex.contexts == default.contexts and lex.blockers.equals(default.blockers))
+
+
+def _classifier(model):
+    from .classify import ThemeClassifier, load_classifier
+
+    if isinstance(model, ThemeClassifier):
+        return model
+    if model is None:
+        if "classifier" not in _DEFAULT:
+            _DEFAULT["classifier"] = load_classifier()
+        return _DEFAULT["classifier"]
+    return load_classifier(model)
+
+
+def label_themes(texts, lexicon: Lexicon | str | None = None, threshold: float = 1.0, segmenter=None,
+                 method: str = "auto", model=None) -> pd.DataFrame:
+    """The toolkit's decision rule: one bool column per theme.
+
+    Parameters
+    ----------
+    texts : list or Series of str
+    lexicon : Lexicon, path or version, optional
+    threshold : float, default 1.0
+        ``method="lexicon"``: a theme is present when its score (:func:`score_themes`) is at least this.
+    segmenter : callable, optional
+        ``method="lexicon"``: count only hits on this segmenter's word boundaries.
+    method : {"auto", "lexicon", "classifier"}, default "auto"
+        ``"lexicon"``: the dictionary rule above. ``"classifier"``: a :class:`toolkit.classify.ThemeClassifier`
+        (``model``, default the shipped model of the study's themes, trained on the tuning half of the
+        real-text validation set: logistic regression on the lexicon's hits and syllable n-grams).
+        ``"auto"``: the classifier for the default lexicon (the combination validated on real text), the
+        dictionary rule for any other lexicon or when ``threshold`` or ``segmenter`` is given.
+    model : ThemeClassifier or path, optional
+        The classifier for ``method="classifier"``.
+
+    Examples
+    --------
+    >>> label_themes(["Kim ngạch xuất khẩu qua cửa khẩu tăng 20%.", "Giá rau tăng mạnh."]).to_dict("list")
+    {'economic_diplomacy': [True, False], 'border_security': [False, False], 'people_to_people': [False, False]}
+    """
     if not threshold > 0:
         raise ToolkitError(f"threshold must be positive, got {threshold!r}")
-    return score_themes(texts, lexicon, segmenter) >= threshold
+    if method not in METHODS:
+        raise ToolkitError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
+    lex = _lexicon(lexicon)
+    if method == "auto":
+        plain = threshold == 1.0 and segmenter is None
+        method = "classifier" if (model is not None or (plain and _is_default_lexicon(lex))) else "lexicon"
+    if method == "lexicon":
+        return score_themes(texts, lex, segmenter) >= threshold
+    clf = _classifier(model)
+    if set(clf.themes_) != set(lex.themes):
+        raise ToolkitError(f"the classifier measures {', '.join(clf.themes_)}, the lexicon "
+                           f"{', '.join(lex.themes)}; use method='lexicon' or a model trained on these themes")
+    return clf.predict(texts)[list(lex.themes)]
 
 
 def _windows(sylls, start: int, end: int, window: int) -> tuple[str, str]:

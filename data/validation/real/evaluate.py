@@ -1,0 +1,100 @@
+"""Score every candidate measurement once on the test half (run by someone who did not tune it).
+
+Usage::
+
+    python evaluate.py UNITS_TEST_CSV
+
+UNITS_TEST_CSV is the ``units_test.csv`` that ``draw.py`` writes. Gold codes: ``codes/test_consensus.csv``
+(the adjudicated consensus of the two coders). Writes ``results_test.csv``:
+
+* per method and theme: precision, recall and F1 on the sampled sentences, each with a 95% percentile
+  interval from 2,000 bootstrap resamples of articles (sentences of one article move together);
+* per method: the false-alarm rate, the share of sentences coded ``domestic`` that get any theme, with
+  an exact (Clopper-Pearson) 95% interval;
+* ``weighted_f1``: F1 with each sentence weighted by 1 / its inclusion probability, an estimate for the
+  population of news sentences the sample was drawn from (dominated by the few sentences of
+  low-probability strata: read it beside the sample F1, not instead of it).
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy.stats import beta
+
+import toolkit as tk
+from toolkit.classify import DEFAULT_MODEL, load_classifier
+
+HERE = Path(__file__).resolve().parent
+THEMES = list(tk.THEMES)
+SEED = 7
+B = 2000
+
+
+def _prf(truth, pred, weights=None):
+    w = np.ones(len(truth)) if weights is None else weights
+    tp = (w * (truth & pred)).sum()
+    p_ = (w * pred).sum()
+    t_ = (w * truth).sum()
+    precision = tp / p_ if p_ else np.nan
+    recall = tp / t_ if t_ else np.nan
+    f1 = 2 * tp / (p_ + t_) if p_ + t_ else np.nan
+    return precision, recall, f1
+
+
+def predictions(texts: pd.Series) -> dict[str, pd.DataFrame]:
+    out = {f"lexicon {v}": tk.label_themes(texts, lexicon=v, method="lexicon") for v in ("v2", "v3")}
+    for path in sorted((HERE / "models").glob("*.json")) + [DEFAULT_MODEL]:
+        model = load_classifier(path)
+        name = path.stem.replace("_", " ") if path != DEFAULT_MODEL else f"default ({model.features})"
+        out[name] = model.predict(texts)
+    return out
+
+
+def evaluate(units: pd.DataFrame, codes: pd.DataFrame) -> pd.DataFrame:
+    rng = np.random.default_rng(SEED)
+    docs = units.doc_id.to_numpy()
+    unique = np.unique(docs)
+    members = [np.flatnonzero(docs == d) for d in unique]
+    draws = [np.concatenate([members[i] for i in rng.integers(0, len(unique), len(unique))]) for _ in range(B)]
+    domestic = (codes.domain == "domestic").to_numpy()
+    weights = 1.0 / units.inclusion_prob.to_numpy()
+    rows = []
+    for method, pred in predictions(units.text).items():
+        for theme in THEMES:
+            truth = codes[theme].to_numpy(bool)
+            guess = pred[theme].to_numpy(bool)
+            p, r, f = _prf(truth, guess)
+            boot = np.array([_prf(truth[d], guess[d]) for d in draws])
+            lo, hi = np.nanpercentile(boot, [2.5, 97.5], axis=0)
+            rows.append({"method": method, "theme": theme, "positives": int(truth.sum()), "predicted": int(guess.sum()),
+                         "precision": p, "precision_low": lo[0], "precision_high": hi[0],
+                         "recall": r, "recall_low": lo[1], "recall_high": hi[1],
+                         "f1": f, "f1_low": lo[2], "f1_high": hi[2],
+                         "weighted_f1": _prf(truth, guess, weights)[2]})
+        alarms = pred.to_numpy(bool)[domestic].any(axis=1)
+        k, n = int(alarms.sum()), int(domestic.sum())
+        rows.append({"method": method, "theme": "false_alarms (domestic, any theme)", "positives": n,
+                     "predicted": k, "f1": k / n,
+                     "f1_low": beta.ppf(0.025, k, n - k + 1) if k else 0.0,
+                     "f1_high": beta.ppf(0.975, k + 1, n - k) if k < n else 1.0})
+    return pd.DataFrame(rows)
+
+
+def main(units_path: Path) -> None:
+    units = pd.read_csv(units_path, keep_default_na=False).set_index("sample_id").sort_index()
+    codes = pd.read_csv(HERE / "codes" / "test_consensus.csv", keep_default_na=False).set_index("sample_id")
+    codes = codes.loc[units.index]
+    table = evaluate(units, codes)
+    table.round(4).to_csv(HERE / "results_test.csv", index=False)
+    with pd.option_context("display.width", 200):
+        print(table[["method", "theme", "positives", "predicted", "precision", "recall", "f1", "f1_low", "f1_high",
+                     "weighted_f1"]].round(3).to_string(index=False))
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    main(Path(sys.argv[1]))

@@ -1,0 +1,114 @@
+"""The supervised theme measurement: features, fitting, persistence and its place behind label_themes."""
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import toolkit as tk
+from toolkit.classify import DEFAULT_MODEL, ThemeClassifier, lexicon_features, load_classifier, syllable_ngrams
+
+ROOT = Path(__file__).resolve().parents[1]
+THEMES = list(tk.THEMES)
+
+
+@pytest.fixture(scope="module")
+def coded():
+    """Real study sentences with their adjudicated consensus codes."""
+    frame = pd.read_csv(ROOT / "data" / "validation" / "sentences_consensus.csv", keep_default_na=False)
+    return frame[["text", *THEMES]].astype({t: int for t in THEMES})
+
+
+def test_ngrams_stop_at_punctuation_and_join_syllables():
+    grams = syllable_ngrams("Cửa khẩu Hữu Nghị, Lạng Sơn.")
+    assert "cửa khẩu" in grams and "khẩu hữu" in grams and "lạng sơn" in grams
+    assert "nghị lạng" not in grams  # the comma ends the run
+    assert syllable_ngrams("...") == []
+
+
+def test_lexicon_features_count_hits_by_kind_and_cues():
+    feats = lexicon_features(["Tuần tra chung bảo vệ cột mốc trên tuyến biên giới.", "Trời mưa."], lexicon="v3")
+    assert feats.loc[0, "border_security:score"] > 0
+    assert feats.loc[0, "cue:border"] == 1.0
+    assert feats.loc[1].sum() == 0.0
+    assert feats.to_numpy().max() <= 3.0
+
+
+def test_parameters_are_checked_early():
+    with pytest.raises(tk.ToolkitError, match="features"):
+        ThemeClassifier(features="words")
+    with pytest.raises(tk.ToolkitError, match="C must be positive"):
+        ThemeClassifier(C=0)
+    with pytest.raises(tk.ToolkitError, match="min_df"):
+        ThemeClassifier(min_df=0)
+    with pytest.raises(tk.ToolkitError, match="not fitted"):
+        ThemeClassifier().predict_proba(["x"])
+
+
+def test_a_theme_without_positives_is_refused(coded):
+    y = coded[THEMES].copy()
+    y["border_security"] = 0
+    with pytest.raises(tk.ToolkitError, match="only negative codes"):
+        ThemeClassifier().fit(coded.text, y)
+
+
+def test_fit_learns_the_coding_of_real_sentences_and_round_trips(coded, tmp_path):
+    model = ThemeClassifier(lexicon="v3", features="both", C=1.0).fit(coded.text, coded[THEMES])
+    proba = model.predict_proba(coded.text)
+    # on its own training sentences the fit separates coded from uncoded sentences
+    for theme in THEMES:
+        truth = coded[theme].to_numpy(bool)
+        assert proba[theme][truth].mean() > proba[theme][~truth].mean() + 0.3
+    path = model.save(tmp_path / "m.json")
+    again = load_classifier(path)
+    np.testing.assert_allclose(again.predict_proba(coded.text).to_numpy(), proba.to_numpy(), atol=1e-4)
+    assert again.lexicon_version_ == "v3"
+
+
+def test_load_classifier_rejects_other_files(tmp_path):
+    bad = tmp_path / "x.json"
+    bad.write_text("{}", encoding="utf-8")
+    with pytest.raises(tk.ToolkitError, match="not a classifier file"):
+        load_classifier(bad)
+    with pytest.raises(tk.ToolkitError, match="no such classifier"):
+        load_classifier(tmp_path / "missing.json")
+
+
+def test_shipped_model_measures_the_study_themes():
+    model = load_classifier()
+    assert DEFAULT_MODEL.is_file()
+    assert list(model.themes_) == THEMES
+    assert model.lexicon_version_ == tk.load_lexicon().version
+
+
+def test_label_themes_methods():
+    texts = ["Kim ngạch xuất khẩu qua cửa khẩu Lào Cai sang Trung Quốc tăng 20%.", "Giá rau tăng mạnh."]
+    auto = tk.label_themes(texts)
+    pd.testing.assert_frame_equal(auto, tk.label_themes(texts, method="classifier"))
+    lexicon = tk.label_themes(texts, method="lexicon")
+    pd.testing.assert_frame_equal(lexicon, tk.score_themes(texts) >= 1.0)
+    with pytest.raises(tk.ToolkitError, match="method must be one of"):
+        tk.label_themes(texts, method="bert")
+
+
+def test_auto_uses_the_dictionary_for_another_lexicon():
+    other = ROOT / "tests" / "data" / "other_question" / "themes_health.csv"
+    texts = ["Bệnh viện tỉnh tiếp nhận 30 ca sốt xuất huyết.", "Trời mưa."]
+    pd.testing.assert_frame_equal(tk.label_themes(texts, lexicon=other), tk.score_themes(texts, lexicon=other) >= 1.0)
+    with pytest.raises(tk.ToolkitError, match="the classifier measures"):
+        tk.label_themes(texts, lexicon=other, method="classifier")
+
+
+def test_conjoined_context_needs_a_cue_of_each_part():
+    lex = tk.load_lexicon("v3")
+    # a foreign side without a Vietnamese one: news about another country
+    assert not tk.label_themes(["Kiểm soát đại dịch tại Singapore được siết chặt."], lexicon=lex, method="lexicon").any(axis=None)
+    hits = tk.explain("Thị trường Trung Quốc mở cửa cho nông sản Việt Nam.", lexicon=lex)
+    cued = hits[hits.context == "foreign+vietnam"]
+    assert len(cued) and all(" + " in c for c in cued.cue)
+
+
+def test_milestone_is_not_a_border_marker():
+    lex = tk.load_lexicon("v3")
+    assert not tk.label_themes(["Đây là cột mốc quan trọng trong sự nghiệp của nam ca sĩ."], lexicon=lex, method="lexicon").any(axis=None)
+    assert tk.label_themes(["Hai bên tuần tra bảo vệ cột mốc trên tuyến biên giới."], lexicon=lex, method="lexicon").border_security.all()

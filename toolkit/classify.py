@@ -1,0 +1,265 @@
+"""Supervised theme measurement: logistic regression on lexicon features and syllable n-grams.
+
+A dictionary (:mod:`toolkit.themes`) always errs on real text: an ambiguous word ("thị trường", "cột
+mốc", "văn hóa") fires outside foreign affairs, and a context cue cannot see whether the sentence has
+a Vietnamese side. :class:`ThemeClassifier` learns, from hand-coded sentences, how much each lexicon
+signal and each word sequence counts, one calibrated logistic regression per theme:
+
+* **lexicon features**: per theme, the lexicon score (capped at 3), the number of hits without a
+  context cue, with a cue, and of kind ``formula``; per context of the lexicon, whether one of its cues
+  occurs (``foreign``, ``border``, ``vietnam``...);
+* **n-gram features**: lower-cased syllable unigrams and bigrams (present or not) seen in at least
+  ``min_df`` training sentences. Syllables need no word segmentation, so labelling is fast on archives.
+
+``features="lexicon"``, ``"ngrams"`` or ``"both"`` choose the feature set, so the three measurements a
+validation compares (lexicon features only, words only, their combination) are one class. A model is
+saved as JSON (coefficients, vocabulary, thresholds and the lexicon version it was trained with), never
+as a pickle; :func:`load_classifier` reads it back and :func:`toolkit.label_themes` uses the shipped
+model with ``method="classifier"``.
+
+Examples
+--------
+>>> import pandas as pd
+>>> texts = ["Tỉnh thu hút 12 dự án FDI.", "Giá rau tăng mạnh.", "Hai bên tuần tra chung biên giới.",
+...          "Học sinh nghỉ Tết.", "Kim ngạch xuất khẩu sang Lào tăng.", "Trời mưa to."]
+>>> y = pd.DataFrame({"economic_diplomacy": [1, 0, 0, 0, 1, 0], "border_security": [0, 0, 1, 0, 0, 0]})
+>>> model = ThemeClassifier(min_df=1).fit(texts, y)
+>>> model.predict(["Thu hút dự án FDI vào tỉnh."]).economic_diplomacy.tolist()
+[True]
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from .errors import ToolkitError
+from .lexicon import LEXICON_DIR, Lexicon, load_lexicon
+from .match import find_terms, syllables
+
+__all__ = ["ThemeClassifier", "load_classifier", "DEFAULT_MODEL", "lexicon_features", "syllable_ngrams"]
+
+#: The shipped model for the study's three themes (trained on the tuning half of the real-text set).
+DEFAULT_MODEL = LEXICON_DIR.parent / "models" / "themes_classifier.json"
+FEATURE_SETS = ("lexicon", "ngrams", "both")
+
+
+def syllable_ngrams(text: str, n: int = 2) -> list[str]:
+    """Lower-cased word-syllable unigrams and bigrams (bigrams never cross punctuation).
+
+    Examples
+    --------
+    >>> syllable_ngrams("Cột mốc, biên giới")
+    ['cột', 'cột mốc', 'mốc', 'biên', 'biên giới', 'giới']
+    """
+    sylls = syllables(text)
+    out: list[str] = []
+    run: list[str] = []
+
+    def flush():
+        for i, s in enumerate(run):
+            out.append(s)
+            if n >= 2 and i + 1 < len(run):
+                out.append(f"{s} {run[i + 1]}")
+
+    for i, syl in enumerate(sylls.lower):
+        word = any(ch.isalnum() for ch in syl)
+        # punctuation or a gap with punctuation between two syllables ends a run
+        gap = sylls.text[sylls.spans[i - 1][1]:sylls.spans[i][0]] if i else ""
+        if not word or any(not ch.isspace() for ch in gap):
+            flush()
+            run = []
+        if word:
+            run.append(syl)
+    flush()
+    return out
+
+
+def _feature_names(lex: Lexicon) -> list[str]:
+    names = []
+    for theme in lex.themes:
+        names += [f"{theme}:score", f"{theme}:plain", f"{theme}:cued", f"{theme}:formula"]
+    names += [f"cue:{name}" for name in sorted(lex.contexts)]
+    return names
+
+
+def lexicon_features(texts, lexicon: Lexicon | str | None = None) -> pd.DataFrame:
+    """The lexicon features of each text (see the module docstring), one column per feature."""
+    from .themes import _hits_one, _lexicon
+
+    lex = _lexicon(lexicon)
+    names = _feature_names(lex)
+    col = {name: i for i, name in enumerate(names)}
+    contexts = sorted(lex.contexts)
+    cue_index = lex._keys["cues_index"]
+    values = list(texts)
+    out = np.zeros((len(values), len(names)))
+    for r, text in enumerate(values):
+        for hit in _hits_one(text, lex):
+            theme = hit["theme"]
+            out[r, col[f"{theme}:score"]] += hit["weight"]
+            kind = "formula" if hit["kind"] == "formula" else ("cued" if hit["context"] else "plain")
+            out[r, col[f"{theme}:{kind}"]] += 1
+        if contexts:
+            found = {name for _, _, key in find_terms(syllables(text), lex._keys["cues"], cue_index)
+                     for name in lex._keys["cues"][key]}
+            for name in found:
+                out[r, col[f"cue:{name}"]] = 1.0
+    out = np.minimum(out, 3.0)
+    return pd.DataFrame(out, columns=names)
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
+
+
+class ThemeClassifier:
+    """One logistic regression per theme on lexicon and n-gram features.
+
+    Parameters
+    ----------
+    lexicon : Lexicon, path or version, optional
+        The lexicon whose hits are features (default: the toolkit's default lexicon).
+    features : {"both", "lexicon", "ngrams"}, default "both"
+    C : float, default 1.0
+        Inverse L2 penalty of scikit-learn's ``LogisticRegression``.
+    min_df : int, default 2
+        An n-gram is a feature when it occurs in at least this many training texts.
+    class_weight : "balanced" or None, default "balanced"
+    thresholds : dict or float, default 0.5
+        Probability from which a theme is present, per theme or for all.
+    """
+
+    def __init__(self, lexicon=None, features: str = "both", C: float = 1.0, min_df: int = 2,
+                 class_weight: str | None = "balanced", thresholds=0.5):
+        if features not in FEATURE_SETS:
+            raise ToolkitError(f"features must be one of {', '.join(FEATURE_SETS)}, got {features!r}")
+        if not C > 0:
+            raise ToolkitError(f"C must be positive, got {C!r}")
+        if not (isinstance(min_df, int) and min_df >= 1):
+            raise ToolkitError(f"min_df must be a positive int, got {min_df!r}")
+        self.lexicon = lexicon
+        self.features = features
+        self.C = C
+        self.min_df = min_df
+        self.class_weight = class_weight
+        self.thresholds = thresholds
+
+    # -- features -----------------------------------------------------------------------------
+    def _lex(self) -> Lexicon:
+        from .themes import _lexicon
+
+        return _lexicon(self.lexicon)
+
+    def _matrix(self, texts: list[str]) -> sp.csr_matrix:
+        blocks = []
+        if self.features in ("lexicon", "both"):
+            blocks.append(sp.csr_matrix(lexicon_features(texts, self._lex()).to_numpy()))
+        if self.features in ("ngrams", "both"):
+            index = self.vocabulary_
+            rows, cols = [], []
+            for r, text in enumerate(texts):
+                found = {index[g] for g in syllable_ngrams(text) if g in index}
+                rows += [r] * len(found)
+                cols += sorted(found)
+            blocks.append(sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(texts), len(index))))
+        return sp.hstack(blocks, format="csr")
+
+    # -- fitting ------------------------------------------------------------------------------
+    def fit(self, texts, y: pd.DataFrame, sample_weight=None) -> "ThemeClassifier":
+        """Fit one model per column of ``y`` (0/1 codes, one column per theme)."""
+        from sklearn.linear_model import LogisticRegression
+
+        from .themes import _as_texts
+
+        values, _ = _as_texts(texts)
+        if len(values) != len(y):
+            raise ToolkitError(f"{len(values)} texts but {len(y)} rows of codes")
+        self.themes_ = tuple(y.columns)
+        if self.features in ("ngrams", "both"):
+            counts: dict[str, int] = {}
+            for text in values:
+                for gram in set(syllable_ngrams(text)):
+                    counts[gram] = counts.get(gram, 0) + 1
+            kept = sorted(g for g, c in counts.items() if c >= self.min_df)
+            self.vocabulary_ = {g: i for i, g in enumerate(kept)}
+        else:
+            self.vocabulary_ = {}
+        X = self._matrix(values)
+        self.coef_, self.intercept_ = {}, {}
+        for theme in self.themes_:
+            target = np.asarray(y[theme], dtype=int)
+            if target.min() == target.max():
+                raise ToolkitError(f"theme {theme!r} has only {'positive' if target[0] else 'negative'} codes; "
+                                   "a classifier needs both")
+            model = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=5000)
+            model.fit(X, target, sample_weight=sample_weight)
+            self.coef_[theme] = model.coef_[0]
+            self.intercept_[theme] = float(model.intercept_[0])
+        self.lexicon_version_ = self._lex().version
+        return self
+
+    def _threshold(self, theme: str) -> float:
+        return float(self.thresholds.get(theme, 0.5) if isinstance(self.thresholds, dict) else self.thresholds)
+
+    def predict_proba(self, texts) -> pd.DataFrame:
+        """Probability of each theme, one float column per theme."""
+        from .themes import _as_texts
+
+        if not hasattr(self, "coef_"):
+            raise ToolkitError("the classifier is not fitted; call fit() or load_classifier()")
+        values, index = _as_texts(texts)
+        X = self._matrix(values) if values else sp.csr_matrix((0, len(next(iter(self.coef_.values())))))
+        out = {t: _sigmoid(X @ self.coef_[t] + self.intercept_[t]) for t in self.themes_}
+        return pd.DataFrame(out, index=index, columns=list(self.themes_))
+
+    def predict(self, texts) -> pd.DataFrame:
+        """Bool labels: probability at least the theme's threshold."""
+        proba = self.predict_proba(texts)
+        return pd.DataFrame({t: proba[t] >= self._threshold(t) for t in self.themes_}, index=proba.index)
+
+    # -- persistence --------------------------------------------------------------------------
+    def save(self, path) -> Path:
+        """Write the fitted model as JSON."""
+        path = Path(path)
+        data = {
+            "format": "vn-discourse theme classifier 1", "features": self.features, "C": self.C,
+            "min_df": self.min_df, "class_weight": self.class_weight,
+            "thresholds": {t: self._threshold(t) for t in self.themes_}, "themes": list(self.themes_),
+            "lexicon_version": self.lexicon_version_, "vocabulary": sorted(self.vocabulary_, key=self.vocabulary_.get),
+            "coef": {t: [round(float(v), 6) for v in self.coef_[t]] for t in self.themes_},
+            "intercept": {t: round(self.intercept_[t], 6) for t in self.themes_},
+        }
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(data, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
+        return path
+
+
+def load_classifier(path: str | os.PathLike | None = None, lexicon=None) -> ThemeClassifier:
+    """Read a classifier saved by :meth:`ThemeClassifier.save` (default: the shipped model).
+
+    ``lexicon`` defaults to the shipped lexicon version the model was trained with.
+    """
+    path = Path(path) if path is not None else DEFAULT_MODEL
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ToolkitError(f"{path}: no such classifier file") from None
+    except json.JSONDecodeError as err:
+        raise ToolkitError(f"{path}: not a classifier file ({err})") from None
+    if data.get("format") != "vn-discourse theme classifier 1":
+        raise ToolkitError(f"{path}: not a classifier file of this toolkit")
+    model = ThemeClassifier(lexicon=lexicon if lexicon is not None else load_lexicon(data["lexicon_version"]),
+                            features=data["features"], C=data["C"], min_df=data["min_df"],
+                            class_weight=data["class_weight"], thresholds=data["thresholds"])
+    model.themes_ = tuple(data["themes"])
+    model.vocabulary_ = {g: i for i, g in enumerate(data["vocabulary"])}
+    model.coef_ = {t: np.asarray(v, dtype=float) for t, v in data["coef"].items()}
+    model.intercept_ = {t: float(v) for t, v in data["intercept"].items()}
+    model.lexicon_version_ = data["lexicon_version"]
+    return model
