@@ -218,6 +218,12 @@ def _is_default_lexicon(lex: Lexicon) -> bool:
                               and lex.contexts == default.contexts and lex.blockers.equals(default.blockers))
 
 
+def _shipped_model() -> bool:
+    from .classify import DEFAULT_MODEL
+
+    return DEFAULT_MODEL.is_file()
+
+
 def _classifier(model):
     from .classify import ThemeClassifier, load_classifier
 
@@ -246,8 +252,9 @@ def label_themes(texts, lexicon: Lexicon | str | None = None, threshold: float =
         ``"lexicon"``: the dictionary rule above. ``"classifier"``: a :class:`toolkit.classify.ThemeClassifier`
         (``model``, default the shipped model of the study's themes, trained on the tuning half of the
         real-text validation set: logistic regression on the lexicon's hits and syllable n-grams).
-        ``"auto"``: the classifier for the default lexicon (the combination validated on real text), the
-        dictionary rule for any other lexicon or when ``threshold`` or ``segmenter`` is given.
+        ``"auto"``: the shipped classifier for the default lexicon when the package ships one (the
+        combination validated on real text), the dictionary rule for any other lexicon, when
+        ``threshold`` or ``segmenter`` is given, or when no model is shipped.
     model : ThemeClassifier or path, optional
         The classifier for ``method="classifier"``.
 
@@ -263,7 +270,8 @@ def label_themes(texts, lexicon: Lexicon | str | None = None, threshold: float =
     lex = _lexicon(lexicon)
     if method == "auto":
         plain = threshold == 1.0 and segmenter is None
-        method = "classifier" if (model is not None or (plain and _is_default_lexicon(lex))) else "lexicon"
+        shipped = plain and _is_default_lexicon(lex) and _shipped_model()
+        method = "classifier" if (model is not None or shipped) else "lexicon"
     if method == "lexicon":
         return score_themes(texts, lex, segmenter) >= threshold
     clf = _classifier(model)
@@ -317,10 +325,10 @@ def _select(units: pd.DataFrame, kinds, drop_duplicates: bool) -> pd.DataFrame:
     return out
 
 
-def _labelled(units, lexicon, kinds, drop_duplicates, threshold=1.0, segmenter=None) -> pd.DataFrame:
+def _labelled(units, lexicon, kinds, drop_duplicates, threshold=1.0, segmenter=None, method="auto") -> pd.DataFrame:
     lex = _lexicon(lexicon)
     chosen = _select(units, kinds, drop_duplicates)
-    labels = label_themes(chosen["text"], lex, threshold, segmenter)
+    labels = label_themes(chosen["text"], lex, threshold, segmenter, method=method)
     return pd.concat([chosen.drop(columns=[c for c in lex.themes if c in chosen.columns]), labels], axis=1)
 
 
@@ -450,12 +458,13 @@ def leave_one_term_out(units: pd.DataFrame, by: str = "year", lexicon: Lexicon |
     _check_by(units, by)
     lex = _lexicon(lexicon)
     chosen = _select(units, kinds, drop_duplicates)
-    full = _labelled(chosen, lex, None, False).groupby(by)[list(lex.themes)].mean()
+    # the dictionary rule on both sides: the question is what one entry of the lexicon does
+    full = _labelled(chosen, lex, None, False, method="lexicon").groupby(by)[list(lex.themes)].mean()
     used = term_hits(chosen, by=by, lexicon=lex, kinds=None, drop_duplicates=False)
     used = used.groupby(["theme", "term", "context"])["hits"].sum().reset_index()
     rows = []
     for entry in used[used.hits > 0].itertuples(index=False):
-        without = _labelled(chosen, lex.without(entry.theme, entry.term, entry.context), None, False)
+        without = _labelled(chosen, lex.without(entry.theme, entry.term, entry.context), None, False, method="lexicon")
         shares = without.groupby(by)[entry.theme].mean()
         changed = list(full[entry.theme].sort_values(kind="stable").index) != list(shares.sort_values(kind="stable").index)
         for group in full.index:
@@ -488,8 +497,11 @@ def confusion(truth: pd.DataFrame, predicted: pd.DataFrame, themes) -> pd.DataFr
 
 
 def validate(coded: pd.DataFrame, texts: pd.Series | None = None, lexicon: Lexicon | str | None = None,
-             threshold: float = 1.0, ci: float | None = None, n_boot: int = 2000, seed: int = 0) -> pd.DataFrame:
+             threshold: float = 1.0, ci: float | None = None, n_boot: int = 2000, seed: int = 0,
+             method: str = "auto") -> pd.DataFrame:
     """Precision, recall, F1 and specificity of :func:`label_themes` against hand-coded units.
+
+    ``method`` is passed to :func:`label_themes` ("lexicon" scores the dictionary rule of any lexicon).
 
     Parameters
     ----------
@@ -514,7 +526,7 @@ def validate(coded: pd.DataFrame, texts: pd.Series | None = None, lexicon: Lexic
     if missing:
         raise ToolkitError(f"coded units lack column(s) {', '.join(missing)}; the lexicon measures "
                            f"{', '.join(lex.themes)}")
-    labels = label_themes(coded["text"] if texts is None else texts, lex, threshold).reset_index(drop=True)
+    labels = label_themes(coded["text"] if texts is None else texts, lex, threshold, method=method).reset_index(drop=True)
     truth = coded.reset_index(drop=True)
     out = confusion(truth, labels, lex.themes)
     if ci is None:
@@ -571,8 +583,11 @@ def term_validation(coded: pd.DataFrame, lexicon: Lexicon | str | None = None) -
     return out.sort_values(["_t", "_wrong", "hits"], ascending=[True, False, False]).drop(columns=["_t", "_wrong"]).reset_index(drop=True)
 
 
-def false_alarms(texts, lexicon: Lexicon | str | None = None, threshold: float = 1.0, ci: float = 0.95) -> pd.DataFrame:
-    """How often the lexicon gives a theme to texts that carry none (e.g. domestic news).
+def false_alarms(texts, lexicon: Lexicon | str | None = None, threshold: float = 1.0, ci: float = 0.95,
+                 method: str = "auto") -> pd.DataFrame:
+    """How often the measurement gives a theme to texts that carry none (e.g. domestic news).
+
+    ``method`` is passed to :func:`label_themes`.
 
     Returns
     -------
@@ -584,7 +599,7 @@ def false_alarms(texts, lexicon: Lexicon | str | None = None, threshold: float =
     from .stats import clopper_pearson
 
     lex = _lexicon(lexicon)
-    labels = label_themes(texts, lex, threshold)
+    labels = label_themes(texts, lex, threshold, method=method)
     flagged = {theme: int(labels[theme].sum()) for theme in lex.themes}
     flagged["any theme"] = int(labels.any(axis=1).sum())
     n = len(labels)
