@@ -1,0 +1,183 @@
+"""Design-based estimation (toolkit/design.py): sampling, sheets, and shares that stay right when the measurement errs."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+import toolkit as tk
+from toolkit.design import _allocate, pseudo_outcomes
+
+THEMES = ["economic_diplomacy", "border_security", "people_to_people"]
+
+
+def _world(rng, n_articles=300, means=(0.15, 0.30), sens=(0.6, 0.9), fpr=(0.02, 0.10)):
+    """A corpus whose true share differs by group and whose measurement errs differently by group.
+
+    Articles carry their own propensity (Beta, mean ``means[g]``), so sentences cluster within
+    articles; the measurement finds a true sentence with probability ``sens[g]`` and flags a false
+    one with probability ``fpr[g]``. The truth of a group is the mean of its propensities' law.
+    """
+    group = np.repeat([0, 1], n_articles // 2)
+    size = rng.poisson(8, n_articles) + 1
+    conc = 4.0
+    p = rng.beta(np.take(means, group) * conc, (1 - np.take(means, group)) * conc)
+    doc = np.repeat(np.arange(n_articles), size)
+    g = group[doc]
+    y = rng.random(len(doc)) < p[doc]
+    f = np.where(y, rng.random(len(doc)) < np.take(sens, g), rng.random(len(doc)) < np.take(fpr, g))
+    units = pd.DataFrame({"unit_id": [f"u{i}" for i in range(len(doc))], "doc_id": doc, "year": np.where(g, 2023, 2012),
+                          "text": "", "kind": "body"})
+    units["duplicate_of"] = pd.Series(pd.NA, index=units.index, dtype="string")
+    return units, y.astype(int), f.astype(int)
+
+
+def _one(rng, n=300):
+    units, y, f = _world(rng)
+    labels = pd.DataFrame({"economic_diplomacy": f}, index=units.index)
+    # stratified by year x automated label: positives are oversampled
+    strata = units.year.astype(str) + "/" + pd.Series(f, index=units.index).astype(str)
+    sizes = strata.value_counts().sort_index()
+    alloc = _allocate(sizes, n, 2)
+    picked = []
+    for s, size in sizes.items():
+        idx = np.flatnonzero((strata == s).to_numpy())
+        take = rng.choice(idx, size=alloc[s], replace=False)
+        picked.append(pd.DataFrame({"unit_id": units.unit_id.to_numpy()[take], "inclusion_prob": alloc[s] / size,
+                                    "economic_diplomacy": y[take]}))
+    coded = pd.concat(picked, ignore_index=True)
+    return tk.design_based_shares(units, coded, by="year", labels=labels)
+
+
+def test_design_based_shares_are_unbiased_and_cover_by_simulation():
+    """1,000 corpora and samples: bias within 0.01 and 95% coverage in [0.93, 0.97] in each group,
+    while the automated share is biased by the measurement's group-specific errors."""
+    rng = np.random.default_rng(20261205)
+    truth = {2012: 0.15, 2023: 0.30}
+    results = pd.concat([_one(rng).assign(rep=r) for r in range(1000)], ignore_index=True)
+    for year, part in results.groupby("year"):
+        bias = part.estimate.mean() - truth[year]
+        cover = ((part.ci_low <= truth[year]) & (truth[year] <= part.ci_high)).mean()
+        naive_bias = part.automated.mean() - truth[year]
+        assert abs(bias) <= 0.01, (year, bias)
+        assert 0.93 <= cover <= 0.97, (year, cover)
+        assert abs(naive_bias) > 0.03, (year, naive_bias)   # -0.043 and +0.04 expected
+
+
+def test_equals_prediction_powered_inference_under_simple_random_sampling():
+    """With a simple random sample, one unit per article and lambda = 1, the estimate is the PPI mean
+    (Angelopoulos et al. 2023, eq. 2) and the interval its CLT interval up to the variance's small terms."""
+    rng = np.random.default_rng(3)
+    n_all, n = 4000, 400
+    y = (rng.random(n_all) < 0.2).astype(int)
+    f = np.where(y == 1, rng.random(n_all) < 0.8, rng.random(n_all) < 0.05).astype(int)
+    units = pd.DataFrame({"unit_id": np.arange(n_all).astype(str), "doc_id": np.arange(n_all), "text": ""})
+    take = np.sort(rng.choice(n_all, n, replace=False))
+    coded = pd.DataFrame({"unit_id": units.unit_id[take], "inclusion_prob": n / n_all, "border_security": y[take]})
+    out = tk.design_based_shares(units, coded, labels=pd.DataFrame({"border_security": f}))
+    ppi = f.mean() - (f[take] - y[take]).mean()
+    assert out.estimate.iloc[0] == pytest.approx(ppi, abs=1e-12)
+    # PPI's standard error: sqrt(var(f)/N + var(f - y)/n) over the unlabelled (all) and labelled units
+    se_ppi = np.sqrt(f.var(ddof=1) / n_all + (f[take] - y[take]).var(ddof=1) / n)
+    assert out.se.iloc[0] == pytest.approx(se_ppi, rel=0.05)
+    half = stats.t.ppf(0.975, n_all - 1) * out.se.iloc[0]
+    assert out.ci_high.iloc[0] - out.estimate.iloc[0] == pytest.approx(half)
+
+
+def test_a_perfect_measurement_needs_no_correction():
+    rng = np.random.default_rng(0)
+    units, y, _ = _world(rng)
+    labels = pd.DataFrame({"people_to_people": y}, index=units.index)
+    take = rng.choice(len(units), 100, replace=False)
+    coded = pd.DataFrame({"unit_id": units.unit_id.to_numpy()[take], "inclusion_prob": 100 / len(units),
+                          "people_to_people": y[take]})
+    out = tk.design_based_shares(units, coded, by="year", labels=labels)
+    np.testing.assert_allclose(out.estimate, out.automated)
+
+
+def test_groups_without_codes_keep_the_automated_share_without_an_interval():
+    units = pd.DataFrame({"unit_id": list("abcd"), "doc_id": [1, 1, 2, 3], "year": [2012, 2012, 2023, 2023], "text": ""})
+    labels = pd.DataFrame({"border_security": [1, 0, 1, 1]})
+    coded = pd.DataFrame({"unit_id": ["a", "b"], "inclusion_prob": 1.0, "border_security": [0, 0]})
+    out = tk.design_based_shares(units, coded, by="year", labels=labels).set_index("year")
+    assert out.loc[2012, "estimate"] == 0 and out.loc[2012, "n_coded"] == 2
+    assert out.loc[2023, "estimate"] == 1 and np.isnan(out.loc[2023, "ci_low"]) and out.loc[2023, "n_coded"] == 0
+
+
+def test_coded_units_are_checked():
+    units = pd.DataFrame({"unit_id": list("ab"), "doc_id": [1, 2], "text": ""})
+    labels = pd.DataFrame({"border_security": [1, 0]})
+    with pytest.raises(tk.ToolkitError, match="inclusion_prob"):
+        tk.design_based_shares(units, pd.DataFrame({"unit_id": ["a"], "inclusion_prob": 0, "border_security": 1}), labels=labels)
+    with pytest.raises(tk.ToolkitError, match="coded twice"):
+        tk.design_based_shares(units, pd.DataFrame({"unit_id": ["a", "a"], "inclusion_prob": 0.5, "border_security": 1}), labels=labels)
+    with pytest.raises(tk.ToolkitError, match="not among the measured units"):
+        tk.design_based_shares(units, pd.DataFrame({"unit_id": ["z"], "inclusion_prob": 0.5, "border_security": 1}), labels=labels)
+
+
+def test_regression_recovers_the_difference_the_measurement_hides():
+    rng = np.random.default_rng(11)
+    units, y, f = _world(rng, n_articles=600)
+    labels = pd.DataFrame({"economic_diplomacy": f}, index=units.index)
+    take = rng.choice(len(units), 800, replace=False)
+    coded = pd.DataFrame({"unit_id": units.unit_id.to_numpy()[take], "inclusion_prob": 800 / len(units),
+                          "economic_diplomacy": y[take]})
+    fit = tk.design_based_regression(units, coded, "economic_diplomacy", "C(year)", labels=labels).set_index("term")
+    row = fit.loc["C(year)[T.2023]"]
+    assert row.ci_low <= 0.15 <= row.ci_high          # the true difference, 0.30 - 0.15
+    assert row.coef_automated > 0.20                   # the measurement's errors inflate it (0.23 expected)
+    assert not row.ci_low <= row.coef_automated <= row.ci_high
+
+
+def test_validation_sample_is_seeded_blind_and_weighted():
+    corpus = tk.load_corpus("data")
+    units = tk.segment(corpus, unit="sentence")
+    sheet = tk.validation_sample(units, 30, strata="year", seed=4, lexicon="v2")
+    again = tk.validation_sample(units, 30, strata="year", seed=4, lexicon="v2")
+    pd.testing.assert_frame_equal(sheet, again)
+    assert len(sheet) == 30 and sheet.unit_id.is_unique
+    assert not set(THEMES) & set(sheet.columns) and "label" not in sheet.columns
+    body = units[(units.kind == "body") & units.duplicate_of.isna()]
+    assert set(sheet.unit_id) <= set(body.unit_id)
+    # inclusion probabilities are n_h / N_h of each stratum: their inverses add up to the population
+    assert (1 / sheet.inclusion_prob).sum() == pytest.approx(len(body))
+    # context is the neighbouring unit of the same article
+    row = sheet.iloc[0]
+    ordered = units.sort_values(["doc_id", "paragraph", "sentence"]).reset_index(drop=True)
+    i = ordered.index[ordered.unit_id == row.unit_id][0]
+    if i > 0 and ordered.doc_id[i - 1] == row.doc_id:
+        assert row.context_before == ordered.text[i - 1]
+
+
+def test_sheets_round_trip(tmp_path):
+    units = tk.segment(tk.load_corpus("data"), unit="sentence")
+    sheet = tk.validation_sample(units, 12, seed=1)
+    files = tk.write_sheets(sheet, tmp_path, coders=["A", "B"])
+    assert sorted(p.name for p in files) == ["A.csv", "A.xlsx", "B.csv", "B.xlsx"]
+    blank = pd.read_csv(tmp_path / "A.csv")
+    assert "inclusion_prob" not in blank.columns and "stratum" not in blank.columns
+    blank[THEMES] = 0
+    blank.loc[0, "border_security"] = 1
+    blank.to_csv(tmp_path / "A.csv", index=False)
+    coded = tk.read_codes(tmp_path / "A.csv", sheet)
+    assert coded.border_security.sum() == 1 and (coded.inclusion_prob == sheet.inclusion_prob).all()
+    blank.loc[1, "people_to_people"] = 2
+    blank.to_csv(tmp_path / "A.csv", index=False)
+    with pytest.raises(tk.ToolkitError, match="must be 0 or 1"):
+        tk.read_codes(tmp_path / "A.csv", sheet)
+
+
+def test_allocation_sums_to_n_with_a_floor():
+    sizes = pd.Series({"a": 1000, "b": 10, "c": 1})
+    alloc = _allocate(sizes, 50, 2)
+    assert sum(alloc.values()) == 50 and alloc["c"] == 1 and alloc["b"] >= 2
+    with pytest.raises(tk.ToolkitError, match="smaller than"):
+        _allocate(sizes, 3, 2)
+
+
+def test_pseudo_outcomes_of_uncoded_units_are_the_automated_labels():
+    units = pd.DataFrame({"unit_id": list("abc"), "doc_id": [1, 1, 2], "text": ""})
+    labels = pd.DataFrame({"border_security": [1, 0, 1]})
+    coded = pd.DataFrame({"unit_id": ["b"], "inclusion_prob": 0.25, "border_security": [1]})
+    out = pseudo_outcomes(units, coded, labels=labels)
+    assert out.border_security.tolist() == [1, 4, 1]

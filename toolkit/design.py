@@ -1,0 +1,387 @@
+"""Design-based estimation: shares and regressions that stay right when the measurement errs.
+
+Every automated measurement errs; a dictionary or a classifier that is wrong more often in one year
+than in another biases a comparison of years. The remedy used here is to hand-code a probability
+sample of units and combine it with the automated labels of all units (design-based supervised
+learning, Egami, Hinck, Stewart and Wei 2023, "Using imperfect surrogates for downstream inference",
+NeurIPS; the same estimator as prediction-powered inference with its tuning parameter at 1,
+Angelopoulos et al. 2023, "Prediction-powered inference", *Science* 382).
+
+For every unit ``i`` of the population with automated label ``f_i``, coded indicator ``R_i`` and,
+when coded, inclusion probability ``pi_i`` and the coders' label ``y_i``, the pseudo-outcome is::
+
+    y~_i = f_i + R_i / pi_i * (y_i - f_i)
+
+Its mean is unbiased for the share of units with the theme whatever the errors of ``f`` (the
+sampling probabilities are known), and a regression of ``y~`` on covariates is unbiased for the
+linear-probability coefficients. Variances are cluster-robust by article: the article, not the
+sentence, is the independent unit when the corpus is taken as one draw of what a press publishes,
+and the sampling indicators of the coded units enter through the same sums. Intervals use t
+quantiles with (articles - 1) degrees of freedom and are cut to [0, 1].
+
+The workflow::
+
+    sheet = tk.validation_sample(units, 400, strata="year", seed=1)   # blind to the measurement
+    tk.write_sheets(sheet, "coding/", coders=["A", "B"])              # one CSV and XLSX per coder
+    coded = tk.read_codes("coding/A.csv", sheet)                      # ... after coding and adjudication
+    tk.design_based_shares(units, coded, by="year")
+"""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .errors import ToolkitError
+
+__all__ = ["validation_sample", "write_sheets", "read_codes", "design_based_shares", "design_based_regression",
+           "pseudo_outcomes"]
+
+SHEET_COLUMNS = ["unit_id", "doc_id", "title", "context_before", "text", "context_after"]
+
+
+def _select(units: pd.DataFrame) -> pd.DataFrame:
+    """The units the toolkit measures: body units that are not near-duplicates."""
+    out = units
+    if "kind" in out.columns:
+        out = out[out["kind"] == "body"]
+    if "duplicate_of" in out.columns:
+        out = out[out["duplicate_of"].isna()]
+    return out
+
+
+def _labels(units: pd.DataFrame, lexicon, labels) -> pd.DataFrame:
+    """Automated 0/1 labels per unit, indexed like ``units``."""
+    from .themes import _lexicon, label_themes
+
+    if labels is not None:
+        if isinstance(labels, pd.DataFrame):
+            if not labels.index.equals(units.index):
+                if "unit_id" in labels.columns:
+                    labels = labels.set_index("unit_id").reindex(units["unit_id"].to_numpy())
+                    labels.index = units.index
+                else:
+                    raise ToolkitError("labels must have the units' index or a unit_id column")
+            return labels.astype(float)
+        raise ToolkitError(f"labels must be a DataFrame of 0/1 columns, got {type(labels).__name__}")
+    lex = _lexicon(lexicon)
+    present = [t for t in lex.themes if t in units.columns]
+    if len(present) == len(lex.themes):
+        return units[list(lex.themes)].astype(float)
+    return label_themes(units["text"], lex).astype(float)
+
+
+def validation_sample(units: pd.DataFrame, n: int, *, strata: str | list[str] | None = None, seed: int = 0,
+                      lexicon=None, labels: pd.DataFrame | None = None, min_per_stratum: int = 2) -> pd.DataFrame:
+    """A stratified simple random sample of units to hand-code, with each unit's inclusion probability.
+
+    Parameters
+    ----------
+    units : pandas.DataFrame
+        Segmented units (``tk.segment``): body units that are not near-duplicates are eligible.
+    n : int
+        Units to draw in total.
+    strata : str or list of str, optional
+        Unit columns whose combinations are the strata (e.g. ``"year"``). With ``lexicon`` or ``labels``
+        the automated label (any theme or none) is crossed with them, so that rare positives are
+        sampled often enough; the sheet never shows it.
+    seed : int
+        Seed of the draw: the same units, strata and seed give the same sample.
+    lexicon, labels
+        Measurement to stratify on (optional). Without either, the label plays no part.
+    min_per_stratum : int
+        Each stratum gets at least this many units (or all of its units); the rest is allocated in
+        proportion to stratum size.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The coding sheet in random order: ``sample_id``, ``unit_id``, ``doc_id``, ``title``,
+        ``context_before``, ``text``, ``context_after``, ``stratum``, ``inclusion_prob``, and the
+        strata columns. It carries no score or label.
+    """
+    if not isinstance(n, (int, np.integer)) or n < 1:
+        raise ToolkitError(f"n must be a positive integer, got {n!r}")
+    for column in ("unit_id", "doc_id", "text"):
+        if column not in units.columns:
+            raise ToolkitError(f"units lack column {column!r}: pass the frame tk.segment returns")
+    strata = [strata] if isinstance(strata, str) else list(strata or [])
+    missing = [c for c in strata if c not in units.columns]
+    if missing:
+        raise ToolkitError(f"strata column(s) {', '.join(map(repr, missing))} not in the units; "
+                           f"columns: {', '.join(map(str, units.columns))}")
+    ordered = units.sort_values([c for c in ("doc_id", "paragraph", "sentence") if c in units.columns], kind="stable")
+    pool = _select(ordered).copy()
+    if pool.empty:
+        raise ToolkitError("no body units to sample")
+    if n > len(pool):
+        raise ToolkitError(f"n = {n} exceeds the {len(pool)} eligible units")
+    keys = [pool[c].astype(str) for c in strata]
+    if lexicon is not None or labels is not None:
+        auto = _labels(pool, lexicon, labels)
+        keys.append(pd.Series(np.where(auto.to_numpy().any(axis=1), "theme", "none"), index=pool.index))
+    pool["stratum"] = ["/".join(parts) for parts in zip(*keys)] if keys else "all"
+    sizes = pool["stratum"].value_counts().sort_index()
+    alloc = _allocate(sizes, n, min_per_stratum)
+    rng = np.random.default_rng(seed)
+    picked = []
+    for stratum, size in sizes.items():
+        take = alloc[stratum]
+        part = pool[pool["stratum"] == stratum]
+        rows = part.iloc[np.sort(rng.choice(size, size=take, replace=False))].copy()
+        rows["inclusion_prob"] = take / size
+        picked.append(rows)
+    sample = pd.concat(picked)
+    # context: the units before and after in the same article (titles and captions included)
+    prev = ordered.groupby("doc_id", sort=False)["text"].shift(1)
+    nxt = ordered.groupby("doc_id", sort=False)["text"].shift(-1)
+    sample["context_before"] = prev.reindex(sample.index).fillna("").to_numpy()
+    sample["context_after"] = nxt.reindex(sample.index).fillna("").to_numpy()
+    if "title" not in sample.columns:
+        sample["title"] = ""
+    sample = sample.iloc[rng.permutation(len(sample))].reset_index(drop=True)
+    sample.insert(0, "sample_id", [f"s{i + 1:05d}" for i in range(len(sample))])
+    keep = ["sample_id"] + SHEET_COLUMNS + ["stratum", "inclusion_prob"] + [c for c in strata if c not in SHEET_COLUMNS]
+    return sample[keep]
+
+
+def _allocate(sizes: pd.Series, n: int, floor: int) -> dict:
+    """Proportional allocation with a floor, summing to ``n`` (largest remainders)."""
+    base = {s: min(floor, int(size)) for s, size in sizes.items()}
+    left = n - sum(base.values())
+    if left < 0:
+        raise ToolkitError(f"n = {n} is smaller than {len(sizes)} strata x {floor} units each; "
+                           "use fewer strata or a larger n")
+    room = {s: int(sizes[s]) - base[s] for s in base}
+    total_room = sum(room.values())
+    want = {s: left * room[s] / total_room if total_room else 0.0 for s in base}
+    extra = {s: min(room[s], int(math.floor(want[s]))) for s in base}
+    rest = left - sum(extra.values())
+    for s in sorted(base, key=lambda s: (-(want[s] - math.floor(want[s])), str(s))):
+        if rest <= 0:
+            break
+        if extra[s] < room[s]:
+            extra[s] += 1
+            rest -= 1
+    return {s: base[s] + extra[s] for s in base}
+
+
+def write_sheets(sheet: pd.DataFrame, folder: str | Path, coders=("A", "B"), themes=None,
+                 xlsx: bool = True) -> list[Path]:
+    """One blank coding sheet per coder, as CSV (and XLSX), with only what a coder may see.
+
+    Each sheet has ``sample_id``, the title, the context and the text, and an empty column per theme
+    plus ``note``. Design columns (stratum, inclusion probability) stay in ``sheet``: keep it for
+    :func:`read_codes`. Returns the files written.
+    """
+    from .lexicon import STUDY_THEMES
+
+    themes = list(themes or STUDY_THEMES)
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    blank = sheet[["sample_id", "title", "context_before", "text", "context_after"]].copy()
+    for theme in themes:
+        blank[theme] = ""
+    blank["note"] = ""
+    written = []
+    for coder in coders:
+        path = folder / f"{coder}.csv"
+        blank.to_csv(path, index=False, encoding="utf-8")
+        written.append(path)
+        if xlsx:
+            try:
+                blank.to_excel(folder / f"{coder}.xlsx", index=False, sheet_name="coding")
+            except ImportError as exc:  # pragma: no cover - openpyxl is a dependency
+                raise ToolkitError("writing XLSX sheets needs openpyxl (pip install openpyxl)") from exc
+            written.append(folder / f"{coder}.xlsx")
+    return written
+
+
+def read_codes(path: str | Path, sheet: pd.DataFrame, themes=None) -> pd.DataFrame:
+    """A coder's (or the adjudicated) codes joined to the design of ``sheet``.
+
+    Returns ``sample_id``, ``unit_id``, ``doc_id``, ``stratum``, ``inclusion_prob`` and one 0/1 column
+    per theme: the ``coded`` frame of :func:`design_based_shares`. Every sampled unit must be coded
+    0 or 1 for every theme.
+    """
+    from .lexicon import STUDY_THEMES
+
+    themes = list(themes or STUDY_THEMES)
+    path = Path(path)
+    codes = pd.read_excel(path) if path.suffix.lower() == ".xlsx" else pd.read_csv(path, encoding="utf-8")
+    missing = [c for c in ["sample_id", *themes] if c not in codes.columns]
+    if missing:
+        raise ToolkitError(f"{path}: missing column(s) {', '.join(missing)}")
+    unknown = set(codes.sample_id) - set(sheet.sample_id)
+    if unknown:
+        raise ToolkitError(f"{path}: sample_id(s) not in the sheet: {', '.join(sorted(map(str, unknown))[:5])}")
+    merged = sheet[["sample_id", "unit_id", "doc_id", "stratum", "inclusion_prob"]].merge(
+        codes[["sample_id", *themes]], on="sample_id", how="left")
+    for theme in themes:
+        values = pd.to_numeric(merged[theme], errors="coerce")
+        bad = merged.sample_id[~values.isin([0, 1])]
+        if len(bad):
+            raise ToolkitError(f"{path}: {theme} must be 0 or 1 for every unit; not so for "
+                               f"{len(bad)} unit(s), e.g. {', '.join(map(str, bad.head(5)))}")
+        merged[theme] = values.astype(int)
+    return merged
+
+
+def _check_coded(coded: pd.DataFrame, themes) -> None:
+    missing = [c for c in ["unit_id", "inclusion_prob", *themes] if c not in coded.columns]
+    if missing:
+        raise ToolkitError(f"coded units lack column(s) {', '.join(missing)}")
+    p = pd.to_numeric(coded["inclusion_prob"], errors="coerce")
+    if not ((p > 0) & (p <= 1)).all():
+        raise ToolkitError("inclusion_prob must be in (0, 1] for every coded unit")
+    if coded["unit_id"].duplicated().any():
+        raise ToolkitError("a unit is coded twice: pass one (adjudicated) code per unit")
+
+
+def pseudo_outcomes(units: pd.DataFrame, coded: pd.DataFrame, *, lexicon=None, labels=None,
+                    themes=None) -> pd.DataFrame:
+    """Per unit: the automated label and the design-based pseudo-outcome of each theme.
+
+    Returns the selected units' ``unit_id`` and ``doc_id`` (and every other unit column), ``coded``
+    (bool), and per theme ``<theme>_auto`` (0/1) and ``<theme>`` (the pseudo-outcome
+    ``f + R / pi * (y - f)``).
+    """
+    from .themes import _lexicon
+
+    chosen = _select(units)
+    if themes is None:
+        themes = list(labels.columns.drop("unit_id", errors="ignore")) if isinstance(labels, pd.DataFrame) \
+            else list(_lexicon(lexicon).themes)
+    _check_coded(coded, themes)
+    auto = _labels(chosen, lexicon, labels)[themes]
+    if auto.isna().any(axis=None):
+        raise ToolkitError("labels are missing for some units")
+    out = chosen.drop(columns=[t for t in themes if t in chosen.columns]).copy()
+    codes = coded.set_index("unit_id")
+    outside = codes.index.difference(pd.Index(out["unit_id"]))
+    if len(outside):
+        raise ToolkitError(f"{len(outside)} coded unit(s) are not among the measured units "
+                           f"(e.g. {outside[0]!r}): code units of the corpus's body, not duplicates")
+    is_coded = out["unit_id"].isin(codes.index).to_numpy()
+    out["coded"] = is_coded
+    weight = np.zeros(len(out))
+    weight[is_coded] = 1.0 / codes.loc[out["unit_id"][is_coded], "inclusion_prob"].to_numpy(float)
+    for theme in themes:
+        f = auto[theme].to_numpy(float)
+        y = np.zeros(len(out))
+        y[is_coded] = codes.loc[out["unit_id"][is_coded], theme].to_numpy(float)
+        out[f"{theme}_auto"] = f
+        out[theme] = f + np.where(is_coded, weight * (y - f), 0.0)
+    return out
+
+
+def _cluster_mean(values: np.ndarray, clusters: np.ndarray) -> tuple[float, float, int]:
+    """Mean of ``values`` and its cluster-robust standard error (CR1), with the number of clusters."""
+    n = len(values)
+    mean = float(values.mean())
+    codes, index = np.unique(clusters, return_inverse=True)
+    g = len(codes)
+    sums = np.bincount(index, weights=values - mean, minlength=g)
+    var = (sums ** 2).sum() / n ** 2 * (g / (g - 1)) if g > 1 else float("nan")
+    return mean, math.sqrt(var), g
+
+
+def design_based_shares(units: pd.DataFrame, coded: pd.DataFrame, *, by: str | None = None, lexicon=None,
+                        labels: pd.DataFrame | None = None, cluster: str = "doc_id", ci: float = 0.95) -> pd.DataFrame:
+    """Theme shares corrected by a hand-coded probability sample (DSL / PPI with lambda = 1).
+
+    Parameters
+    ----------
+    units : pandas.DataFrame
+        Segmented units; body units that are not near-duplicates are measured, as in
+        :func:`toolkit.theme_shares`.
+    coded : pandas.DataFrame
+        ``unit_id``, ``inclusion_prob`` and one 0/1 column per theme for the coded units
+        (:func:`read_codes`; adjudicated codes, one row per unit).
+    by : str, optional
+        Unit column to group by (e.g. ``"year"``); each group's share uses its own units and codes.
+    lexicon, labels
+        The automated measurement: labels of a lexicon (default the study's) or a frame of 0/1
+        columns indexed like ``units`` (or with ``unit_id``).
+    cluster : str
+        Column of the independent unit for the variance (the article).
+    ci : float
+        Interval level.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per theme (and group): ``estimate``, ``se``, ``ci_low``, ``ci_high`` (t quantiles with
+        articles - 1 degrees of freedom, cut to [0, 1]), ``automated`` (the uncorrected share),
+        ``n_units``, ``n_articles`` and ``n_coded``.
+
+    Notes
+    -----
+    The estimate is unbiased whatever the errors of the measurement because the inclusion
+    probabilities are known; a group with few coded units gets a wide interval, and a group with
+    none gets the automated share with no interval (``n_coded`` 0).
+    """
+    from scipy import stats
+
+    if not 0 < ci < 1:
+        raise ToolkitError(f"ci must be between 0 and 1, got {ci!r}")
+    frame = pseudo_outcomes(units, coded, lexicon=lexicon, labels=labels,
+                            themes=[c for c in coded.columns if c not in ("sample_id", "unit_id", "doc_id", "stratum",
+                                                                         "inclusion_prob", "half", "note", "domain")
+                                    and not str(c).startswith("_")])
+    themes = [c[:-5] for c in frame.columns if c.endswith("_auto")]
+    for column in [cluster] + ([by] if by else []):
+        if column not in frame.columns:
+            raise ToolkitError(f"units lack column {column!r}")
+    groups = frame.groupby(by, sort=True, observed=True) if by else [(None, frame)]
+    rows = []
+    for key, part in groups:
+        clusters = part[cluster].to_numpy()
+        for theme in themes:
+            n_coded = int(part["coded"].sum())
+            automated = float(part[f"{theme}_auto"].mean())
+            if n_coded == 0:
+                est, se, g = automated, float("nan"), part[cluster].nunique()
+            else:
+                est, se, g = _cluster_mean(part[theme].to_numpy(float), clusters)
+            t = stats.t.ppf(0.5 + ci / 2, g - 1) if g > 1 else float("nan")
+            low, high = (max(0.0, est - t * se), min(1.0, est + t * se)) if se == se else (float("nan"),) * 2
+            row = {"theme": theme, "estimate": est, "se": se, "ci_low": low, "ci_high": high,
+                   "automated": automated, "n_units": len(part), "n_articles": g, "n_coded": n_coded}
+            if by:
+                row = {by: key, **row}
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def design_based_regression(units: pd.DataFrame, coded: pd.DataFrame, theme: str, formula: str, *, lexicon=None,
+                            labels: pd.DataFrame | None = None, cluster: str = "doc_id", ci: float = 0.95) -> pd.DataFrame:
+    """Linear-probability regression of a theme's presence on unit covariates, corrected by the coded sample.
+
+    The pseudo-outcome of :func:`pseudo_outcomes` is regressed on the right-hand side of ``formula``
+    (a patsy formula such as ``"C(year) + C(outlet)"``) by OLS with cluster-robust standard errors
+    by ``cluster`` (statsmodels). The coefficients are unbiased for those of the regression on the
+    true codes, whatever the errors of the measurement.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``term``, ``coef``, ``se``, ``ci_low``, ``ci_high``, ``p``, and ``coef_automated`` (the same
+        regression on the automated labels, for comparison).
+    """
+    import statsmodels.formula.api as smf
+
+    frame = pseudo_outcomes(units, coded, lexicon=lexicon, labels=labels)
+    if f"{theme}_auto" not in frame.columns:
+        raise ToolkitError(f"unknown theme {theme!r}")
+    rhs = formula.split("~", 1)[-1].strip()
+    data = frame.rename(columns={theme: "_y", f"{theme}_auto": "_f"})
+    groups = pd.factorize(data[cluster])[0]
+    fit = smf.ols(f"_y ~ {rhs}", data=data).fit(cov_type="cluster", cov_kwds={"groups": groups})
+    naive = smf.ols(f"_f ~ {rhs}", data=data).fit()
+    bounds = fit.conf_int(alpha=1 - ci)
+    return pd.DataFrame({"term": fit.params.index, "coef": fit.params.to_numpy(), "se": fit.bse.to_numpy(),
+                         "ci_low": bounds[0].to_numpy(), "ci_high": bounds[1].to_numpy(),
+                         "p": fit.pvalues.to_numpy(), "coef_automated": naive.params.to_numpy()})
