@@ -185,3 +185,23 @@ def test_article_bootstrap_agrees_with_scipy_and_with_totals(sentences):
     assert ours.ci_low[0] == pytest.approx(ref.low, abs=0.02) and ours.ci_high[0] == pytest.approx(ref.high, abs=0.02)
     totals = frame.groupby(["doc_id", "year"], as_index=False).economic_diplomacy.sum().assign(units=sizes)
     pd.testing.assert_frame_equal(article_bootstrap(totals, ["economic_diplomacy"], n_boot=20000, seed=1, size="units"), ours)
+
+
+def test_cluster_shares_is_svyciprop_beta():
+    """The interval of survey::svyciprop(method = "beta") written from its R source: the share's
+    linearised variance between clusters, n_eff = p(1-p)/v scaled by (qt(a/2, n-1) / qt(a/2, k-1))^2,
+    then qbeta(a/2, n_eff p, n_eff (1-p) + 1) and qbeta(1-a/2, n_eff p + 1, n_eff (1-p))."""
+    from scipy.stats import beta, t
+
+    rng = np.random.default_rng(5)
+    sizes = rng.integers(3, 30, 7)
+    frame = pd.DataFrame({"year": 2017, "doc_id": np.repeat(np.arange(7), sizes),
+                          "theme": rng.random(sizes.sum()) < np.repeat(rng.uniform(0, 0.5, 7), sizes)})
+    out = cluster_shares(frame, ["theme"]).iloc[0]
+    n, k = sizes.sum(), 7
+    y = frame.groupby("doc_id").theme.sum().to_numpy()
+    p = y.sum() / n
+    v = np.sum((y - p * sizes) ** 2) / n ** 2 * k / (k - 1)
+    n_eff = p * (1 - p) / v * (t.ppf(0.025, n - 1) / t.ppf(0.025, k - 1)) ** 2
+    assert out.ci_low == pytest.approx(beta.ppf(0.025, n_eff * p, n_eff * (1 - p) + 1), rel=1e-9)
+    assert out.ci_high == pytest.approx(beta.ppf(0.975, n_eff * p + 1, n_eff * (1 - p)), rel=1e-9)

@@ -343,9 +343,10 @@ def cluster_shares(frame: pd.DataFrame, columns: list[str], by: str = "year", cl
     interval is Korn and Graubard's (1998) Clopper-Pearson interval for
     cluster samples: the effective sample size is p(1 - p) / v, where v is
     the ratio estimator's variance computed between articles
-    (k / (k - 1) * sum((y_i - p n_i)^2) / n^2 for k articles), capped at the
-    number of units, and scaled by (z / t_{k-1})^2 so that a period with few
-    articles gets the wide interval it deserves. With a single article the
+    (k / (k - 1) * sum((y_i - p n_i)^2) / n^2 for k articles), scaled by
+    (t_{n-1} / t_{k-1})^2 for n units, as ``survey::svyciprop(method = "beta")``
+    does, so that a period with few articles gets the wide interval it deserves.
+    (With no variance between articles, n_eff is the number of units.) With a single article the
     interval is the exact Clopper-Pearson interval of its units, which
     describes that article only (``note`` says so).
 
@@ -374,12 +375,11 @@ def cluster_shares(frame: pd.DataFrame, columns: list[str], by: str = "year", cl
     >>> cluster_shares(frame, ["theme"])[["share", "ci_low", "ci_high"]].round(4).values.tolist()
     [[0.0476, 0.0012, 0.2382]]
     """
-    from scipy.stats import norm, t as student
+    from scipy.stats import t as student
 
     _check(frame, columns, by, cluster)
     if not 0 < ci < 1:
         raise ToolkitError(f"ci must be between 0 and 1, got {ci!r}")
-    z = norm.ppf(1 - (1 - ci) / 2)
     rows = []
     _check_sizes(frame, size, columns)
     for group, part in frame.groupby(by, sort=True):
@@ -392,8 +392,9 @@ def cluster_shares(frame: pd.DataFrame, columns: list[str], by: str = "year", cl
                 n_eff, interval, note = float(n), "exact (Clopper-Pearson)", "one article: within-article interval only"
             else:
                 v = k / (k - 1) * np.sum((y - p * sizes) ** 2) / n ** 2
-                n_eff = min(float(n), p * (1 - p) / v) if v > 0 else float(n)
-                n_eff *= (z / student.ppf(1 - (1 - ci) / 2, k - 1)) ** 2
+                n_eff = p * (1 - p) / v if v > 0 else float(n)
+                # survey::svyciprop(method = "beta"): n_eff * (t_{units - 1} / t_{articles - 1})^2
+                n_eff *= (student.ppf(1 - (1 - ci) / 2, n - 1) / student.ppf(1 - (1 - ci) / 2, k - 1)) ** 2
                 interval, note = f"Korn-Graubard, {k} articles ({k - 1} df)", ""
             low, high = clopper_pearson(p * n_eff, n_eff, ci)
             rows.append({by: group, "measure": column, "share": p, "ci_low": float(low), "ci_high": float(high),
