@@ -10,7 +10,9 @@ UNITS_TEST_CSV is the ``units_test.csv`` that ``draw.py`` writes. Gold codes: ``
 * per method and theme: precision, recall and F1 on the sampled sentences, each with a 95% percentile
   interval from 2,000 bootstrap resamples of articles (sentences of one article move together);
 * per method: the false-alarm rate, the share of sentences coded ``domestic`` that get any theme, with
-  an exact (Clopper-Pearson) 95% interval;
+  an exact (Clopper-Pearson) 95% interval; and the same rate weighted by 1 / inclusion probability
+  (the rate among all domestic news sentences of the sources, which the sample's oversampling of
+  marked sentences would otherwise exaggerate), with an article-bootstrap interval;
 * ``weighted_f1``: F1 with each sentence weighted by 1 / its inclusion probability, an estimate for the
   population of news sentences the sample was drawn from (dominated by the few sentences of
   low-probability strata: read it beside the sample F1, not instead of it).
@@ -80,6 +82,18 @@ def evaluate(units: pd.DataFrame, codes: pd.DataFrame) -> pd.DataFrame:
                      "predicted": k, "f1": k / n,
                      "f1_low": beta.ppf(0.025, k, n - k + 1) if k else 0.0,
                      "f1_high": beta.ppf(0.975, k + 1, n - k) if k < n else 1.0})
+        # the population rate: each domestic sentence weighted by 1 / its inclusion probability,
+        # with a percentile interval from the same article bootstrap
+        flag = np.where(domestic, pred.to_numpy(bool).any(axis=1), False).astype(float)
+        wd = weights * domestic
+
+        def rate(idx):
+            return (wd[idx] * flag[idx]).sum() / wd[idx].sum() if wd[idx].sum() else np.nan
+
+        boot = np.array([rate(d) for d in draws])
+        lo, hi = np.nanpercentile(boot, [2.5, 97.5])
+        rows.append({"method": method, "theme": "false_alarms_weighted (domestic, any theme)", "positives": n,
+                     "predicted": k, "f1": rate(np.arange(len(flag))), "f1_low": lo, "f1_high": hi})
     return pd.DataFrame(rows)
 
 
