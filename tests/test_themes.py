@@ -22,7 +22,7 @@ def test_lexicon_file_is_normalised_and_complete():
         assert (raw.note.str.len() > 0).all()
         cues = pd.read_csv(tk.lexicon_path(version).with_name(f"contexts_{version}.csv"), dtype=str, keep_default_na=False)
         assert (cues.term == cues.term.map(lambda t: tk.normalize_text(t).lower())).all()
-    assert load_lexicon().version == "v2" and load_lexicon("v1").version == "v1"
+    assert load_lexicon().version == "v3" and load_lexicon("v1").version == "v1"
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -43,7 +43,7 @@ from .normalize import normalize_text
 __all__ = ["Lexicon", "load_lexicon", "lexicon_path", "LEXICON_DIR", "DEFAULT_LEXICON", "STUDY_THEMES"]
 
 LEXICON_DIR = Path(__file__).resolve().parent / "resources" / "lexicons"
-DEFAULT_LEXICON = LEXICON_DIR / "themes_v2.csv"
+DEFAULT_LEXICON = LEXICON_DIR / "themes_v3.csv"
 STUDY_THEMES = ("economic_diplomacy", "border_security", "people_to_people")
 KINDS = ("term", "formula")
 _THEME_NAME = re.compile(r"^[a-z][a-z0-9_]*$")

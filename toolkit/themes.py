@@ -346,8 +346,13 @@ def theme_shares(
     ci: float = 0.95,
     segmenter=None,
     cluster: str = "doc_id",
+    method: str = "auto",
 ) -> pd.DataFrame:
     """Share of units carrying each theme per group, with intervals right for the design.
+
+    These are shares of the automated labels: when the measurement errs, so do they. For shares
+    that stay right whatever its errors, code a probability sample and use
+    :func:`toolkit.design_based_shares`.
 
     Parameters
     ----------
@@ -363,6 +368,8 @@ def theme_shares(
     ci : float, default 0.95
     segmenter : callable, optional
         Count only hits on this segmenter's word boundaries (see :func:`match_themes`).
+    method : {"auto", "lexicon", "classifier"}, default "auto"
+        Passed to :func:`label_themes`.
 
     Returns
     -------
@@ -374,7 +381,7 @@ def theme_shares(
     """
     _check_by(units, by)
     lex = _lexicon(lexicon)
-    frame = _labelled(units, lex, kinds, drop_duplicates, segmenter=segmenter)
+    frame = _labelled(units, lex, kinds, drop_duplicates, segmenter=segmenter, method=method)
     out = cluster_shares(frame, list(lex.themes), by=by, cluster=cluster, ci=ci)
     return out.rename(columns={"measure": "theme"})
 
