@@ -327,10 +327,7 @@ def design_based_shares(units: pd.DataFrame, coded: pd.DataFrame, *, by: str | N
 
     if not 0 < ci < 1:
         raise ToolkitError(f"ci must be between 0 and 1, got {ci!r}")
-    frame = pseudo_outcomes(units, coded, lexicon=lexicon, labels=labels,
-                            themes=[c for c in coded.columns if c not in ("sample_id", "unit_id", "doc_id", "stratum",
-                                                                         "inclusion_prob", "half", "note", "domain")
-                                    and not str(c).startswith("_")])
+    frame = pseudo_outcomes(units, coded, lexicon=lexicon, labels=labels)
     themes = [c[:-5] for c in frame.columns if c.endswith("_auto")]
     for column in [cluster] + ([by] if by else []):
         if column not in frame.columns:
