@@ -15,7 +15,7 @@ BY     ?= year
 PERIODS ?=
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg
 
-.PHONY: all venv report notebooks test lab lock bench clean
+.PHONY: all venv report notebooks test lab lock bench docs clean
 
 all: test
 
@@ -45,6 +45,10 @@ test: venv
 lab: venv
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
+# The documentation site from docs/ and the docstrings, into site/ (warnings are errors).
+docs: venv
+	$(BIN)/mkdocs build --strict --quiet
+
 bench: venv
 	$(BIN)/python bench/segmentation.py
 
@@ -52,7 +56,7 @@ bench: venv
 lock:
 	rm -rf .lock-venv
 	$(PYTHON) -m venv .lock-venv
-	.lock-venv/bin/python -m pip install -q --disable-pip-version-check -e ".[dev,underthesea,dask]"
+	.lock-venv/bin/python -m pip install -q --disable-pip-version-check -e ".[dev,docs,underthesea,dask]"
 	( echo "# Exact versions of every package the project installs (make venv uses this file)."; \
 	  echo "# Regenerate with 'make lock'; keep environment.yml in step (tests/test_environment.py)."; \
 	  .lock-venv/bin/python -m pip freeze --all --exclude pip --exclude-editable --disable-pip-version-check | LC_ALL=C sort -f ) > requirements.lock

@@ -673,6 +673,8 @@ def plot_term_contributions(hits: pd.DataFrame, by: str = "year", n: int = 8, wi
         per 100 units, comparable across groups of unequal size; without it,
         raw hits (the axis says so).
 
+    Notes
+    -----
     Bars of the groups sit side by side (``hue`` of ``sns.barplot``: rates
     of different groups do not add up); a theme without hits gets a panel
     saying so.

@@ -19,8 +19,8 @@ removed so that executed copies are reproducible. A notebook that fails still
 gets its executed copy and HTML; its error is reported in one line naming the
 notebook and the cell, and the other notebooks run.
 
-Example
--------
+Examples
+--------
 >>> from toolkit.report import notebooks, TEMPLATES
 >>> [p.name for p in notebooks(TEMPLATES)]
 ['01_overview.ipynb', '02_keywords.ipynb', '03_topics.ipynb', '04_themes.ipynb', '05_robustness.ipynb']
