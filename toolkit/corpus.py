@@ -36,6 +36,8 @@ __all__ = ["Corpus", "load_corpus", "load_rows", "manifest_rows", "read_manifest
 
 REQUIRED_COLUMNS = ("doc_id", "file", "year")
 OPTIONAL_COLUMNS = ("province", "outlet", "title", "encoding")
+# Optional columns that Corpus.documents always has, empty when the manifest lacks them.
+_FILLED_COLUMNS = ("province", "outlet", "title")
 MIN_YEAR = 1900
 DOCUMENT_COLUMNS = [
     "doc_id", "year", "province", "outlet", "title", "text", "file", "sha256",
@@ -55,7 +57,8 @@ class Corpus:
     ----------
     documents : pandas.DataFrame
         One row per article, sorted by ``year`` then ``doc_id``: ``doc_id``,
-        ``year``, ``province``, ``outlet``, ``title``, ``text`` (normalised and
+        ``year``, ``province``, ``outlet``, ``title`` (empty when the manifest
+        has no such column), ``text`` (normalised and
         cleaned, one paragraph per line), ``file``, ``sha256`` of the raw
         bytes, ``n_lines`` (non-blank raw lines), ``n_removed``, ``n_chars``,
         the ``dateline``, ``byline``, ``source`` and ``timestamp`` found by
@@ -79,12 +82,40 @@ class Corpus:
         back gives the garbled text exactly) and ``eth_as_d`` (the Icelandic
         "Ð"/"ð" at the start of a Vietnamese syllable, "Ðối" -> "Đối").
         Repairs change letters, so they are listed apart from deletions.
+    columns : tuple of str
+        The manifest's columns as its header names them (and a derived
+        ``period``); see :attr:`manifest_columns`.
     """
 
     documents: pd.DataFrame
     removed: pd.DataFrame
     root: str
     repairs: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REPAIR_COLUMNS))
+    columns: tuple = ()
+
+    @property
+    def manifest_columns(self) -> list[str]:
+        """The manifest's columns that describe documents: ``year``, then the others as the manifest orders them.
+
+        Only columns the manifest has (``province`` only when it has one), any
+        the researcher added (``category``...) and a derived ``period``
+        (:func:`toolkit.summary.add_periods`); never ``doc_id``, ``file`` or
+        ``encoding``. These are the columns :func:`toolkit.segment` copies
+        into every unit, so any of them can be the grouping.
+
+        Examples
+        --------
+        >>> load_corpus("data").manifest_columns
+        ['year', 'province', 'outlet', 'title', 'period_evidence']
+        """
+        skip = {"doc_id", "file", "path", "encoding", "year"}
+        if self.columns:
+            names = [c for c in self.columns if c not in skip]
+        else:   # a Corpus built by hand: what its documents hold beyond the loader's own columns
+            docs = self.documents
+            names = [c for c in docs.columns if (c not in skip and c not in DOCUMENT_COLUMNS)
+                     or (c in _FILLED_COLUMNS and docs[c].astype("string").fillna("").str.strip().ne("").any())]
+        return ["year", *[c for c in names if c in self.documents.columns]]
 
     def __repr__(self) -> str:
         years = ", ".join(f"{y}: {n}" for y, n in self.documents["year"].value_counts().sort_index().items())
@@ -246,9 +277,10 @@ def _read_manifest(path: Path, min_year: int, max_year: int | None) -> tuple[pd.
             )
         years.append(year)
     manifest["year"] = years
-    for column in OPTIONAL_COLUMNS:
-        if column not in manifest.columns:
-            manifest[column] = ""
+    # Only the encoding is filled in: the manifest keeps the columns it has (province, outlet and title are
+    # added to Corpus.documents, not here, so that nothing offers a column the manifest does not have).
+    if "encoding" not in manifest.columns:
+        manifest["encoding"] = ""
     manifest["encoding"] = manifest["encoding"].replace("", "utf-8")
     return manifest, lines
 
@@ -757,7 +789,8 @@ def load_rows(root: str | os.PathLike, rows: pd.DataFrame, raw_dir: str = "raw")
         for record in cleaned.removed:
             removed.append({"doc_id": row["doc_id"], **record})
         body = "\n".join(line for _, line in cleaned.lines)
-        extra = {k: v for k, v in row.items() if k not in ("doc_id", "year", "file")}
+        extra = {**dict.fromkeys(_FILLED_COLUMNS, ""),
+                 **{k: v for k, v in row.items() if k not in ("doc_id", "year", "file")}}
         documents.append({
             **extra,
             "doc_id": row["doc_id"],
@@ -788,5 +821,5 @@ def load_rows(root: str | os.PathLike, rows: pd.DataFrame, raw_dir: str = "raw")
 
     return Corpus(
         documents=docs, removed=_sorted(removed, REMOVED_COLUMNS), root=str(root),
-        repairs=_sorted(repairs, REPAIR_COLUMNS),
+        repairs=_sorted(repairs, REPAIR_COLUMNS), columns=tuple(c for c in rows.columns if c != "path"),
     )
