@@ -60,3 +60,17 @@ def to_cp1258(text: str) -> bytes:
         base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in tones))
         out.append(base + "".join(c for c in parts if c in tones))
     return "".join(out).encode("cp1258")
+
+
+CATEGORIES = {"qn2005a": "môi trường", "qn2005b": "y tế", "db2015a": "môi trường", "db2015b": "y tế",
+              "db2015c": "môi trường", "cm2020a": "môi trường", "cm2020b": "y tế", "cm2020c": "môi trường",
+              "cm2020d": "y tế"}
+
+
+def category_corpus(root: Path) -> Path:
+    """The other-question corpus with a manifest of doc_id,file,year,category: no province, outlet or title."""
+    other = ROOT / "tests" / "data" / "other_question"
+    files = {f"{doc}.txt": (other / "raw" / f"{doc}.txt").read_bytes() for doc in CATEGORIES}
+    manifest = "doc_id,file,year,category\n" + "".join(
+        f"{doc},{doc}.txt,{doc[2:6]},{category}\n" for doc, category in CATEGORIES.items())
+    return write_corpus(root, files, manifest)

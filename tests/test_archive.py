@@ -95,6 +95,19 @@ def test_periods_and_errors(tmp_path):
         tk.process_archive(tmp_path)
 
 
+def test_an_archive_groups_by_any_manifest_column(tmp_path):
+    from conftest import category_corpus
+
+    root = category_corpus(tmp_path / "categories")      # doc_id,file,year,category: no province
+    archive = tk.process_archive(root, by="category", lexicon=HEALTH, shard_size=4, cache=False, progress=False)
+    units = tk.segment(tk.load_corpus(root))
+    pd.testing.assert_frame_equal(archive.theme_shares(), tk.theme_shares(units, by="category", lexicon=HEALTH))
+    assert archive.counts.rows.category.tolist() == ["môi trường", "y tế"]
+    with pytest.raises(tk.ToolkitError, match=r"by='province' is not a manifest column; choose among doc_id, year, "
+                                              r"category$"):
+        tk.process_archive(root, by="province", lexicon=HEALTH, cache=False)
+
+
 def test_second_run_reads_the_cache(tmp_path, monkeypatch):
     from toolkit import batch
 

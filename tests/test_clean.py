@@ -116,3 +116,22 @@ def test_study_corpus_cleaning_audit(corpus):
 def test_bad_arguments_raise_toolkit_errors(lines, message):
     with pytest.raises(ToolkitError, match=message):
         clean_lines(lines)
+
+
+def test_multi_line_script_and_style_blocks_are_removed_whole():
+    from toolkit.clean import drop_hidden_blocks
+
+    lines = ["Tiêu đề", "Trước <script type='text/javascript'>", "  var ads = [1, 2];", "", "</script> sau.",
+             "<STYLE>", "p { color: red }", "</style>", "&lt;script&gt;", "alert(1)", "&lt;/script&gt;",
+             "Giữa <script>x()</script> dòng"]
+    kept, removed = drop_hidden_blocks(lines)
+    assert kept == ["Tiêu đề", "Trước ", "", "", " sau.", "", "", "", "", "", "",
+                    "Giữa <script>x()</script> dòng"]    # one-line blocks are normalisation's, with their record
+    assert [(r["line"], r["text"], r["reason"]) for r in removed] == [
+        (2, "<script type='text/javascript'>", "html_markup"), (3, "  var ads = [1, 2];", "html_markup"),
+        (5, "</script>", "html_markup"), (6, "<STYLE>", "html_markup"), (7, "p { color: red }", "html_markup"),
+        (8, "</style>", "html_markup"), (9, "&lt;script&gt;", "html_markup"), (10, "alert(1)", "html_markup"),
+        (11, "&lt;/script&gt;", "html_markup")]
+    # No block, or one never closed: the lines are returned as they are.
+    assert drop_hidden_blocks(["a", "b"]) == (["a", "b"], [])
+    assert drop_hidden_blocks(["<script>", "var x;"]) == (["<script>", "var x;"], [])

@@ -1,5 +1,6 @@
 """load_corpus on the study corpus and on bad input."""
 
+import hashlib
 import re
 import unicodedata
 
@@ -200,12 +201,50 @@ def test_ids_that_differ_only_in_normalisation_are_refused(tmp_path):
         tk.load_corpus(root)
 
 
+def test_ids_that_differ_only_in_case_are_refused(tmp_path):
+    root = write_corpus(tmp_path, {"a.txt": ARTICLE, "b.txt": ARTICLE}, HEADER + "Bai-01,a.txt,2019,X\nbai-01,b.txt,2019,X\n")
+    with pytest.raises(tk.ManifestError, match=r"doc_id 'Bai-01' \(line 2\) and 'bai-01' \(line 3\) differ only in "
+                                               r"upper/lower case; .*collide on case-insensitive file systems"):
+        tk.load_corpus(root)
+    # Case and spelling together (Hòa / hoà) are named as such.
+    root = write_corpus(tmp_path, {}, HEADER + "Hòa-1,a.txt,2019,X\nhoà-1,b.txt,2019,X\n")
+    with pytest.raises(tk.ManifestError, match=r"'Hòa-1' \(line 2\) and 'hoà-1' \(line 3\) differ only in upper/lower "
+                                               r"case and Unicode normalisation or tone placement"):
+        tk.load_corpus(root)
+
+
+@pytest.mark.parametrize("on_disk, in_manifest", [
+    ("2017/bai-01.txt", "2017\\bai-01.txt"),          # a folder inside raw/, written on Windows
+    ("bai-01.txt", "raw\\bai-01.txt"),                # relative to the corpus folder, as Explorer copies it
+    ("2017/Hòa-01.txt", "raw\\2017\\Hoà-01.txt"),      # and with the old tone placement
+])
+def test_a_path_written_with_backslashes_is_resolved(tmp_path, on_disk, in_manifest):
+    (tmp_path / "raw" / "2017").mkdir(parents=True)
+    root = write_corpus(tmp_path, {on_disk: ARTICLE}, HEADER + f"a1,{in_manifest},2019,X\n")
+    docs = tk.load_corpus(root).documents
+    assert docs.file.tolist() == [in_manifest]          # as written
+    assert docs.sha256.tolist() == [hashlib.sha256(ARTICLE.encode()).hexdigest()]
+    assert tk.corpus.manifest_rows(root).path.tolist() == [on_disk]
+
+
+def test_a_backslash_path_that_could_mean_two_files_is_refused(tmp_path):
+    (tmp_path / "raw" / "raw").mkdir(parents=True)
+    root = write_corpus(tmp_path, {"raw/a.txt": ARTICLE, "a.txt": ARTICLE}, HEADER + "a1,raw\\a.txt,2019,X\n")
+    with pytest.raises(tk.ManifestError, match=r"file 'raw\\\\a.txt' \(doc_id a1\) is written with '\\' \(Windows\); "
+                                               r"read with '/' it matches 2 files in .*: 'raw/a.txt', 'a.txt'"):
+        tk.load_corpus(root)
+    # A backslash path may not leave the raw folder either.
+    root = write_corpus(tmp_path / "up", {"a.txt": ARTICLE}, HEADER + "a1,..\\a.txt,2019,X\n")
+    with pytest.raises(tk.ManifestError, match=r"file '\.\.\\\\a.txt' must be a relative path inside"):
+        tk.load_corpus(root)
+
+
 @pytest.mark.parametrize("on_disk, in_manifest, why", [
     ("Bai-01.txt", "bai-01.txt", "differs in upper/lower case"),
     ("bai-01.md", "bai-01.txt", "differs in extension"),
     ("bai-1.txt", "bai-01.txt", "differs by one character"),
     ("2017/bai-01.txt", "bai-01.txt", "in another folder"),
-    ("2017/bai-01.txt", "2017\\bai-01.txt", "folders are separated by '/', not '\\\\'"),
+    ("2017/Bai-01.txt", "2017\\bai-01.txt", "differs in upper/lower case"),
 ])
 def test_a_near_miss_is_named_in_the_not_found_error(tmp_path, on_disk, in_manifest, why):
     (tmp_path / "raw" / "2017").mkdir(parents=True)

@@ -61,3 +61,25 @@ def test_dfm_saves_and_loads_exactly(sentences, tmp_path):
     paths[0].unlink()
     with pytest.raises(tk.ToolkitError, match="missing .*by_year.npz"):
         tk.DFM.load(tmp_path / "by_year")
+
+
+def test_any_manifest_column_is_a_grouping(tmp_path):
+    from conftest import CATEGORIES, category_corpus
+
+    corpus = tk.load_corpus(category_corpus(tmp_path))
+    units = tk.segment(corpus)
+    body = tk.tokenize_units(units[(units.kind == "body") & units.duplicate_of.isna()], cache=False)
+    by_category = tk.dfm(body, by="category")
+    assert by_category.rows.category.tolist() == sorted(set(CATEGORIES.values()))
+    assert by_category.matrix.sum() == tk.dfm(body).matrix.sum()
+    keyness = tk.keyness(by_category, "y tế")
+    assert keyness.term.iloc[0] == "y_tế" and keyness.target.iloc[0] > 0 and keyness.reference.iloc[0] == 0
+    both = tk.dfm(body, by=["year", "category"])
+    assert both.rows.columns.tolist() == ["year", "category"] and len(both.rows) == 6
+    # A typo names the columns the units have, not ones the manifest lacks.
+    with pytest.raises(tk.ToolkitError, match=r"cannot group by categry: not a unit column; the units have doc_id, "
+                                              r"year, category, kind \(did you mean 'category'\?\)") as error:
+        tk.dfm(body, by="categry")
+    assert "province" not in str(error.value)
+    with pytest.raises(tk.ToolkitError, match="cannot group by province"):
+        tk.dfm(body, by="province")

@@ -94,6 +94,21 @@ def test_html_remnants_scripts_and_control_characters_are_removed(tmp_path):
     ]
 
 
+def test_a_script_over_several_lines_leaves_whole_with_a_record_per_line(tmp_path):
+    raw = ("Hợp tác biên giới\n<script type=\"text/javascript\">\n  var ads = [1, 2];\n  show(ads);\n</script>\n"
+           "Hai bên tăng cường tuần tra chung. <style>\np { color: red }\n</style>\nBa bên ký kết.\n")
+    corpus = tk.load_corpus(write_corpus(tmp_path, {"a.txt": raw}, HEADER + ROW))
+    docs = corpus.documents
+    assert docs.loc[0, "text"] == "Hợp tác biên giới\nHai bên tăng cường tuần tra chung.\nBa bên ký kết."
+    assert docs.loc[0, "line_numbers"] == (1, 6, 9) and docs.loc[0, "n_lines"] == 9
+    records = list(corpus.removed[["line", "text", "reason"]].itertuples(index=False, name=None))
+    assert records == [
+        (2, '<script type="text/javascript">', "html_markup"), (3, "  var ads = [1, 2];", "html_markup"),
+        (4, "  show(ads);", "html_markup"), (5, "</script>", "html_markup"),
+        (6, "<style>", "html_markup"), (7, "p { color: red }", "html_markup"), (8, "</style>", "html_markup"),
+    ]
+
+
 def test_a_line_break_tag_keeps_raw_line_numbers(tmp_path):
     raw = "Tiêu đề bài viết\nHai bên hợp tác.<br>Tuần tra chung.\nBa bên ký kết.\n"
     corpus = tk.load_corpus(write_corpus(tmp_path, {"a.txt": raw}, HEADER + ROW))

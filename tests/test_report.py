@@ -185,7 +185,7 @@ def test_out_is_checked_before_any_work(tmp_path, target, message):
 
 def test_arguments_are_checked_before_any_work(tmp_path):
     with pytest.raises(tk.ToolkitError, match=r"--by 'region' is not a column of other_question/corpus.csv; "
-                                               r"choose among doc_id, file, year, province, outlet, title, encoding"):
+                                               r"choose among doc_id, year, province, outlet, title$"):
         tr.run_report(OTHER, out=tmp_path / "o", by="region", log=pytest.fail)
     with pytest.raises(tk.ToolkitError, match="--lexicon .*missing.csv: file not found"):
         tr.run_report(OTHER, out=tmp_path / "o", lexicon=tmp_path / "missing.csv", log=pytest.fail)
@@ -195,6 +195,29 @@ def test_arguments_are_checked_before_any_work(tmp_path):
         tr.run_report(tmp_path, out=tmp_path / "o", log=pytest.fail)
     with pytest.raises(tk.ToolkitError, match="--in-place rewrites the study's notebooks"):
         tr.run_report(OTHER, out=tmp_path / "o", in_place=True, log=pytest.fail)
+
+
+def test_the_templates_group_by_any_manifest_column(tmp_path, capsys):
+    from conftest import category_corpus
+
+    corpus = category_corpus(tmp_path / "categories")     # doc_id,file,year,category: no province
+    # A typo is told the manifest's own columns, never a column it lacks.
+    with pytest.raises(tk.ToolkitError, match=r"--by 'categry' is not a column of categories/corpus.csv; "
+                                               r"choose among doc_id, year, category$"):
+        tr.run_report(corpus, out=tmp_path / "o", by="categry", log=pytest.fail)
+    with pytest.raises(tk.ToolkitError, match="--by 'province' is not a column"):
+        tr.run_report(corpus, out=tmp_path / "o", by="province", log=pytest.fail)
+    assert main(["summary", str(corpus), "--no-cache", "--by", "provnce"]) == 2
+    assert "by='provnce' is not a manifest column; choose among year, category" in capsys.readouterr().err
+    assert main(["summary", str(corpus), "--no-cache", "--by", "category"]) == 0
+    summary = capsys.readouterr().out
+    assert "Documents, units and tokens per category" in summary and "provinces" not in summary
+    out = tmp_path / "out"
+    report = tr.run_report(corpus, out=out, lexicon=LEXICON, by="category", select="02,04", log=lambda *a: None)
+    assert report.ok and len(report.runs) == 2, [run.error for run in report.runs]
+    assert (out / "figures" / "theme_shares_by_category.png").is_file()
+    themes = _text_of(out / "notebooks" / "04_themes.ipynb")
+    assert "y tế" in themes and "Traceback" not in themes
 
 
 def test_notebook_subsets_by_number_or_name():

@@ -6,6 +6,7 @@ import pytest
 
 import toolkit as tk
 from toolkit.segment import near_duplicates, paragraph_kind, split_sentences
+from toolkit.summary import add_periods
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -44,6 +45,28 @@ def test_unit_frames_have_the_documented_columns(sentences, paragraphs):
         assert set(units.kind) <= {"title", "caption", "body"}
     assert paragraphs.sentence.isna().all()
     assert sentences.sentence.min() == 1
+
+
+def test_units_carry_every_manifest_column(sentences, tmp_path):
+    from conftest import category_corpus
+
+    # The study manifest: year, province, outlet, title, period_evidence, in its order; never file or encoding.
+    assert sentences.columns.tolist()[:7] == ["unit_id", "doc_id", "year", "province", "outlet", "title",
+                                              "period_evidence"]
+    assert "file" not in sentences.columns and "encoding" not in sentences.columns
+    corpus = tk.load_corpus(category_corpus(tmp_path))
+    assert corpus.manifest_columns == ["year", "category"]
+    for unit in ("sentence", "paragraph"):
+        units = tk.segment(corpus, unit=unit)
+        # A manifest without province gives units without province.
+        assert units.columns.tolist() == ["unit_id", "doc_id", "year", "category", "paragraph", "sentence", "line",
+                                          "kind", "text", "duplicate_of"]
+        docs = corpus.documents.set_index("doc_id")
+        assert (units.category == units.doc_id.map(docs.category)).all()
+    # A derived period is a column like the others.
+    with_period = tk.segment(add_periods(corpus, "2005-2012,2013-2020"))
+    assert with_period.columns.tolist()[2:5] == ["year", "category", "period"]
+    assert set(with_period.period) == {"2005-2012", "2013-2020"}
 
 
 def test_kinds_on_the_study_corpus(paragraphs):

@@ -224,3 +224,17 @@ def test_term_validation_counts_right_and_wrong_hits():
     assert table.loc["đầu tư", ["hits", "correct"]].tolist() == [1, 0]
     assert table.loc["xuất khẩu", "precision"] == 1.0
     assert set(table.index[:2]) == {"đầu tư", "nhà máy"}    # entries with wrong hits come first
+
+
+def test_theme_shares_group_by_any_manifest_column(tmp_path):
+    from conftest import ROOT, category_corpus
+
+    units = tk.segment(tk.load_corpus(category_corpus(tmp_path)))
+    lexicon = ROOT / "tests" / "data" / "other_question" / "themes_health.csv"
+    shares = theme_shares(units, by="category", lexicon=lexicon)
+    assert shares.category.unique().tolist() == ["môi trường", "y tế"]
+    table = shares.set_index(["category", "theme"]).share
+    assert table["y tế", "health"] > table["môi trường", "health"]
+    assert table["môi trường", "environment"] > table["y tế", "environment"]
+    tests = theme_tests(units, by="category", lexicon=lexicon)
+    assert set(tests.theme) == {"environment", "health"}

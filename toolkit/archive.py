@@ -438,8 +438,8 @@ def process_archive(
         parse_periods(periods)
         if by == "period":
             period_labels(rows, periods)          # every article in a period, checked before any work
-    elif by not in rows.columns or by in ("file", "path"):
-        allowed = [c for c in rows.columns if c not in ("file", "path")]
+    elif by not in rows.columns or by in ("file", "path", "encoding"):
+        allowed = [c for c in rows.columns if c not in ("file", "path", "encoding")]
         raise ToolkitError(f"by={by!r} is not a manifest column; choose among {', '.join(allowed)}"
                            + ("" if by != "period" else " (or pass periods=... to group by period)"))
     if cache is True:

@@ -37,6 +37,15 @@ Rules, in the order they are tried
     "LSO-"). Only the first three kept lines are looked at. The code leaves the text and becomes metadata.
 
 Blank lines are dropped without a record: they hold no characters.
+
+Before all of this, on the raw lines of a file and before normalisation,
+:func:`drop_hidden_blocks` removes ``script``, ``style`` and ``head``
+elements that span several lines (a saved page's scripts), whole: tags,
+code and the lines between them, escaped (``&lt;script&gt;``) or not.
+Normalisation, which works a line at a time, removes only elements that open
+and close on one line, and would otherwise keep the code lines between the
+tags as text. Each line of such a block is recorded with the reason
+``html_markup``, as normalisation records the markup it deletes.
 """
 
 from __future__ import annotations
@@ -45,8 +54,9 @@ import re
 from dataclasses import dataclass, field
 
 from .errors import ToolkitError
+from .normalize import HIDDEN_ELEMENT_RE, HIDDEN_OPENING_RE
 
-__all__ = ["CleanResult", "clean_lines", "REASONS"]
+__all__ = ["CleanResult", "clean_lines", "drop_hidden_blocks", "REASONS"]
 
 REASONS = (
     "comment_box",
@@ -241,3 +251,53 @@ def _remember(metadata: dict, reason: str, line: str) -> None:
     elif reason == "byline":
         credit = _CREDIT_RE.match(line)
         metadata.setdefault("byline", credit.group("value").strip() if credit else line)
+
+
+def drop_hidden_blocks(lines: list[str]) -> tuple[list[str], list[dict]]:
+    """Remove ``script``, ``style`` and ``head`` elements that span lines, whole, keeping line numbers.
+
+    Parameters
+    ----------
+    lines : list of str
+        The raw lines of one file (decoded, before normalisation).
+
+    Returns
+    -------
+    (list of str, list of dict)
+        The lines, as many as given, with each multi-line element deleted
+        (its lines left empty, the text before its opening tag and after its
+        closing tag kept on their lines), and one record per non-blank line
+        of each element: ``line`` (1-based), ``text`` (the deleted part, as
+        written) and ``reason`` ``html_markup``. Elements that open and close
+        on one line are left to normalisation, which records them the same way.
+
+    Examples
+    --------
+    >>> kept, removed = drop_hidden_blocks(["Hợp tác <script>", "var x = 1;", "</script> biên giới"])
+    >>> kept
+    ['Hợp tác ', '', ' biên giới']
+    >>> [(r["line"], r["text"]) for r in removed]
+    [(1, '<script>'), (2, 'var x = 1;'), (3, '</script>')]
+    """
+    lines = list(lines)
+    if len(lines) < 2 or not any(HIDDEN_OPENING_RE.search(line) for line in lines):
+        return lines, []
+    text = "\n".join(lines)
+    kept, removed, position, line = [], [], 0, 1
+    for match in HIDDEN_ELEMENT_RE.finditer(text):
+        block = match.group(0)
+        if "\n" not in block:
+            continue   # on one line: normalisation removes it with its record
+        start = match.start()
+        line += text.count("\n", position, start)
+        kept.append(text[position:start])
+        for offset, fragment in enumerate(block.split("\n")):
+            if fragment.strip():
+                removed.append({"line": line + offset, "text": fragment, "reason": "html_markup"})
+        kept.append("\n" * block.count("\n"))
+        line += block.count("\n")
+        position = match.end()
+    if not removed:
+        return lines, []
+    kept.append(text[position:])
+    return "".join(kept).split("\n"), removed

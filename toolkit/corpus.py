@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .clean import clean_lines
+from .clean import clean_lines, drop_hidden_blocks
 from .errors import CorpusError, ManifestError, ToolkitError
 from .normalize import normalize_audited, normalize_text, normalize_tones
 
@@ -36,6 +36,8 @@ __all__ = ["Corpus", "load_corpus", "load_rows", "manifest_rows", "read_manifest
 
 REQUIRED_COLUMNS = ("doc_id", "file", "year")
 OPTIONAL_COLUMNS = ("province", "outlet", "title", "encoding")
+# Optional columns that Corpus.documents always has, empty when the manifest lacks them.
+_FILLED_COLUMNS = ("province", "outlet", "title")
 MIN_YEAR = 1900
 DOCUMENT_COLUMNS = [
     "doc_id", "year", "province", "outlet", "title", "text", "file", "sha256",
@@ -55,7 +57,8 @@ class Corpus:
     ----------
     documents : pandas.DataFrame
         One row per article, sorted by ``year`` then ``doc_id``: ``doc_id``,
-        ``year``, ``province``, ``outlet``, ``title``, ``text`` (normalised and
+        ``year``, ``province``, ``outlet``, ``title`` (empty when the manifest
+        has no such column), ``text`` (normalised and
         cleaned, one paragraph per line), ``file``, ``sha256`` of the raw
         bytes, ``n_lines`` (non-blank raw lines), ``n_removed``, ``n_chars``,
         the ``dateline``, ``byline``, ``source`` and ``timestamp`` found by
@@ -79,12 +82,40 @@ class Corpus:
         back gives the garbled text exactly) and ``eth_as_d`` (the Icelandic
         "Ð"/"ð" at the start of a Vietnamese syllable, "Ðối" -> "Đối").
         Repairs change letters, so they are listed apart from deletions.
+    columns : tuple of str
+        The manifest's columns as its header names them (and a derived
+        ``period``); see :attr:`manifest_columns`.
     """
 
     documents: pd.DataFrame
     removed: pd.DataFrame
     root: str
     repairs: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REPAIR_COLUMNS))
+    columns: tuple = ()
+
+    @property
+    def manifest_columns(self) -> list[str]:
+        """The manifest's columns that describe documents: ``year``, then the others as the manifest orders them.
+
+        Only columns the manifest has (``province`` only when it has one), any
+        the researcher added (``category``...) and a derived ``period``
+        (:func:`toolkit.summary.add_periods`); never ``doc_id``, ``file`` or
+        ``encoding``. These are the columns :func:`toolkit.segment` copies
+        into every unit, so any of them can be the grouping.
+
+        Examples
+        --------
+        >>> load_corpus("data").manifest_columns
+        ['year', 'province', 'outlet', 'title', 'period_evidence']
+        """
+        skip = {"doc_id", "file", "path", "encoding", "year"}
+        if self.columns:
+            names = [c for c in self.columns if c not in skip]
+        else:   # a Corpus built by hand: what its documents hold beyond the loader's own columns
+            docs = self.documents
+            names = [c for c in docs.columns if (c not in skip and c not in DOCUMENT_COLUMNS)
+                     or (c in _FILLED_COLUMNS and docs[c].astype("string").fillna("").str.strip().ne("").any())]
+        return ["year", *[c for c in names if c in self.documents.columns]]
 
     def __repr__(self) -> str:
         years = ", ".join(f"{y}: {n}" for y, n in self.documents["year"].value_counts().sort_index().items())
@@ -231,6 +262,19 @@ def _read_manifest(path: Path, min_year: int, max_year: int | None) -> tuple[pd.
                         f"differ only in Unicode normalisation or tone placement ({_describe(values[other])} and "
                         f"{_describe(value)}); they look the same in every table: make them distinct"
                     )
+            # Ids become file names (per-article exports, coders' sheets): ids that differ only in case collide on
+            # the case-insensitive file systems of Windows and macOS.
+            folded: dict[str, int] = {}
+            for index, value in enumerate(values):
+                other = folded.setdefault(_name_key(value).casefold(), index)
+                if other != index:
+                    how = ("upper/lower case" if values[other].casefold() == value.casefold()
+                           else "upper/lower case and Unicode normalisation or tone placement")
+                    raise ManifestError(
+                        f"{path}: doc_id {values[other]!r} (line {lines[other]}) and {value!r} (line {lines[index]}) "
+                        f"differ only in {how}; files named after them collide on case-insensitive file systems "
+                        "(Windows, macOS): make them differ in more than case"
+                    )
     years = []
     for index, value in enumerate(manifest["year"]):
         try:
@@ -246,9 +290,10 @@ def _read_manifest(path: Path, min_year: int, max_year: int | None) -> tuple[pd.
             )
         years.append(year)
     manifest["year"] = years
-    for column in OPTIONAL_COLUMNS:
-        if column not in manifest.columns:
-            manifest[column] = ""
+    # Only the encoding is filled in: the manifest keeps the columns it has (province, outlet and title are
+    # added to Corpus.documents, not here, so that nothing offers a column the manifest does not have).
+    if "encoding" not in manifest.columns:
+        manifest["encoding"] = ""
     manifest["encoding"] = manifest["encoding"].replace("", "utf-8")
     return manifest, lines
 
@@ -337,9 +382,7 @@ def _near_misses(name: str, on_disk: list[str]) -> list[str]:
     out = []
     for rel in on_disk:
         other = _name_key(rel).casefold()
-        if "\\" in key and other == key.replace("\\", "/"):
-            out.append(f"{rel!r} (folders are separated by '/', not '\\')")
-        elif other == key:
+        if other == key or ("\\" in key and other == key.replace("\\", "/")):   # '\' alone is resolved
             out.append(f"{rel!r} (differs in upper/lower case)")
         elif os.path.splitext(other)[0] == stem:
             out.append(f"{rel!r} (differs in extension)")
@@ -372,10 +415,10 @@ def _walk(raw_dir: Path) -> tuple[list[str], set[str]]:
     return sorted(files), links
 
 
-def _check_inside(raw_dir: Path, name: str, label: str) -> None:
+def _check_inside(raw_dir: Path, name: str, label: str, written: str | None = None) -> None:
     candidate = Path(name)
     if candidate.is_absolute() or ".." in candidate.parts:
-        raise ManifestError(f"{label}: file {name!r} must be a relative path inside {raw_dir}")
+        raise ManifestError(f"{label}: file {(written or name)!r} must be a relative path inside {raw_dir}")
 
 
 def _resolve(raw_dir: Path, full: Path, name: str, label: str) -> Path:
@@ -405,12 +448,43 @@ def _find_file(raw_dir: Path, name: str, doc_id: str, label: str, by_key: dict[s
         )
     if candidates:
         return _resolve(raw_dir, raw_dir / candidates[0], name, label)
+    if "\\" in name:
+        found = _backslash_candidates(raw_dir, name, label, by_key)
+        if len(found) > 1:
+            raise ManifestError(
+                f"{label}: file {name!r} (doc_id {doc_id}) is written with '\\' (Windows); read with '/' it matches "
+                f"{len(found)} files in {raw_dir}: {', '.join(map(repr, found))}. Write the path with '/' and "
+                "the folder it is in"
+            )
+        if found:
+            return _resolve(raw_dir, raw_dir / found[0], name, label)
     near = _near_misses(name, on_disk)
     hint = f"; did you mean {' or '.join(near)}?" if near else "."
     raise ManifestError(
         f"{label}: file {name!r} (doc_id {doc_id}) not found in {raw_dir}{hint} "
         "Fix the name, add the file or delete the row"
     )
+
+
+def _backslash_candidates(raw_dir: Path, name: str, label: str, by_key: dict[str, list[str]]) -> list[str]:
+    """Files a path written with Windows backslashes can mean: read with '/', inside the raw folder or, when it
+    starts with the raw folder's own name (``raw\\a.txt``, relative to the corpus folder), inside that folder."""
+    slashed = name.replace("\\", "/")
+    forms = [slashed]
+    head, _, rest = slashed.partition("/")
+    if rest and head.casefold() == raw_dir.name.casefold():
+        forms.append(rest)
+    found: list[str] = []
+    for form in forms:
+        _check_inside(raw_dir, form, label, written=name)
+        if (raw_dir / form).is_file():
+            matches = [form]
+        else:
+            matches = by_key.get(_name_key(form), [])
+            if len(matches) > 1:   # one form that names several files: ambiguous as well
+                return matches
+        found += [m for m in matches if m not in found]
+    return found
 
 
 _BOMS = (
@@ -711,6 +785,11 @@ def load_rows(root: str | os.PathLike, rows: pd.DataFrame, raw_dir: str = "raw")
         # Normalise line by line so that every change is tied to its raw line number
         # (a <br> inside a line makes two lines that both keep that number).
         raw_lines = decoded.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        n_lines = sum(1 for line in raw_lines if line.strip())
+        # Script, style and head elements that span lines go whole, before the line-by-line normalisation.
+        raw_lines, hidden = drop_hidden_blocks(raw_lines)
+        for record in hidden:
+            removed.append({"doc_id": row["doc_id"], **record})
         lines, numbers, garbled, legacy_lines, samples = [], [], [], [], {}
         for number, raw in enumerate(raw_lines, start=1):
             audit = normalize_audited(raw)
@@ -757,7 +836,8 @@ def load_rows(root: str | os.PathLike, rows: pd.DataFrame, raw_dir: str = "raw")
         for record in cleaned.removed:
             removed.append({"doc_id": row["doc_id"], **record})
         body = "\n".join(line for _, line in cleaned.lines)
-        extra = {k: v for k, v in row.items() if k not in ("doc_id", "year", "file")}
+        extra = {**dict.fromkeys(_FILLED_COLUMNS, ""),
+                 **{k: v for k, v in row.items() if k not in ("doc_id", "year", "file")}}
         documents.append({
             **extra,
             "doc_id": row["doc_id"],
@@ -765,7 +845,7 @@ def load_rows(root: str | os.PathLike, rows: pd.DataFrame, raw_dir: str = "raw")
             "file": row["file"],
             "text": body,
             "sha256": hashlib.sha256(data).hexdigest(),
-            "n_lines": sum(1 for line in raw_lines if line.strip()),
+            "n_lines": n_lines,
             "n_removed": len(cleaned.removed),
             "n_chars": len(body),
             **{k: cleaned.metadata.get(k, "") for k in ("dateline", "byline", "source", "timestamp")},
@@ -788,5 +868,5 @@ def load_rows(root: str | os.PathLike, rows: pd.DataFrame, raw_dir: str = "raw")
 
     return Corpus(
         documents=docs, removed=_sorted(removed, REMOVED_COLUMNS), root=str(root),
-        repairs=_sorted(repairs, REPAIR_COLUMNS),
+        repairs=_sorted(repairs, REPAIR_COLUMNS), columns=tuple(c for c in rows.columns if c != "path"),
     )

@@ -3,7 +3,8 @@
 :func:`dfm` counts the ``tokens`` column of a units frame (from
 :func:`toolkit.tokenize_units`) with scikit-learn's ``CountVectorizer`` and
 an identity analyzer, so the toolkit's tokenisation is used exactly once; rows
-can be grouped by any unit column (year, doc_id, province). The matrix stays
+can be grouped by any unit column: year, doc_id or any other manifest column
+(province, outlet, category...), which :func:`toolkit.segment` copies into every unit. The matrix stays
 sparse throughout.
 """
 
@@ -174,12 +175,24 @@ def dfm(units: pd.DataFrame, by: str | list[str] | None = None, tokens: str = "t
     return group_dfm(result, units, by) if by is not None else result
 
 
+# Unit columns that hold a unit's own content or position, not a grouping.
+_NOT_GROUPS = {"unit_id", "text", "words", "tokens", "n_tokens", "duplicate_of", "paragraph", "sentence", "line"}
+
+
 def group_dfm(matrix: DFM, units: pd.DataFrame, by: str | list[str]) -> DFM:
     """Sum the rows of a unit-level DFM by the values of ``by`` in ``units`` (same row order)."""
     by = [by] if isinstance(by, str) else list(by)
     missing = [c for c in by if c not in units.columns]
     if missing:
-        raise ToolkitError(f"cannot group by {', '.join(missing)}: not a unit column")
+        import difflib
+
+        groupable = [c for c in units.columns if c not in _NOT_GROUPS]
+        near = [m for c in missing for m in difflib.get_close_matches(c, groupable, n=1)]
+        raise ToolkitError(
+            f"cannot group by {', '.join(missing)}: not a unit column; the units have "
+            f"{', '.join(groupable)}" + (f" (did you mean {' or '.join(map(repr, near))}?)" if near else "")
+            + ". toolkit.segment copies every manifest column into the units"
+        )
     keys = units[by].reset_index(drop=True)
     codes, uniques = pd.MultiIndex.from_frame(keys).factorize(sort=True)
     indicator = sp.csr_matrix((np.ones(len(codes)), (codes, np.arange(len(codes)))), shape=(len(uniques), len(codes)))

@@ -90,11 +90,17 @@ _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # them in text): escaped markup decodes to markup, so it is deleted the same way.
 _LT = r"(?:&(?:amp;|AMP;)*(?:lt;?|LT;?|#0*60;?|#[xX]0*3[cC];?))"
 _GT = r"(?:&(?:amp;|AMP;)*(?:gt;?|GT;?|#0*62;?|#[xX]0*3[eE];?))"
-_MARKUP_RE = re.compile(
-    # Elements whose content is never article text.
+# Elements whose content is never article text (toolkit.clean.drop_hidden_blocks removes those that span lines).
+_HIDDEN = (
     r"<\s*(?P<hidden>(?i:script|style|head))\b[^>]*>.*?<\s*/\s*(?i:(?P=hidden))\s*>"
     rf"|{_LT}\s*(?P<ehidden>(?i:script|style|head))\b(?:(?!{_GT})[^<>])*{_GT}.*?{_LT}\s*/\s*(?i:(?P=ehidden))\s*{_GT}"
-    r"|<!--.*?-->"
+)
+HIDDEN_ELEMENT_RE = re.compile(_HIDDEN, re.DOTALL)
+# Where such an element may open: a quick test before the search above.
+HIDDEN_OPENING_RE = re.compile(rf"(?:<|{_LT})\s*(?i:script|style|head)\b")
+_MARKUP_RE = re.compile(
+    _HIDDEN
+    + r"|<!--.*?-->"
     rf"|{_LT}!--.*?--{_GT}"
     r"|<\s*/?\s*[a-zA-Z][^<>]*>"
     rf"|{_LT}\s*/?\s*[a-zA-Z](?:(?!{_LT}|{_GT})[^<>])*{_GT}",

@@ -426,7 +426,10 @@ def run_report(corpus: str | os.PathLike | None = None, out: str | os.PathLike |
 
 
 def _manifest_columns(corpus: Path) -> list[str]:
-    """The manifest's columns, read (and validated) as :func:`toolkit.read_manifest` reads it."""
+    """The manifest's columns a report can group by, read (and validated) as :func:`toolkit.read_manifest` reads it.
+
+    Only columns the manifest has, without ``file`` and ``encoding`` (how a file is found and read).
+    """
     from .corpus import read_manifest
 
-    return [str(c) for c in read_manifest(corpus / "corpus.csv").columns]
+    return [str(c) for c in read_manifest(corpus / "corpus.csv").columns if c not in ("file", "encoding")]

@@ -34,8 +34,9 @@ from .normalize import ABBREVIATIONS
 __all__ = ["segment", "split_sentences", "paragraph_kind", "near_duplicates"]
 
 UNITS = ("sentence", "paragraph")
+# The columns every unit has; the corpus's manifest columns (year first) go between ``doc_id`` and ``paragraph``.
 UNIT_COLUMNS = [
-    "unit_id", "doc_id", "year", "province", "paragraph", "sentence", "line", "kind", "text", "duplicate_of",
+    "unit_id", "doc_id", "year", "paragraph", "sentence", "line", "kind", "text", "duplicate_of",
 ]
 
 
@@ -287,11 +288,18 @@ def segment(
     -------
     pandas.DataFrame
         One row per unit in corpus order: ``unit_id`` (``doc:p03s02`` or
-        ``doc:p03``), ``doc_id``, ``year``, ``province``, ``paragraph``
-        (1-based among the article's kept paragraphs), ``sentence`` (1-based
-        within the paragraph; NA for paragraph units), ``line`` (line in the
-        raw file), ``kind`` (title, caption, body), ``text`` and
-        ``duplicate_of`` (``unit_id`` of the unit it repeats, or NA).
+        ``doc:p03``), ``doc_id``, ``year`` and every other column of the
+        manifest in its order (``province``, ``outlet``, ``category``...,
+        and ``period`` when :func:`toolkit.summary.add_periods` derived it;
+        not ``file`` or ``encoding``, which say how the file is found and
+        read), then ``paragraph`` (1-based among the article's kept
+        paragraphs), ``sentence`` (1-based within the paragraph; NA for
+        paragraph units), ``line`` (line in the raw file), ``kind`` (title,
+        caption, body), ``text`` and ``duplicate_of`` (``unit_id`` of the
+        unit it repeats, or NA). Any manifest column can therefore be the
+        grouping of :func:`toolkit.dfm`, :func:`toolkit.theme_shares` and the
+        rest. A manifest column named like one of the unit's own columns
+        (``text``, ``kind``...) is not carried.
 
     Examples
     --------
@@ -303,22 +311,25 @@ def segment(
     """
     if unit not in UNITS:
         raise ToolkitError(f"unit must be one of {', '.join(UNITS)}; got {unit!r}")
+    documents = corpus.documents
+    carried = [c for c in corpus.manifest_columns if c not in UNIT_COLUMNS]
+    columns = UNIT_COLUMNS[:3] + carried + UNIT_COLUMNS[3:]
     rows = []
-    for doc in corpus.documents.itertuples(index=False):
+    for doc, metadata in zip(documents.itertuples(index=False), documents[carried].itertuples(index=False)):
         paragraphs = doc.text.split("\n")
         numbers = doc.line_numbers
         title = doc.title if isinstance(doc.title, str) else ""
+        document = {"doc_id": doc.doc_id, "year": doc.year, **dict(zip(carried, metadata))}
         for p, (paragraph, line) in enumerate(zip(paragraphs, numbers), start=1):
             sentences = split_sentences(paragraph)
             kind = paragraph_kind(paragraph, p, title, len(sentences))
-            base = {"doc_id": doc.doc_id, "year": doc.year, "province": doc.province,
-                    "paragraph": p, "line": line, "kind": kind}
+            base = {**document, "paragraph": p, "line": line, "kind": kind}
             if unit == "paragraph":
                 rows.append({**base, "unit_id": f"{doc.doc_id}:p{p:02d}", "sentence": pd.NA, "text": paragraph})
                 continue
             for s, sentence in enumerate(sentences, start=1):
                 rows.append({**base, "unit_id": f"{doc.doc_id}:p{p:02d}s{s:02d}", "sentence": s, "text": sentence})
-    units = pd.DataFrame(rows, columns=[c for c in UNIT_COLUMNS if c != "duplicate_of"])
+    units = pd.DataFrame(rows, columns=[c for c in columns if c != "duplicate_of"])
     links = near_duplicates(
         units["text"].tolist(), threshold=threshold, min_words=min_words, groups=units["kind"].tolist()
     )
@@ -327,4 +338,6 @@ def segment(
     units["sentence"] = units["sentence"].astype("Int64")
     for column in ("paragraph", "line", "year"):
         units[column] = units[column].astype("int64")
-    return units[UNIT_COLUMNS]
+    for column in carried:   # each carried column keeps its documents' dtype (an empty corpus included)
+        units[column] = units[column].astype(documents[column].dtype)
+    return units[columns]

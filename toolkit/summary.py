@@ -105,7 +105,9 @@ def add_periods(corpus: Corpus, periods: str | None, column: str = "year", name:
     docs = corpus.documents
     if name in docs.columns:
         raise ToolkitError(f"the manifest already has a {name!r} column; drop it or do not pass periods")
-    return dataclasses.replace(corpus, documents=docs.assign(**{name: period_labels(docs, periods, column)}))
+    columns = corpus.columns or tuple(corpus.manifest_columns)
+    return dataclasses.replace(corpus, documents=docs.assign(**{name: period_labels(docs, periods, column)}),
+                               columns=(*columns, name))
 
 
 def with_groups(units: pd.DataFrame, documents: pd.DataFrame, by: str) -> pd.DataFrame:
@@ -306,9 +308,11 @@ def summarize(corpus: Corpus, units: pd.DataFrame, by: str = "year") -> dict[str
         removed); ``duplicates``: one row per near-duplicate pair.
     """
     documents = corpus.documents
+    if by not in units.columns and by not in corpus.manifest_columns:   # never a column the manifest lacks
+        raise ToolkitError(f"by={by!r} is not a manifest column; choose among {', '.join(corpus.manifest_columns)}")
     units = with_groups(units, documents, by)
     agg = {"documents": ("doc_id", "size")}
-    if "province" in documents.columns:
+    if "province" in corpus.manifest_columns:   # not for a manifest without provinces
         agg["provinces"] = ("province", lambda s: ", ".join(sorted(set(s))))
     docs = documents.groupby(by).agg(**agg)
     kept = units[units["duplicate_of"].isna()]
