@@ -112,3 +112,54 @@ def test_supported_python_matches_what_the_lock_installs():
     assert ours.contains(f"{sys.version_info.major}.{sys.version_info.minor}.0")
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert f"Python {lower}+" in readme and "Python 3.10+" not in readme
+
+
+@pytest.mark.fresh_venv
+def test_the_wheel_installed_alone_in_a_fresh_venv_runs_the_whole_report(wheel, tmp_path):
+    """``pip install`` of the wheel into a new virtual environment, then ``vn-discourse report``.
+
+    This is what a user does, so it is the only test that sees a run-time dependency missing from
+    pyproject.toml (nbconvert was) or a kernel looked up by name ("python3" is not registered by a
+    plain install). The venv is made with ``python -m venv`` without system site packages: a venv
+    that saw the project's .venv (``--system-site-packages``) would hide exactly the missing
+    dependencies this test is for. The wheel's dependencies come from the configured package index,
+    constrained to requirements.lock so they are the locked versions and pip's cache serves them
+    after the first run (about 1.5 minutes to install, 45 s to report on two cores); installing with
+    ``--no-index --find-links`` is not possible because no wheels of the locked dependencies are
+    kept on disk. Offline, deselect it with ``-m "not fresh_venv"``.
+
+    A decoy kernel named ``python3`` pointing at a missing interpreter is put on JUPYTER_PATH: the
+    report must run its notebooks on the venv's own interpreter, not on a kernel found by name.
+    """
+    venv = tmp_path / "fresh"
+    done = subprocess.run([sys.executable, "-m", "venv", str(venv)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    python = venv / "bin" / "python"
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME")}
+    done = subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-compile", "--disable-pip-version-check",
+                           "-c", str(ROOT / "requirements.lock"), str(wheel)],
+                          capture_output=True, text=True, timeout=900, env=env)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    jupyter = tmp_path / "jupyter"
+    decoy = jupyter / "kernels" / "python3"
+    decoy.mkdir(parents=True)
+    (decoy / "kernel.json").write_text('{"argv": ["/nonexistent/python", "-m", "ipykernel_launcher", "-f", '
+                                       '"{connection_file}"], "display_name": "decoy", "language": "python"}')
+    env.update(JUPYTER_PATH=str(jupyter), JUPYTER_DATA_DIR=str(jupyter), HOME=str(tmp_path / "home"),
+               PATH=os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep) if not p.startswith(str(ROOT))))
+    work = tmp_path / "elsewhere"
+    shutil.copytree(OTHER, work / "corpus")
+    where = subprocess.run([str(python), "-c", "import toolkit; print(toolkit.__file__)"], capture_output=True,
+                           text=True, cwd=work, env=env, timeout=120)
+    assert where.stdout.startswith(str(venv)), where.stdout + where.stderr       # the wheel, not the checkout
+    done = subprocess.run([str(venv / "bin" / "vn-discourse"), "report", "corpus", "--out", "out"],
+                          capture_output=True, text=True, cwd=work, env=env, timeout=900)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert re.search(r"^5 of 5 generic notebooks executed", done.stdout, flags=re.M), done.stdout
+    html = sorted(p.name for p in (work / "out" / "html").iterdir())
+    assert html == [p.with_suffix(".html").name for p in sorted((ROOT / "toolkit" / "templates").glob("0*.ipynb"))]
+    assert all((work / "out" / "html" / name).stat().st_size > 10_000 for name in html)
+    for stem in ("documents_by_year", "theme_shares_by_year", "topic_shares_by_year", "robustness_panel"):
+        for ext in ("png", "pdf", "svg", "csv"):
+            assert (work / "out" / "figures" / f"{stem}.{ext}").stat().st_size > 0, f"{stem}.{ext}"
+    assert (work / "out" / "figures" / "table_theme_shares_by_year.csv").is_file()

@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import ToolkitError
+from .spreadsheet import restore, spreadsheet_safe, write_csv
 
 __all__ = ["validation_sample", "write_sheets", "read_codes", "design_based_shares", "design_based_regression",
            "pseudo_outcomes"]
@@ -169,12 +170,18 @@ def _allocate(sizes: pd.Series, n: int, floor: int) -> dict:
 
 
 def write_sheets(sheet: pd.DataFrame, folder: str | Path, coders=("A", "B"), themes=None,
-                 xlsx: bool = True) -> list[Path]:
+                 xlsx: bool = True, safe: bool | None = None) -> list[Path]:
     """One blank coding sheet per coder, as CSV (and XLSX), with only what a coder may see.
 
     Each sheet has ``sample_id``, the title, the context and the text, and an empty column per theme
     plus ``note``. Design columns (stratum, inclusion probability) stay in ``sheet``: keep it for
     :func:`read_codes`. Returns the files written.
+
+    The sheets are opened in a spreadsheet, so they are spreadsheet-safe
+    (:func:`toolkit.spreadsheet.spreadsheet_safe`): a title or text beginning with ``=``, ``+``,
+    ``-``, ``@``, a tab or a carriage return is written with a leading ``'`` and shows as text
+    instead of running as a formula. ``safe=False`` writes the cells as they are; None (the default)
+    follows ``toolkit.spreadsheet.SAFE``.
     """
     from .lexicon import STUDY_THEMES
 
@@ -188,11 +195,11 @@ def write_sheets(sheet: pd.DataFrame, folder: str | Path, coders=("A", "B"), the
     written = []
     for coder in coders:
         path = folder / f"{coder}.csv"
-        blank.to_csv(path, index=False, encoding="utf-8")
+        write_csv(blank, path, safe, encoding="utf-8")
         written.append(path)
         if xlsx:
             try:
-                blank.to_excel(folder / f"{coder}.xlsx", index=False, sheet_name="coding")
+                spreadsheet_safe(blank, safe).to_excel(folder / f"{coder}.xlsx", index=False, sheet_name="coding")
             except ImportError as exc:  # pragma: no cover - openpyxl is a dependency
                 raise ToolkitError("writing XLSX sheets needs openpyxl (pip install openpyxl)") from exc
             written.append(folder / f"{coder}.xlsx")
@@ -211,6 +218,7 @@ def read_codes(path: str | Path, sheet: pd.DataFrame, themes=None) -> pd.DataFra
     themes = list(themes or STUDY_THEMES)
     path = Path(path)
     codes = pd.read_excel(path) if path.suffix.lower() == ".xlsx" else pd.read_csv(path, encoding="utf-8")
+    codes.columns = [restore(c) for c in codes.columns]   # a theme named "=x" is written as "'=x"
     missing = [c for c in ["sample_id", *themes] if c not in codes.columns]
     if missing:
         raise ToolkitError(f"{path}: missing column(s) {', '.join(missing)}")

@@ -49,8 +49,13 @@ class DFM:
         out = pd.Series(counts, index=self.terms, name="count")
         return out.iloc[np.lexsort((self.terms, -counts))]
 
-    def save(self, path) -> list:
+    def save(self, path, safe: bool | None = None) -> list:
         """Write ``<path>.npz`` (the sparse counts), ``<path>.terms.txt`` and ``<path>.rows.csv``.
+
+        ``rows.csv`` is spreadsheet-safe (:func:`toolkit.spreadsheet.spreadsheet_safe`): a text cell
+        beginning with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading ``'``,
+        which :meth:`load` removes again, so the rows read back as they were. ``safe=False`` writes
+        the cells as they are (None follows ``toolkit.spreadsheet.SAFE``).
 
         Examples
         --------
@@ -65,6 +70,7 @@ class DFM:
         from pathlib import Path
 
         from .atomic import atomic_write
+        from .spreadsheet import write_csv
 
         base = Path(path)
         base.parent.mkdir(parents=True, exist_ok=True)
@@ -72,7 +78,7 @@ class DFM:
         buffer = io.BytesIO()
         sp.save_npz(buffer, self.matrix.tocsr(), compressed=True)
         contents = {npz: buffer.getvalue(), terms: ("\n".join(map(str, self.terms)) + "\n").encode("utf-8"),
-                    rows: self.rows.to_csv(index=False).encode("utf-8")}
+                    rows: write_csv(self.rows, None, safe).encode("utf-8")}
         for target, data in contents.items():
             atomic_write(target, lambda tmp, data=data: Path(tmp).write_bytes(data))
         return list(contents)
@@ -82,6 +88,8 @@ class DFM:
         """Read a matrix written by :meth:`save`; errors name the missing file."""
         from pathlib import Path
 
+        from .spreadsheet import restore_frame
+
         base = Path(path)
         files = [base.with_name(base.name + suffix) for suffix in (".npz", ".terms.txt", ".rows.csv")]
         missing = [str(f) for f in files if not f.is_file()]
@@ -89,7 +97,7 @@ class DFM:
             raise ToolkitError(f"cannot load a document-term matrix from {base}: missing {', '.join(missing)}")
         matrix = sp.load_npz(files[0]).tocsr()
         terms = np.array(files[1].read_text(encoding="utf-8").splitlines(), dtype=object)
-        rows = pd.read_csv(files[2])
+        rows = restore_frame(pd.read_csv(files[2]))
         if matrix.shape != (len(rows), len(terms)):
             raise ToolkitError(f"{base}: the matrix is {matrix.shape} but there are {len(rows)} rows and {len(terms)} terms")
         return cls(matrix, terms, rows)

@@ -6,7 +6,9 @@ are panels). :func:`save_figure` writes PDF and SVG (text kept as text,
 TrueType fonts: ``pdf.fonttype`` 42, ``svg.fonttype`` none), PNG at 300 dpi
 and the CSV of the plotted numbers, byte-identical from run to run (no
 creation dates, a fixed SVG hash salt), each written atomically.
-:func:`save_table` writes a table a report shows as CSV and LaTeX.
+:func:`save_table` writes a table a report shows as CSV and LaTeX. Both
+CSVs are spreadsheet-safe (:mod:`toolkit.spreadsheet`): a text cell that a
+spreadsheet would run as a formula gets a leading ``'``.
 :func:`show` displays a figure in a notebook as a PNG without a
 ``<Figure ...>`` text line and closes it.
 
@@ -58,6 +60,7 @@ import seaborn as sns
 
 from .atomic import atomic_write
 from .errors import ToolkitError
+from .spreadsheet import write_csv
 
 __all__ = [
     "STYLE", "THEME", "THEME_COLOURS", "THEME_LABELS", "OTHER_THEME_COLOURS", "TOPIC_GREYS", "NO_TOKENS", "SINGLE", "DOUBLE",
@@ -217,7 +220,8 @@ def _limit(high: float, low: float = 0.0) -> tuple[float, float]:
     return low - 0.03 * span if low < 0 else -0.02 * span, high + 0.06 * span
 
 
-def save_figure(fig, name: str, data: pd.DataFrame, folder: str | os.PathLike = "figures") -> list[Path]:
+def save_figure(fig, name: str, data: pd.DataFrame, folder: str | os.PathLike = "figures",
+                safe: bool | None = None) -> list[Path]:
     """Write ``name.pdf``, ``name.svg``, ``name.png`` (300 dpi) and ``name.csv`` to ``folder``.
 
     Parameters
@@ -228,6 +232,11 @@ def save_figure(fig, name: str, data: pd.DataFrame, folder: str | os.PathLike = 
     data : pandas.DataFrame
         The numbers the figure plots, saved beside it.
     folder : path-like, default "figures"
+    safe : bool, optional
+        Spreadsheet-safe CSV: text cells (and column names) beginning with ``=``, ``+``, ``-``, ``@``,
+        a tab or a carriage return get a leading ``'`` (:func:`toolkit.spreadsheet.spreadsheet_safe`);
+        numbers are never changed. None follows ``toolkit.spreadsheet.SAFE`` (True unless a pipeline
+        turns it off); False writes the cells as they are.
 
     Returns
     -------
@@ -247,7 +256,7 @@ def save_figure(fig, name: str, data: pd.DataFrame, folder: str | os.PathLike = 
             atomic_write(path, lambda tmp, e=ext, m=metadata: fig.savefig(tmp, format=e, metadata=m))
             written.append(path)
     csv = folder / f"{name}.csv"
-    atomic_write(csv, lambda tmp: data.to_csv(tmp, index=False, float_format="%.6g", lineterminator="\n"))
+    atomic_write(csv, lambda tmp: write_csv(data, tmp, safe, float_format="%.6g", lineterminator="\n"))
     written.append(csv)
     return written
 
@@ -263,7 +272,7 @@ def show(fig) -> None:
 
 
 def save_table(frame: pd.DataFrame, name: str, folder: str | os.PathLike = "figures", caption: str | None = None,
-               precision: int = 3) -> list[Path]:
+               precision: int = 3, safe: bool | None = None) -> list[Path]:
     """Write a table a report shows as ``name.csv`` and ``name.tex`` (pandas Styler LaTeX) to ``folder``.
 
     Parameters
@@ -276,6 +285,10 @@ def save_table(frame: pd.DataFrame, name: str, folder: str | os.PathLike = "figu
         LaTeX caption.
     precision : int, default 3
         Decimals of floats in the LaTeX table (the CSV keeps 6 significant digits).
+    safe : bool, optional
+        Spreadsheet-safe CSV, as in :func:`save_figure`: text cells beginning with ``=``, ``+``,
+        ``-``, ``@``, a tab or a carriage return get a leading ``'``; numbers are never changed.
+        None follows ``toolkit.spreadsheet.SAFE``. The LaTeX file is written from the cells as they are.
 
     Returns
     -------
@@ -297,7 +310,7 @@ def save_table(frame: pd.DataFrame, name: str, folder: str | os.PathLike = "figu
     table = frame if plain else frame.reset_index()
     table = table.rename(columns=lambda c: label(c) if isinstance(c, str) else str(c))
     csv, tex = folder / f"{name}.csv", folder / f"{name}.tex"
-    atomic_write(csv, lambda tmp: table.to_csv(tmp, index=False, float_format="%.6g", lineterminator="\n"))
+    atomic_write(csv, lambda tmp: write_csv(table, tmp, safe, float_format="%.6g", lineterminator="\n"))
     styler = table.style.hide(axis="index").format(precision=precision, na_rep="")
     styler = styler.format_index(escape="latex", axis=1).format(escape="latex", precision=precision, na_rep="")
     latex = styler.to_latex(caption=caption, hrules=True, label=f"tab:{name}")

@@ -19,6 +19,14 @@ removed so that executed copies are reproducible. A notebook that fails still
 gets its executed copy and HTML; its error is reported in one line naming the
 notebook and the cell, and the other notebooks run.
 
+The kernel is always the running interpreter (``sys.executable -m
+ipykernel_launcher``, :func:`kernel_spec`), never a kernel looked up by name:
+a kernel named ``python3`` may be missing (a plain ``pip install`` registers
+none) or may belong to another environment without the toolkit. What the
+report needs at run time (papermill, nbformat, jupyter_client, pyzmq,
+ipykernel, nbconvert, IPython) is a dependency of the package; :func:`run_report`
+names any that is missing before it starts.
+
 Examples
 --------
 >>> from toolkit.report import notebooks, TEMPLATES
@@ -28,20 +36,20 @@ Examples
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from jupyter_client import AsyncKernelManager
 
 from .atomic import atomic_write
 from .errors import ToolkitError
 
 __all__ = [
     "ROOT", "STUDY_DATA", "NOTEBOOKS", "TEMPLATES", "NotebookRun", "Report", "notebooks", "is_study_corpus",
-    "check_output_folder", "run_notebook", "run_report",
+    "check_output_folder", "run_notebook", "run_report", "kernel_spec", "KERNEL_NAME", "RUNTIME_MODULES",
 ]
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,6 +58,37 @@ NOTEBOOKS = ROOT / "notebooks"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+#: The name the executed notebooks' kernel goes by; :func:`kernel_spec` defines it, no kernel spec folder is read.
+KERNEL_NAME = "vn-discourse-running-python"
+
+#: Modules the report imports at run time, each with the distribution that provides it.
+RUNTIME_MODULES = {"papermill": "papermill", "nbformat": "nbformat", "jupyter_client": "jupyter_client",
+                   "zmq": "pyzmq", "ipykernel": "ipykernel", "nbconvert": "nbconvert", "IPython": "ipython"}
+
+
+def missing_runtime() -> list[str]:
+    """Distributions of :data:`RUNTIME_MODULES` that cannot be imported here (empty when the report can run)."""
+    return [dist for module, dist in RUNTIME_MODULES.items() if importlib.util.find_spec(module) is None]
+
+
+def kernel_spec():
+    """The kernel spec of the running interpreter: ipykernel started by ``sys.executable``.
+
+    The notebooks then run in the environment that runs the report, where the
+    toolkit and its dependencies are importable, whatever kernels are (or are
+    not) registered with Jupyter.
+
+    >>> spec = kernel_spec()
+    >>> spec.argv[:3] == [sys.executable, "-m", "ipykernel_launcher"], spec.language
+    (True, 'python')
+    """
+    from ipykernel.kernelspec import get_kernel_dict
+    from jupyter_client.kernelspec import KernelSpec
+
+    spec = get_kernel_dict()
+    spec["argv"][0] = sys.executable
+    return KernelSpec(resource_dir="", **spec)
 
 
 @dataclass
@@ -235,9 +274,9 @@ def run_notebook(path: str | os.PathLike, parameters: dict | None = None, output
     error = None
     try:
         pm.execute_notebook(
-            str(path), str(tmp), parameters=parameters or {}, kernel_name="python3", progress_bar=False,
+            str(path), str(tmp), parameters=parameters or {}, kernel_name=KERNEL_NAME, progress_bar=False,
             request_save_on_cell_execute=False, cwd=str(cwd), execution_timeout=timeout,
-            kernel_manager_class="toolkit.report._KernelManager",
+            kernel_manager_class="toolkit.kernel.KernelManager",
         )
     except pm.PapermillExecutionError:
         pass   # the error is read from the executed notebook below
@@ -257,31 +296,6 @@ def run_notebook(path: str | os.PathLike, parameters: dict | None = None, output
         atomic_write(html, lambda t: t.write_text(body, encoding="utf-8"))
     return NotebookRun(path.name, Path(html) if html else None, Path(output) if output else None, error,
                        time.perf_counter() - start)
-
-
-class _KernelManager(AsyncKernelManager):
-    """A kernel manager for headless runs: encrypted transport, no kernel log on the console.
-
-    ipykernel logs "Kernel is running over TCP without encryption" on every
-    start unless the manager provisions CurveZMQ keys (``transport_encryption``
-    "auto" when the kernelspec declares support), and "KeyboardInterrupt caught
-    in kernel" when it is shut down. The kernel process's own log is not a
-    result (cell outputs, errors included, come over the messaging protocol),
-    so its stderr is discarded.
-    """
-
-    def __init__(self, **kw):
-        import zmq
-
-        super().__init__(**kw)
-        if zmq.has("curve"):
-            self.transport_encryption = "auto"
-
-    async def _async_launch_kernel(self, kernel_cmd, **kw):
-        import subprocess
-
-        kw.setdefault("stderr", subprocess.DEVNULL)
-        return await super()._async_launch_kernel(kernel_cmd, **kw)
 
 
 def _run_one(job: dict) -> NotebookRun:
@@ -336,6 +350,10 @@ def run_report(corpus: str | os.PathLike | None = None, out: str | os.PathLike |
     """
     if unit not in ("sentence", "paragraph"):
         raise ToolkitError(f"unit {unit!r}: use 'sentence' or 'paragraph'")
+    missing = missing_runtime()
+    if missing:
+        raise ToolkitError(f"the report needs {', '.join(missing)}, not installed in {sys.prefix}; "
+                           f"reinstall the toolkit with its dependencies (pip install vn-discourse-toolkit)")
     if jobs < 1:
         raise ToolkitError(f"jobs must be at least 1, got {jobs}")
     if corpus is None and not is_study_corpus(None):

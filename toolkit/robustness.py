@@ -16,6 +16,8 @@ effect on keywords is shown in the robustness notebook instead.
 
 from __future__ import annotations
 
+import importlib.util
+
 import numpy as np
 import pandas as pd
 
@@ -66,7 +68,8 @@ def theme_robustness(corpus: Corpus, by: str = "year", lexicon: Lexicon | str | 
     near-duplicates dropped, terms on syllables, the given lexicon); *unit*:
     paragraph units; *selection*: near-duplicates kept, titles and captions
     included; *tokeniser*: terms required to align with pyvi's or
-    underthesea's word boundaries; *lexicon*: each entry of ``lexicons``
+    underthesea's word boundaries (underthesea's only when it is installed,
+    the optional extra ``vn-discourse-toolkit[underthesea]``); *lexicon*: each entry of ``lexicons``
     (name -> Lexicon or path), and the lexicon with its formula hits
     excluded; *coder*: shares from each hand coding of ``codings`` (name ->
     frame of unit_id and themes); *correction*: shares corrected for
@@ -95,8 +98,9 @@ def theme_robustness(corpus: Corpus, by: str = "year", lexicon: Lexicon | str | 
         ("titles and captions included", "selection", sentences, {"kinds": None}),
     ]
     if tokenisers:
-        variants += [("words: pyvi boundaries", "tokeniser", sentences, {"segmenter": word_segment}),
-                     ("words: underthesea boundaries", "tokeniser", sentences, {"segmenter": underthesea_segmenter})]
+        variants.append(("words: pyvi boundaries", "tokeniser", sentences, {"segmenter": word_segment}))
+        if importlib.util.find_spec("underthesea") is not None:
+            variants.append(("words: underthesea boundaries", "tokeniser", sentences, {"segmenter": underthesea_segmenter}))
     if (lex.entries.kind == "formula").any():
         variants.append((f"{lex.name}, formulas excluded", "lexicon", sentences, {"lexicon": lex.excluding_formulas()}))
     for name, other in (lexicons or {}).items():
