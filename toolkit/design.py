@@ -217,7 +217,10 @@ def read_codes(path: str | Path, sheet: pd.DataFrame, themes=None) -> pd.DataFra
 
     themes = list(themes or STUDY_THEMES)
     path = Path(path)
+    from .spreadsheet import restore_frame
+
     codes = pd.read_excel(path) if path.suffix.lower() == ".xlsx" else pd.read_csv(path, encoding="utf-8")
+    codes = restore_frame(codes)
     codes.columns = [restore(c) for c in codes.columns]   # a theme named "=x" is written as "'=x"
     missing = [c for c in ["sample_id", *themes] if c not in codes.columns]
     if missing:
