@@ -5,6 +5,11 @@
 an identity analyzer, so the toolkit's tokenisation is used exactly once; rows
 can be grouped by any unit column (year, doc_id, province). The matrix stays
 sparse throughout.
+
+A DFM grouped by a column also keeps the counts of each article (``doc_id``)
+within each group, ``docs`` and ``doc_rows``: words cluster in articles, and
+the article-level tests of :func:`toolkit.keyness` and :func:`toolkit.log_odds`
+need the per-article counts that the group sums hide.
 """
 
 from __future__ import annotations
@@ -32,11 +37,21 @@ def _identity(tokens):
 
 @dataclass(frozen=True)
 class DFM:
-    """A document-feature matrix: ``matrix`` (CSR, rows x terms), ``terms``, ``rows`` (row labels)."""
+    """A document-feature matrix: ``matrix`` (CSR, rows x terms), ``terms``, ``rows`` (row labels).
+
+    A grouped DFM (:func:`dfm` with ``by=``) also holds ``docs``, the counts
+    of each article within each group (CSR, articles x terms, the same
+    terms), and ``doc_rows``, their labels (``doc_id`` and the grouping
+    columns, one row per article and group). Summing ``docs`` by group gives
+    ``matrix``. Both are ``None`` when the units had no ``doc_id`` or the DFM
+    was built by hand; tests that need articles then report effect sizes only.
+    """
 
     matrix: sp.csr_matrix
     terms: np.ndarray
     rows: pd.DataFrame
+    docs: sp.csr_matrix | None = None
+    doc_rows: pd.DataFrame | None = None
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -50,6 +65,9 @@ class DFM:
 
     def save(self, path) -> list:
         """Write ``<path>.npz`` (the sparse counts), ``<path>.terms.txt`` and ``<path>.rows.csv``.
+
+        The per-article counts, when present, go to ``<path>.docs.npz`` and
+        ``<path>.docs.csv``.
 
         Examples
         --------
@@ -72,6 +90,11 @@ class DFM:
         sp.save_npz(buffer, self.matrix.tocsr(), compressed=True)
         contents = {npz: buffer.getvalue(), terms: ("\n".join(map(str, self.terms)) + "\n").encode("utf-8"),
                     rows: self.rows.to_csv(index=False).encode("utf-8")}
+        if self.docs is not None:
+            buffer = io.BytesIO()
+            sp.save_npz(buffer, self.docs.tocsr(), compressed=True)
+            contents[base.with_name(base.name + ".docs.npz")] = buffer.getvalue()
+            contents[base.with_name(base.name + ".docs.csv")] = self.doc_rows.to_csv(index=False).encode("utf-8")
         for target, data in contents.items():
             atomic_write(target, lambda tmp, data=data: Path(tmp).write_bytes(data))
         return list(contents)
@@ -91,7 +114,14 @@ class DFM:
         rows = pd.read_csv(files[2])
         if matrix.shape != (len(rows), len(terms)):
             raise ToolkitError(f"{base}: the matrix is {matrix.shape} but there are {len(rows)} rows and {len(terms)} terms")
-        return cls(matrix, terms, rows)
+        docs = doc_rows = None
+        doc_files = [base.with_name(base.name + suffix) for suffix in (".docs.npz", ".docs.csv")]
+        if all(f.is_file() for f in doc_files):
+            docs, doc_rows = sp.load_npz(doc_files[0]).tocsr(), pd.read_csv(doc_files[1])
+            if docs.shape != (len(doc_rows), len(terms)):
+                raise ToolkitError(f"{base}: the per-article matrix is {docs.shape} but there are {len(doc_rows)} "
+                                   f"articles and {len(terms)} terms")
+        return cls(matrix, terms, rows, docs, doc_rows)
 
     def to_frame(self) -> pd.DataFrame:
         """Tidy long form: one row per non-zero cell, with the row labels."""
@@ -174,15 +204,25 @@ def dfm(units: pd.DataFrame, by: str | list[str] | None = None, tokens: str = "t
     return group_dfm(result, units, by) if by is not None else result
 
 
+def _sum_rows(X: sp.csr_matrix, keys: pd.DataFrame) -> tuple[sp.csr_matrix, pd.DataFrame]:
+    codes, uniques = pd.MultiIndex.from_frame(keys).factorize(sort=True)
+    indicator = sp.csr_matrix((np.ones(len(codes)), (codes, np.arange(len(codes)))), shape=(len(uniques), len(codes)))
+    return (indicator @ X).astype(np.int64).tocsr(), pd.DataFrame(list(uniques), columns=list(keys.columns))
+
+
 def group_dfm(matrix: DFM, units: pd.DataFrame, by: str | list[str]) -> DFM:
-    """Sum the rows of a unit-level DFM by the values of ``by`` in ``units`` (same row order)."""
+    """Sum the rows of a unit-level DFM by the values of ``by`` in ``units`` (same row order).
+
+    With a ``doc_id`` column in ``units`` the result also keeps the counts of
+    each article within each group (``docs``, ``doc_rows``: one row per
+    ``doc_id`` and group, sorted), which the article-level tests use.
+    """
     by = [by] if isinstance(by, str) else list(by)
     missing = [c for c in by if c not in units.columns]
     if missing:
         raise ToolkitError(f"cannot group by {', '.join(missing)}: not a unit column")
-    keys = units[by].reset_index(drop=True)
-    codes, uniques = pd.MultiIndex.from_frame(keys).factorize(sort=True)
-    indicator = sp.csr_matrix((np.ones(len(codes)), (codes, np.arange(len(codes)))), shape=(len(uniques), len(codes)))
-    grouped = (indicator @ matrix.matrix).astype(np.int64).tocsr()
-    rows = pd.DataFrame(list(uniques), columns=by)
-    return DFM(grouped, matrix.terms, rows)
+    grouped, rows = _sum_rows(matrix.matrix, units[by].reset_index(drop=True))
+    docs = doc_rows = None
+    if "doc_id" in units.columns and "doc_id" not in by:
+        docs, doc_rows = _sum_rows(matrix.matrix, units[["doc_id", *by]].reset_index(drop=True))
+    return DFM(grouped, matrix.terms, rows, docs, doc_rows)
