@@ -657,6 +657,9 @@ def kwic(units: pd.DataFrame, pattern: str | list[str], window: int = 5, text: s
 def collocations(units: pd.DataFrame, min_count: int = 2, words: str = "words", stopwords=None) -> pd.DataFrame:
     """Adjacent word pairs that occur together more than chance: PMI and G2.
 
+    Both are effect sizes for ranking pairs; ``p`` (chi-square of G2)
+    treats tokens as independent and is descriptive, not a test.
+
     Pairs are counted within units over the segmented ``words`` (lower-cased,
     punctuation and numbers breaking adjacency), skipping pairs with a
     stopword; pairs that pyvi left as two words but that behave as one
