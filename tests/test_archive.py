@@ -23,6 +23,8 @@ def same_dfm(a, b):
     assert a.terms.tolist() == b.terms.tolist()
     assert a.rows.reset_index(drop=True).equals(b.rows.reset_index(drop=True))
     assert (a.matrix != b.matrix).nnz == 0
+    # Each article's counts, which keyness tests at the article level, whatever the shards.
+    assert a.doc_rows.equals(b.doc_rows) and (a.docs != b.docs).nnz == 0
 
 
 @pytest.fixture(scope="module")

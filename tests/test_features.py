@@ -54,10 +54,13 @@ def test_dfm_saves_and_loads_exactly(sentences, tmp_path):
     body = tk.tokenize_units(sentences[sentences.kind == "body"], cache=False)
     by_year = tk.dfm(body, by="year")
     paths = by_year.save(tmp_path / "by_year")
-    assert sorted(p.name for p in paths) == ["by_year.npz", "by_year.rows.csv", "by_year.terms.txt"]
+    assert sorted(p.name for p in paths) == ["by_year.docs.csv", "by_year.docs.npz", "by_year.npz", "by_year.rows.csv",
+                                             "by_year.terms.txt"]
     again = tk.DFM.load(tmp_path / "by_year")
     assert (again.matrix != by_year.matrix).nnz == 0
     assert list(again.terms) == list(by_year.terms) and again.rows.equals(by_year.rows)
+    # The per-article counts the article-level tests need come back too.
+    assert (again.docs != by_year.docs).nnz == 0 and again.doc_rows.equals(by_year.doc_rows)
     paths[0].unlink()
     with pytest.raises(tk.ToolkitError, match="missing .*by_year.npz"):
         tk.DFM.load(tmp_path / "by_year")

@@ -4,6 +4,7 @@ import hashlib
 
 import matplotlib
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -293,6 +294,19 @@ def test_distinctive_terms_fade_the_bars_below_the_threshold():
     ax = axes[0]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["biên giới", "hợp tác", "cửa khẩu"]   # largest on top
     assert [(round(p.get_width(), 6), p.get_alpha()) for p in ax.patches] == [(3.0, 1.0), (2.5, 1.0), (1.0, 0.35)]
+    plt.close("all")
+
+
+def test_distinctive_terms_fade_what_the_article_test_does_not_flag():
+    odds = pd.DataFrame({"group": [2005] * 3, "term": ["hợp_tác", "cửa_khẩu", "biên_giới"], "z": [2.5, 1.0, 3.0],
+                         "p_adj": [0.01, 0.2, 0.3], "distinctive": [True, False, False]})
+    fig, axes = tf.plot_distinctive_terms(odds, by="year")
+    # biên giới has the largest z but is not distinctive at the article level: faded; no z line.
+    assert [(round(p.get_width(), 6), p.get_alpha()) for p in axes[0].patches] == [(3.0, 0.35), (2.5, 1.0), (1.0, 0.35)]
+    assert not axes[0].get_lines() and "article-level test" in fig.get_supxlabel()
+    fig, axes = tf.plot_distinctive_terms(odds.assign(p_adj=np.nan, distinctive=False), by="year")
+    assert all(p.get_alpha() in (None, 1.0) for p in axes[0].patches)      # untested: nothing faded or marked
+    assert "effect sizes only, untested" in fig.get_supxlabel() and not axes[0].get_lines()
     plt.close("all")
 
 

@@ -32,26 +32,26 @@ KEY = _table([[10, 90], [20, 380]], ["x", "y"], [2012, 2023])
 
 def test_keyness_chi2_by_hand():
     # All expected counts >= 5: quanteda's default applies no correction.
-    out = keyness(KEY, 2012, measure="chi2").set_index("term")
+    out = keyness(KEY, 2012, unit="token", measure="chi2").set_index("term")
     assert out.loc["x", "chi2"] == pytest.approx(3.546099, abs=1e-5)
     assert out.loc["x", ["target", "reference"]].tolist() == [10, 20]
     assert out.loc["y", "chi2"] == pytest.approx(-3.546099, abs=1e-5)   # under-represented: negative
     assert stats.chi2_contingency([[10, 20], [90, 380]], correction=False).statistic == pytest.approx(3.546099, abs=1e-5)
     # In quanteda's code "yates" is the same conditional rule as "default": with every expected
     # count >= 5 there is no correction (an unconditional Yates would give 3.5^2 * 0.221631 = 2.714982).
-    yates = keyness(KEY, 2012, measure="chi2", correction="yates").set_index("term")
+    yates = keyness(KEY, 2012, unit="token", measure="chi2", correction="yates").set_index("term")
     assert yates.loc["x", "chi2"] == pytest.approx(3.546099, abs=1e-5)
 
 
 def test_keyness_likelihood_ratio_by_hand():
-    out = keyness(KEY, 2012, measure="lr").set_index("term")
+    out = keyness(KEY, 2012, unit="token", measure="lr").set_index("term")
     assert out.loc["x", "G2"] == pytest.approx(3.138734, abs=1e-5)
     assert out.loc["x", "p"] == pytest.approx(0.076, abs=0.001)   # chi-square(1) tail at 3.14
     # Relative frequency 10/100 against 20/400: log2 ratio about 1 (with +0.5 smoothing).
     assert out.loc["x", "log_ratio"] == pytest.approx(np.log2((10.5 / 100.5) / (20.5 / 400.5)))
     # Williams: q = 1 + (500/30 + 500/470 - 1)(500/100 + 500/400 - 1) / (6 * 500)
     #             = 1 + 16.730496 * 5.25 / 3000 = 1.0292784; G2 / q = 3.049452.
-    williams = keyness(KEY, 2012, measure="lr", correction="williams").set_index("term")
+    williams = keyness(KEY, 2012, unit="token", measure="lr", correction="williams").set_index("term")
     assert williams.loc["x", "G2"] == pytest.approx(3.049452, abs=1e-5)
 
 
@@ -73,14 +73,14 @@ SMALL = _table([[2, 350], [0, 1118]], ["x", "y"], [2012, 2023])
 
 
 def test_default_correction_on_a_two_against_zero_table():
-    none = keyness(SMALL, 2012, correction="none").set_index("term").loc["x"]
-    default = keyness(SMALL, 2012).set_index("term").loc["x"]
+    none = keyness(SMALL, 2012, unit="token", correction="none").set_index("term").loc["x"]
+    default = keyness(SMALL, 2012, unit="token").set_index("term").loc["x"]
     assert none.G2 == pytest.approx(5.72616, abs=1e-4) and none.p == pytest.approx(0.0167, abs=1e-4)
     assert default.G2 == pytest.approx(2.31644, abs=1e-4) and default.p == pytest.approx(0.128, abs=1e-3)
-    assert keyness(SMALL, 2012, correction="yates").set_index("term").loc["x", "G2"] == pytest.approx(default.G2)
+    assert keyness(SMALL, 2012, unit="token", correction="yates").set_index("term").loc["x", "G2"] == pytest.approx(default.G2)
     # Williams is never applied to a table with an empty cell.
-    assert keyness(SMALL, 2012, correction="williams").set_index("term").loc["x", "G2"] == pytest.approx(none.G2)
-    chi2 = keyness(SMALL, 2012, measure="chi2").set_index("term").loc["x", "chi2"]
+    assert keyness(SMALL, 2012, unit="token", correction="williams").set_index("term").loc["x", "G2"] == pytest.approx(none.G2)
+    chi2 = keyness(SMALL, 2012, unit="token", measure="chi2").set_index("term").loc["x", "chi2"]
     assert chi2 == pytest.approx(1470 * (2236 - 735) ** 2 / (2 * 1468 * 352 * 1118), rel=1e-9)
     # Where the rule applies, the values are scipy's Yates-corrected chi2 and G.
     table = [[2, 0], [350, 1118]]
@@ -88,24 +88,24 @@ def test_default_correction_on_a_two_against_zero_table():
     # quanteda's 1e-9 inside each logarithm adds about 2 * N * 1e-9 = 2.9e-6 to G2.
     scipy_g = stats.chi2_contingency(table, correction=True, lambda_="log-likelihood").statistic
     assert default.G2 - scipy_g == pytest.approx(2 * 1470 * 1e-9, rel=0.01)
-    fisher = keyness(SMALL, 2012, measure="fisher").set_index("term").loc["x"]
+    fisher = keyness(SMALL, 2012, unit="token", measure="fisher").set_index("term").loc["x"]
     assert fisher.p == pytest.approx(352 / 1470 * 351 / 1469, rel=1e-9)
     assert fisher.odds_ratio == np.inf
-    assert keyness(SMALL, 2012, measure="exact").set_index("term").loc["x", "p"] == fisher.p
+    assert keyness(SMALL, 2012, unit="token", measure="exact").set_index("term").loc["x", "p"] == fisher.p
 
 
 def test_yates_only_when_the_difference_exceeds_half_n():
     # E_a = 2 * 101 / 252 = 0.80 < 5 but |ad - bc| = |150 - 100| = 50 < N/2 = 126: no correction
     # (scipy would subtract min(0.5, |O - E|) = 0.198 from every cell and give 0).
     table = _table([[1, 100], [1, 150]], ["x", "y"], ["A", "B"])
-    default = keyness(table, "A", measure="chi2").set_index("term").loc["x", "chi2"]
+    default = keyness(table, "A", unit="token", measure="chi2").set_index("term").loc["x", "chi2"]
     assert default == pytest.approx(252 * 50 ** 2 / (2 * 250 * 101 * 151))
     assert default == pytest.approx(stats.chi2_contingency([[1, 1], [100, 150]], correction=False).statistic)
 
 
 def test_fisher_odds_ratio_is_the_conditional_estimate():
     # R: fisher.test(matrix(c(10, 90, 20, 380), 2))$estimate = 2.108 (conditional MLE), not 10*380/(20*90) = 2.111.
-    out = keyness(KEY, 2012, measure="fisher").set_index("term").loc["x"]
+    out = keyness(KEY, 2012, unit="token", measure="fisher").set_index("term").loc["x"]
     assert out.odds_ratio == pytest.approx(stats.contingency.odds_ratio([[10, 20], [90, 380]], kind="conditional").statistic)
     assert out.odds_ratio != pytest.approx(10 * 380 / (20 * 90), abs=1e-3)
     assert out.p == pytest.approx(stats.fisher_exact([[10, 20], [90, 380]]).pvalue)
@@ -113,25 +113,25 @@ def test_fisher_odds_ratio_is_the_conditional_estimate():
 
 def test_adjusted_p_over_the_terms_tested():
     counts = _table([[10, 2, 5, 83], [20, 0, 30, 350]], ["a", "b", "c", "d"], [2012, 2023])
-    out = keyness(counts, 2012, correction="none")
+    out = keyness(counts, 2012, unit="token", correction="none")
     p = out.p.to_numpy()
     order = np.argsort(p)
     m = len(p)
     # Benjamini-Hochberg by hand: p_(i) * m / i, then the running minimum from the largest p down.
     bh = np.minimum.accumulate((p[order] * m / np.arange(1, m + 1))[::-1])[::-1]
     assert np.allclose(out.p_adj.to_numpy()[order], np.minimum(bh, 1))
-    holm = keyness(counts, 2012, correction="none", adjust="holm").p_adj.to_numpy()
+    holm = keyness(counts, 2012, unit="token", correction="none", adjust="holm").p_adj.to_numpy()
     by_hand = np.minimum(np.maximum.accumulate(p[order] * (m - np.arange(m))), 1)
     assert np.allclose(holm[order], by_hand)
-    assert np.array_equal(keyness(counts, 2012, adjust="none").p_adj, keyness(counts, 2012).p)
+    assert np.array_equal(keyness(counts, 2012, unit="token", adjust="none").p_adj, keyness(counts, 2012, unit="token").p)
     # min_count removes terms from the family but not from the totals.
-    kept = keyness(counts, 2012, correction="none", min_count=5).set_index("term")
+    kept = keyness(counts, 2012, unit="token", correction="none", min_count=5).set_index("term")
     assert "b" not in kept.index and len(kept) == 3
     assert kept.loc["a", "G2"] == pytest.approx(out.set_index("term").loc["a", "G2"])
 
 
 def test_pmi_has_no_p_value():
-    out = keyness(KEY, 2012, measure="pmi").set_index("term")
+    out = keyness(KEY, 2012, unit="token", measure="pmi").set_index("term")
     assert out.loc["x", "pmi"] == pytest.approx(np.log(10 / 6), abs=1e-8)
     assert out.p.isna().all() and out.p_adj.isna().all()
 
@@ -142,6 +142,7 @@ def test_pmi_has_no_p_value():
     ({"measure": "fisher", "correction": "yates"}, "takes no correction"),
     ({"adjust": "bonferroni"}, "adjust must be one of"),
     ({"min_count": 0}, "min_count must be a positive integer"),
+    ({"unit": "tokens"}, "unit must be one of"),
 ])
 def test_keyness_bad_arguments(kwargs, message):
     with pytest.raises(tk.ToolkitError, match=message):
@@ -175,11 +176,93 @@ def test_distinctive_terms_of_2023_on_the_corpus(body):
     # hg2023 alone speaks of loans ("vốn vay ODA", five times) and of seasonal labour
     # sent to Boeun and Hadong (Korea); no other article uses "vay" or "thời vụ".
     assert top2023[:2] == ["vay", "vốn"] and {"thời_vụ", "boeun"} <= set(top2023)
-    g2 = keyness(by_year, 2023).set_index("term")
+    g2 = keyness(by_year, 2023, unit="token").set_index("term")
     assert g2.index[0] == "vay" and g2.loc["vay", ["target", "reference"]].tolist() == [5, 0]
-    # Five against none is p < .01 alone, but not among about 500 terms tested (Benjamini-Hochberg).
+    # Five tokens against none is p < .01 if tokens were independent, but not among about 500 terms
+    # tested (Benjamini-Hochberg); and the five are in one article.
     assert g2.loc["vay", "p"] < 0.01 and g2.loc["vay", "p_adj"] > 0.05
-    assert lo.distinctive.sum() == (lo.z.abs() >= 1.96).sum() < 10
+    assert (lo.z.abs() >= 1.96).sum() < 10
+
+
+def test_one_to_three_articles_a_year_give_effect_sizes_only(body):
+    # The study corpus has 1 (2012), 3 (2017) and 1 (2023) articles: no article-level test.
+    by_year = dfm(body, by="year")
+    assert by_year.doc_rows.groupby("year").size().tolist() == [1, 3, 1]
+    with pytest.warns(tk.EffectSizesOnlyWarning, match="fewer than 5 articles") as caught:
+        key = keyness(by_year, 2023)
+    assert len(caught) == 1 and "2023: 1 against 4" in str(caught[0].message)
+    assert key.p.isna().all() and key.p_adj.isna().all()
+    assert (key.articles_target == 1).all() and (key.articles_reference == 4).all()
+    token = keyness(by_year, 2023, unit="token")
+    pd.testing.assert_frame_equal(key[token.columns], token.assign(p=np.nan, p_adj=np.nan))
+    with pytest.warns(tk.EffectSizesOnlyWarning) as caught:
+        lo = log_odds(by_year)
+    assert len(caught) == 1          # once for all groups
+    assert lo.p.isna().all() and not lo.distinctive.any()
+
+
+def test_rank_sum_equals_scipy_term_by_term():
+    from toolkit.keywords import _Ranks
+
+    rng = np.random.default_rng(3)
+    counts = rng.poisson(rng.gamma(0.3, 1, (40, 30)))
+    counts[:, 0] = 0
+    counts[5, 0] = 2                                      # a term in one article only
+    rel = counts / (counts.sum(axis=1, keepdims=True) + 1)
+    target = np.arange(40) < 17
+    p, auc = _Ranks(sp.csc_matrix(rel)).test(target)
+    for j in range(30):
+        ref = stats.mannwhitneyu(rel[target, j], rel[~target, j], method="asymptotic")
+        assert p[j] == pytest.approx(ref.pvalue, rel=1e-12, abs=1e-15)
+        assert auc[j] == pytest.approx(ref.statistic / (17 * 23))
+
+
+def null_corpus(seed, n_articles=200, vocabulary=400, concentration=40):
+    """Articles whose word rates vary around a common base (words cluster in articles), split at random in halves."""
+    rng = np.random.default_rng(seed)
+    terms = np.array([f"w{j:03d}" for j in range(vocabulary)], dtype=object)
+    base = rng.dirichlet(np.full(vocabulary, 0.5))
+    rows = []
+    for a in range(n_articles):
+        rates = rng.dirichlet(base * concentration + 1e-3)
+        tokens = terms[rng.choice(vocabulary, size=int(rng.integers(150, 600)), p=rates)]
+        rows += [{"doc_id": f"d{a:03d}", "tokens": list(tokens[s:s + 20])} for s in range(0, len(tokens), 20)]
+    units = pd.DataFrame(rows)
+    halves = dict(zip([f"d{a:03d}" for a in range(n_articles)], rng.permutation(n_articles) % 2))
+    return units.assign(half=units.doc_id.map(halves))
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_random_halves_of_clustered_articles_differ_in_about_nothing(seed):
+    by_half = dfm(null_corpus(seed), by="half")
+    article = keyness(by_half, 0)
+    token = keyness(by_half, 0, unit="token")
+    assert (article.articles_target == 100).all() and (article.articles_reference == 100).all()
+    assert (article.p_adj < 0.05).sum() <= 3          # no difference to find, and the test finds about none
+    assert (token.p_adj < 0.05).sum() >= 100          # tokens taken as independent find many
+    assert 0.02 < (article.p < 0.05).mean() < 0.08    # unadjusted p about uniform: 5% below 0.05
+    lo = log_odds(by_half)
+    assert lo.distinctive.sum() <= 6 and (lo.z.abs() >= 1.96).sum() >= 100
+
+
+def test_the_article_test_finds_a_real_difference_and_log_odds_agrees_with_keyness():
+    units = null_corpus(4)
+    # Every article of half 1 uses "w999" twice and "w998" once: a difference among articles, not one article.
+    extra = units[units.half == 1].groupby("doc_id", as_index=False).first()
+    extra = extra.assign(tokens=[["w999", "w999", "w998"]] * len(extra))
+    by_half = dfm(pd.concat([units, extra], ignore_index=True), by="half")
+    article = keyness(by_half, 1).set_index("term")
+    assert article.loc["w999", "p_adj"] < 1e-10 and article.loc["w999", "auc"] == 1.0
+    lo = log_odds(by_half).set_index(["group", "term"])
+    assert lo.loc[("1", "w999"), "distinctive"]
+    assert lo.loc["1", "p_adj"].to_dict() == pytest.approx(article.p_adj.reindex(lo.loc["1"].index).to_dict())
+
+
+def test_the_per_article_counts_sum_to_the_groups(body):
+    by_year = dfm(body, by="year")
+    assert by_year.doc_rows.columns.tolist() == ["doc_id", "year"]
+    summed = tk.features.group_dfm(DFM(by_year.docs, by_year.terms, by_year.doc_rows), by_year.doc_rows, "year")
+    assert (summed.matrix != by_year.matrix).nnz == 0
 
 
 def test_names_stay_whole_and_display_as_written(body):
@@ -209,8 +292,10 @@ def test_kwic_refuses_a_pattern_without_syllables(body):
         top_tfidf(dfm(body, by="year"), n=0)
     with pytest.raises(tk.ToolkitError, match="min_count must be a positive integer"):
         collocations(body, min_count=0)
-    with pytest.raises(tk.ToolkitError, match="z_threshold"):
-        log_odds(dfm(body, by="year"), z_threshold=-1)
+    with pytest.raises(tk.ToolkitError, match="z_threshold is no longer used"):
+        log_odds(dfm(body, by="year"), z_threshold=1.96)
+    with pytest.raises(tk.ToolkitError, match="alpha must be"):
+        log_odds(dfm(body, by="year"), alpha=5)
 
 
 def test_class_tfidf_as_bertopic():

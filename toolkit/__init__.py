@@ -9,7 +9,7 @@ The pipeline runs one way, one module per stage::
     lexicon   load_lexicon       theme lexicons as data: any themes, context cues, blockers, formulas
     themes    score_themes, label_themes, explain, theme_shares ...   dictionary measurement
     agreement agreement, disagreements   two coders: Krippendorff's alpha, kappa, what they dispute
-    keywords  keyness, log_odds, top_tfidf, class_tfidf, kwic, collocations, display_forms
+    keywords  keyness (article-level test), log_odds, top_tfidf, class_tfidf, kwic, collocations, display_forms
     topics    fit_topics, topic_terms, topic_shares, topic_selection, choose_k, compare_topics
 
     archive   process_archive    the same stages a shard of articles at a time (processes or Dask),
@@ -42,7 +42,10 @@ from .themes import (
     term_hits, theme_kwic, theme_shares, theme_tests, themes_of, unmatched_terms, validate,
 )
 from .agreement import agreement, disagreements, join_codings, krippendorff_alpha
-from .keywords import add_display, class_tfidf, collocations, display_forms, keyness, kwic, log_odds, top_tfidf
+from .keywords import (
+    EffectSizesOnlyWarning, add_display, article_test, class_tfidf, collocations, display_forms, keyness, kwic, log_odds,
+    top_tfidf,
+)
 from .topics import (
     choose_k, compare_topics, fit_topics, seed_effect, seed_terms, topic_coherence, topic_selection, topic_shares,
     topic_stability, topic_terms,
@@ -57,6 +60,6 @@ __all__ = [
     "design_based_regression",
     "leave_one_term_out", "load_lexicon", "match_themes", "score_themes", "term_hits", "theme_kwic",
     "theme_shares", "theme_tests", "unmatched_terms", "validate", "class_tfidf", "collocations", "keyness",
-    "kwic", "log_odds", "top_tfidf", "display_forms", "add_display", "fit_topics", "topic_shares", "topic_stability",
+    "kwic", "log_odds", "article_test", "EffectSizesOnlyWarning", "top_tfidf", "display_forms", "add_display", "fit_topics", "topic_shares", "topic_stability",
     "topic_terms", "topic_selection", "choose_k", "compare_topics", "seed_effect", "seed_terms", "topic_coherence",
 ]

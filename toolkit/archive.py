@@ -10,8 +10,9 @@ files itself and runs the pipeline on them::
         -> document-term counts by group -> theme labels per unit
         -> per-article theme counts, a seeded sample of units for topics
 
-Only compact results come back and are kept: the group-by-term counts (a
-sparse matrix), one row per article (its units and its units carrying each
+Only compact results come back and are kept: the group-by-term counts and
+each article's term counts (sparse matrices; the article-level keyness test
+needs the second), one row per article (its units and its units carrying each
 theme), a bottom-k sample of units (the ``sample`` units whose hashed
 ``unit_id`` is smallest, so the same units whatever the order in which
 shards finish) and counters. Peak memory is set by the shard, not by the
@@ -88,7 +89,10 @@ class Archive:
         column, ``units`` (units measured: body, repeats dropped by default)
         and one column per theme counting its units that carry the theme.
     counts : DFM
-        Token counts of the measured units summed by group (keyness input).
+        Token counts of the measured units summed by group, with each
+        article's counts (``counts.docs``) for the article-level test of
+        keyness (a sparse article x term matrix: about the size of the
+        corpus's distinct words per article).
     sample : pandas.DataFrame
         ``unit_id``, ``doc_id``, the group and ``tokens`` (space-joined) of a
         seeded sample of measured units, for topics.
@@ -145,7 +149,7 @@ class Archive:
         return out.rename(columns={"measure": "theme"})
 
     def keyness(self, target, **kwargs) -> pd.DataFrame:
-        """:func:`toolkit.keyness` of one group against the others on the summed counts."""
+        """:func:`toolkit.keyness` of one group against the others: the article-level test on each article's counts."""
         from .keywords import keyness
 
         return keyness(self.counts, target, **kwargs)
@@ -269,13 +273,19 @@ def _store_units(path: str, units: pd.DataFrame, n_units: int, n_duplicates: int
 # ------------------------------------------------------------------ gathering
 
 class _Counts:
-    """Sum of group-by-term matrices over a growing vocabulary and set of groups."""
+    """Sum of group-by-term matrices over a growing vocabulary and set of groups, with each article's counts.
+
+    An article is in one shard, so its per-article row (kept for the
+    article-level tests of keyness) arrives once and is stacked, not summed.
+    """
 
     def __init__(self, by: str):
         self.by = by
         self.vocab: dict[str, int] = {}
         self.groups: dict = {}
         self.matrix = sp.csr_matrix((0, 0), dtype=np.int64)
+        self.docs: list = []
+        self.doc_rows: list = []
 
     def add(self, part: DFM | None) -> None:
         if part is None:
@@ -289,6 +299,11 @@ class _Counts:
         old = self.matrix
         old.resize(shape)
         self.matrix = (old + sp.csr_matrix((coo.data, (rows[coo.row], cols[coo.col])), shape=shape)).tocsr()
+        if part.docs is not None:
+            docs = part.docs.tocoo()
+            # Columns in the vocabulary's codes so far; widened to the final vocabulary in dfm().
+            self.docs.append((docs.data, docs.row, cols[docs.col], docs.shape[0]))
+            self.doc_rows.append(part.doc_rows)
 
     def dfm(self) -> DFM:
         groups = sorted(self.groups)
@@ -296,7 +311,23 @@ class _Counts:
         row_order = [self.groups[g] for g in groups]
         col_order = [self.vocab[t] for t in terms]
         matrix = self.matrix[row_order][:, col_order].astype(np.int64).tocsr()
-        return DFM(matrix, terms, pd.DataFrame({self.by: groups}))
+        docs = doc_rows = None
+        if self.docs and len(self.docs) == len(self.doc_rows):
+            position = np.empty(len(self.vocab), dtype=np.int64)
+            position[col_order] = np.arange(len(col_order))
+            data, row, col, offset = [], [], [], 0
+            for d, r, c, n in self.docs:
+                data.append(d)
+                row.append(r + offset)
+                col.append(position[c])
+                offset += n
+            docs = sp.csr_matrix((np.concatenate(data), (np.concatenate(row), np.concatenate(col))),
+                                 shape=(offset, len(terms)), dtype=np.int64)
+            doc_rows = pd.concat(self.doc_rows, ignore_index=True)
+            # The order of toolkit.dfm on the whole corpus: by doc_id, then group.
+            order = doc_rows.sort_values(list(doc_rows.columns), kind="stable").index.to_numpy()
+            docs, doc_rows = docs[order].tocsr(), doc_rows.iloc[order].reset_index(drop=True)
+        return DFM(matrix, terms, pd.DataFrame({self.by: groups}), docs, doc_rows)
 
 
 def _results(tasks: list, n_jobs: int, scheduler, ceiling):

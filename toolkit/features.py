@@ -6,6 +6,11 @@ an identity analyzer, so the toolkit's tokenisation is used exactly once; rows
 can be grouped by any unit column: year, doc_id or any other manifest column
 (province, outlet, category...), which :func:`toolkit.segment` copies into every unit. The matrix stays
 sparse throughout.
+
+A DFM grouped by a column also keeps the counts of each article (``doc_id``)
+within each group, ``docs`` and ``doc_rows``: words cluster in articles, and
+the article-level tests of :func:`toolkit.keyness` and :func:`toolkit.log_odds`
+need the per-article counts that the group sums hide.
 """
 
 from __future__ import annotations
@@ -33,11 +38,21 @@ def _identity(tokens):
 
 @dataclass(frozen=True)
 class DFM:
-    """A document-feature matrix: ``matrix`` (CSR, rows x terms), ``terms``, ``rows`` (row labels)."""
+    """A document-feature matrix: ``matrix`` (CSR, rows x terms), ``terms``, ``rows`` (row labels).
+
+    A grouped DFM (:func:`dfm` with ``by=``) also holds ``docs``, the counts
+    of each article within each group (CSR, articles x terms, the same
+    terms), and ``doc_rows``, their labels (``doc_id`` and the grouping
+    columns, one row per article and group). Summing ``docs`` by group gives
+    ``matrix``. Both are ``None`` when the units had no ``doc_id`` or the DFM
+    was built by hand; tests that need articles then report effect sizes only.
+    """
 
     matrix: sp.csr_matrix
     terms: np.ndarray
     rows: pd.DataFrame
+    docs: sp.csr_matrix | None = None
+    doc_rows: pd.DataFrame | None = None
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -56,6 +71,8 @@ class DFM:
         beginning with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading ``'``,
         which :meth:`load` removes again, so the rows read back as they were. ``safe=False`` writes
         the cells as they are (None follows ``toolkit.spreadsheet.SAFE``).
+        The per-article counts, when present, go to ``<path>.docs.npz`` and
+        ``<path>.docs.csv`` (spreadsheet-safe in the same way).
 
         Examples
         --------
@@ -79,6 +96,11 @@ class DFM:
         sp.save_npz(buffer, self.matrix.tocsr(), compressed=True)
         contents = {npz: buffer.getvalue(), terms: ("\n".join(map(str, self.terms)) + "\n").encode("utf-8"),
                     rows: write_csv(self.rows, None, safe).encode("utf-8")}
+        if self.docs is not None:
+            buffer = io.BytesIO()
+            sp.save_npz(buffer, self.docs.tocsr(), compressed=True)
+            contents[base.with_name(base.name + ".docs.npz")] = buffer.getvalue()
+            contents[base.with_name(base.name + ".docs.csv")] = write_csv(self.doc_rows, None, safe).encode("utf-8")
         for target, data in contents.items():
             atomic_write(target, lambda tmp, data=data: Path(tmp).write_bytes(data))
         return list(contents)
@@ -100,7 +122,14 @@ class DFM:
         rows = restore_frame(pd.read_csv(files[2]))
         if matrix.shape != (len(rows), len(terms)):
             raise ToolkitError(f"{base}: the matrix is {matrix.shape} but there are {len(rows)} rows and {len(terms)} terms")
-        return cls(matrix, terms, rows)
+        docs = doc_rows = None
+        doc_files = [base.with_name(base.name + suffix) for suffix in (".docs.npz", ".docs.csv")]
+        if all(f.is_file() for f in doc_files):
+            docs, doc_rows = sp.load_npz(doc_files[0]).tocsr(), restore_frame(pd.read_csv(doc_files[1]))
+            if docs.shape != (len(doc_rows), len(terms)):
+                raise ToolkitError(f"{base}: the per-article matrix is {docs.shape} but there are {len(doc_rows)} "
+                                   f"articles and {len(terms)} terms")
+        return cls(matrix, terms, rows, docs, doc_rows)
 
     def to_frame(self) -> pd.DataFrame:
         """Tidy long form: one row per non-zero cell, with the row labels."""
@@ -187,8 +216,19 @@ def dfm(units: pd.DataFrame, by: str | list[str] | None = None, tokens: str = "t
 _NOT_GROUPS = {"unit_id", "text", "words", "tokens", "n_tokens", "duplicate_of", "paragraph", "sentence", "line"}
 
 
+def _sum_rows(X: sp.csr_matrix, keys: pd.DataFrame) -> tuple[sp.csr_matrix, pd.DataFrame]:
+    codes, uniques = pd.MultiIndex.from_frame(keys).factorize(sort=True)
+    indicator = sp.csr_matrix((np.ones(len(codes)), (codes, np.arange(len(codes)))), shape=(len(uniques), len(codes)))
+    return (indicator @ X).astype(np.int64).tocsr(), pd.DataFrame(list(uniques), columns=list(keys.columns))
+
+
 def group_dfm(matrix: DFM, units: pd.DataFrame, by: str | list[str]) -> DFM:
-    """Sum the rows of a unit-level DFM by the values of ``by`` in ``units`` (same row order)."""
+    """Sum the rows of a unit-level DFM by the values of ``by`` in ``units`` (same row order).
+
+    With a ``doc_id`` column in ``units`` the result also keeps the counts of
+    each article within each group (``docs``, ``doc_rows``: one row per
+    ``doc_id`` and group, sorted), which the article-level tests use.
+    """
     by = [by] if isinstance(by, str) else list(by)
     missing = [c for c in by if c not in units.columns]
     if missing:
@@ -201,9 +241,8 @@ def group_dfm(matrix: DFM, units: pd.DataFrame, by: str | list[str]) -> DFM:
             f"{', '.join(groupable)}" + (f" (did you mean {' or '.join(map(repr, near))}?)" if near else "")
             + ". toolkit.segment copies every manifest column into the units"
         )
-    keys = units[by].reset_index(drop=True)
-    codes, uniques = pd.MultiIndex.from_frame(keys).factorize(sort=True)
-    indicator = sp.csr_matrix((np.ones(len(codes)), (codes, np.arange(len(codes)))), shape=(len(uniques), len(codes)))
-    grouped = (indicator @ matrix.matrix).astype(np.int64).tocsr()
-    rows = pd.DataFrame(list(uniques), columns=by)
-    return DFM(grouped, matrix.terms, rows)
+    grouped, rows = _sum_rows(matrix.matrix, units[by].reset_index(drop=True))
+    docs = doc_rows = None
+    if "doc_id" in units.columns and "doc_id" not in by:
+        docs, doc_rows = _sum_rows(matrix.matrix, units[["doc_id", *by]].reset_index(drop=True))
+    return DFM(grouped, matrix.terms, rows, docs, doc_rows)

@@ -453,14 +453,26 @@ def plot_distinctive_terms(table: pd.DataFrame, n: int = 8, score: str = "z", wi
     """Top distinctive terms per group as horizontal bars (from :func:`toolkit.log_odds`).
 
     ``table`` has a ``group`` column (the groups of the document-term
-    matrix); ``by`` names the grouping in the panel titles. With
-    ``threshold`` (z = 1.96 by default, for ``score="z"``) a dashed line marks
-    it and bars below it are faded, so terms that do not pass are not read
-    as distinctive. One ``sns.barplot`` per group, each with its own terms.
+    matrix); ``by`` names the grouping in the panel titles. The bars are
+    effect sizes (``score``, the log-odds z by default). Which terms are
+    distinctive comes from the article-level test of :func:`toolkit.log_odds`:
+
+    - with ``distinctive`` and ``p_adj`` columns, bars of terms that are not
+      distinctive are faded; where no group could be tested (``p_adj`` all
+      NaN: fewer than 5 articles a group) no bar is faded and the axis says
+      that the bars are effect sizes only, untested;
+    - a table without them (made by hand) keeps the older rule: with
+      ``threshold`` (z = 1.96, for ``score="z"``) a dashed line marks it and
+      bars below it are faded. That rule treats tokens as independent and
+      is not a test.
+
+    One ``sns.barplot`` per group, each with its own terms.
     """
     colours = _group_palette(table, "group", groups)
     groups = list(colours)
-    marked = threshold is not None and score == "z"
+    tested = "distinctive" in table.columns and "p_adj" in table.columns
+    untested = tested and table["p_adj"].isna().all()
+    marked = threshold is not None and score == "z" and not tested
     with style():
         fig, axes = plt.subplots(1, max(len(groups), 1), figsize=(width, 0.22 * n + 0.8), sharex=True, squeeze=False)
         axes = axes[0]
@@ -475,6 +487,9 @@ def plot_distinctive_terms(table: pd.DataFrame, n: int = 8, score: str = "z", wi
                 for bar, value in zip(ax.patches, part[score]):
                     bar.set_alpha(1.0 if abs(value) >= threshold else 0.35)
                 ax.axvline(threshold, color="0.3", linestyle="--", linewidth=0.7)
+            elif tested and not untested:
+                for bar, flag in zip(ax.patches, part["distinctive"]):
+                    bar.set_alpha(1.0 if flag else 0.35)
             ax.set_title(f"{label(by)} {group}" if by != "group" else str(group))
             ax.set_xlabel("z-score (log-odds, informative prior)" if score == "z" else label(score))
             ax.set_ylabel("")
@@ -484,6 +499,12 @@ def plot_distinctive_terms(table: pd.DataFrame, n: int = 8, score: str = "z", wi
             if marked:
                 axes[-1].text(threshold, 1.0, f" |z| = {threshold}", transform=axes[-1].get_xaxis_transform(),
                               fontsize=6, va="bottom")
+        if tested:
+            for ax in axes:
+                ax.set_xlabel("")
+            name = "z-score (log-odds, informative prior)" if score == "z" else label(score)
+            fig.supxlabel(f"{name}: effect sizes only, untested (fewer than 5 articles a group)" if untested else
+                          f"{name}; faded: not distinctive (article-level test, BH p ≥ 0.05)", fontsize=7)
         fig.tight_layout()
     return fig, axes
 
