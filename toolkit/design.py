@@ -44,13 +44,11 @@ SHEET_COLUMNS = ["unit_id", "doc_id", "title", "context_before", "text", "contex
 
 
 def _select(units: pd.DataFrame) -> pd.DataFrame:
-    """The units the toolkit measures: body units that are not near-duplicates."""
-    out = units
-    if "kind" in out.columns:
-        out = out[out["kind"] == "body"]
-    if "duplicate_of" in out.columns:
-        out = out[out["duplicate_of"].isna()]
-    return out
+    """The units the toolkit measures (the selection of :func:`toolkit.theme_shares`): body units that
+    are not near-duplicates; a frame without a ``kind`` column is taken as all body."""
+    from .themes import _select as select
+
+    return select(units, ("body",) if "kind" in units.columns else None, True)
 
 
 def _labels(units: pd.DataFrame, lexicon, labels) -> pd.DataFrame:
@@ -115,8 +113,6 @@ def validation_sample(units: pd.DataFrame, n: int, *, strata: str | list[str] | 
                            f"columns: {', '.join(map(str, units.columns))}")
     ordered = units.sort_values([c for c in ("doc_id", "paragraph", "sentence") if c in units.columns], kind="stable")
     pool = _select(ordered).copy()
-    if pool.empty:
-        raise ToolkitError("no body units to sample")
     if n > len(pool):
         raise ToolkitError(f"n = {n} exceeds the {len(pool)} eligible units")
     keys = [pool[c].astype(str) for c in strata]
