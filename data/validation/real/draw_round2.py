@@ -41,7 +41,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-import toolkit as tk
 from draw import HERE, article_type  # noqa: F401  (article_type documents the shared rule)
 from draw import population as round1_population
 
