@@ -35,7 +35,8 @@ from .tokenize import Tokenizer, segment_words, stopwords, tokenize, tokenize_un
 from .features import DFM, dfm
 from .parallel import map_partitions
 from .archive import Archive, process_archive
-from .design import design_based_regression, design_based_shares, read_codes, validation_sample, write_sheets
+from .design import (accuracy, adjudication_sheet, coding_progress, coding_sample, consensus, design_based_regression,
+                     design_based_shares, read_codes, validation_sample, write_sheets)
 from .lexicon import DEFAULT_LEXICON, Lexicon, lexicon_path, load_lexicon
 from .themes import (
     THEMES, corrected_theme_shares, explain, false_alarms, term_validation, label_themes, leave_one_term_out, match_themes, score_themes,
@@ -57,7 +58,7 @@ __all__ = [
     "tokenize", "tokenize_units", "word_segment", "word_segment_many", "DFM", "dfm", "map_partitions", "Archive", "process_archive", "THEMES", "explain", "label_themes",
     "DEFAULT_LEXICON", "Lexicon", "lexicon_path", "corrected_theme_shares", "false_alarms", "term_validation", "themes_of", "agreement", "disagreements",
     "join_codings", "krippendorff_alpha", "validation_sample", "write_sheets", "read_codes", "design_based_shares",
-    "design_based_regression",
+    "design_based_regression", "coding_sample", "coding_progress", "adjudication_sheet", "consensus", "accuracy",
     "leave_one_term_out", "load_lexicon", "match_themes", "score_themes", "term_hits", "theme_kwic",
     "theme_shares", "theme_tests", "unmatched_terms", "validate", "class_tfidf", "collocations", "keyness",
     "kwic", "log_odds", "article_test", "EffectSizesOnlyWarning", "top_tfidf", "display_forms", "add_display", "fit_topics", "topic_shares", "topic_stability",

@@ -38,7 +38,7 @@ from .errors import ToolkitError
 from .spreadsheet import restore, spreadsheet_safe, write_csv
 
 __all__ = ["validation_sample", "write_sheets", "read_codes", "design_based_shares", "design_based_regression",
-           "pseudo_outcomes"]
+           "pseudo_outcomes", "coding_sample", "coding_progress", "adjudication_sheet", "consensus", "accuracy"]
 
 SHEET_COLUMNS = ["unit_id", "doc_id", "title", "context_before", "text", "context_after"]
 
@@ -389,3 +389,207 @@ def design_based_regression(units: pd.DataFrame, coded: pd.DataFrame, theme: str
     return pd.DataFrame({"term": fit.params.index, "coef": fit.params.to_numpy(), "se": fit.bse.to_numpy(),
                          "ci_low": bounds[0].to_numpy(), "ci_high": bounds[1].to_numpy(),
                          "p": fit.pvalues.to_numpy(), "coef_automated": naive.params.to_numpy()})
+
+
+# --- The coding round: a sample kept on disk, the coders' files, adjudication, consensus, accuracy ---
+
+SAMPLE_FILE = "sample.csv"
+ADJUDICATION_FILE = "adjudication.csv"
+
+
+def coding_sample(units: pd.DataFrame, folder: str | Path, n: int, *, strata: str | list[str] | None = None,
+                  seed: int = 0, lexicon=None, labels: pd.DataFrame | None = None, coders=("A", "B"),
+                  themes=None) -> pd.DataFrame:
+    """The coding round's sample, drawn once and kept in ``folder``.
+
+    The first call draws :func:`validation_sample`, writes it with its design to ``folder/sample.csv``
+    (text included: the folder belongs to the project, not to a coder) and one blank sheet per coder
+    (:func:`write_sheets`). Later calls read ``sample.csv`` back, so that running a report again never
+    draws a new sample or overwrites a coder's sheet; they refuse a sample whose units the corpus no
+    longer has (delete ``sample.csv`` to draw anew).
+    """
+    folder = Path(folder)
+    path = folder / SAMPLE_FILE
+    if path.is_file():
+        from .spreadsheet import restore_frame
+
+        sheet = restore_frame(pd.read_csv(path, encoding="utf-8", keep_default_na=False, dtype={"unit_id": str}))
+        lost = sorted(set(sheet["unit_id"]) - set(units["unit_id"].astype(str)))
+        if lost:
+            raise ToolkitError(f"{path}: {len(lost)} sampled unit(s) are not in the corpus any more "
+                               f"(e.g. {lost[0]!r}); the corpus or its segmentation changed since the "
+                               f"sample was drawn: delete {path.name} to draw a new one")
+        sheet["unit_id"] = sheet["unit_id"].astype(units["unit_id"].dtype)
+        return sheet
+    sheet = validation_sample(units, n, strata=strata, seed=seed, lexicon=lexicon, labels=labels)
+    folder.mkdir(parents=True, exist_ok=True)
+    write_csv(sheet, path, encoding="utf-8")
+    existing = [c for c in coders if (folder / f"{c}.csv").exists() or (folder / f"{c}.xlsx").exists()]
+    if existing:
+        raise ToolkitError(f"{folder}: coding sheet(s) of {', '.join(existing)} exist without a {SAMPLE_FILE}; "
+                           "move them away before drawing a new sample")
+    write_sheets(sheet, folder, coders=coders, themes=themes)
+    return sheet
+
+
+def _coded_rows(path: Path, themes) -> tuple[pd.DataFrame | None, int]:
+    from .spreadsheet import restore_frame
+
+    if not path.is_file():
+        return None, 0
+    frame = pd.read_excel(path) if path.suffix.lower() == ".xlsx" else pd.read_csv(path, encoding="utf-8")
+    frame = restore_frame(frame)
+    if not set(themes) <= set(frame.columns):
+        return frame, 0
+    values = frame[list(themes)].apply(pd.to_numeric, errors="coerce")
+    return frame, int(values.isin([0, 1]).all(axis=1).sum())
+
+
+def coding_progress(folder: str | Path, sheet: pd.DataFrame, coders=("A", "B"), themes=None) -> pd.DataFrame:
+    """How far each coder is: ``coder``, ``file`` (the CSV or XLSX with more coded units), ``coded``,
+    ``units`` and ``complete``. A unit counts as coded when every theme holds 0 or 1."""
+    from .lexicon import STUDY_THEMES
+
+    themes = list(themes or STUDY_THEMES)
+    rows = []
+    for coder in coders:
+        best = (None, 0)
+        for suffix in (".csv", ".xlsx"):
+            path = Path(folder) / f"{coder}{suffix}"
+            _, done = _coded_rows(path, themes)
+            if path.is_file() and (best[0] is None or done > best[1]):
+                best = (path, done)
+        rows.append({"coder": coder, "file": best[0].name if best[0] else "", "coded": best[1],
+                     "units": len(sheet), "complete": best[1] == len(sheet)})
+    return pd.DataFrame(rows)
+
+
+def adjudication_sheet(a: pd.DataFrame, b: pd.DataFrame, sheet: pd.DataFrame, folder: str | Path, themes=None,
+                       names=("A", "B")) -> pd.DataFrame:
+    """The units the two coders coded differently, for a third person to decide.
+
+    One row per unit with any disagreement: the text and its context, each coder's codes
+    (``<theme>_<name>``), and a column per theme that is filled where the coders agree and left empty
+    where they differ, plus ``note`` for the reason of each decision. Written to
+    ``folder/adjudication.csv`` (CSV and XLSX) unless it exists, so that decisions are never
+    overwritten; returns the sheet.
+    """
+    from .lexicon import STUDY_THEMES
+
+    themes = list(themes or STUDY_THEMES)
+    both = a[["sample_id", *themes]].merge(b[["sample_id", *themes]], on="sample_id", suffixes=("_a", "_b"))
+    differ = np.zeros(len(both), bool)
+    for theme in themes:
+        differ |= both[f"{theme}_a"].to_numpy() != both[f"{theme}_b"].to_numpy()
+    part = both[differ]
+    out = sheet.set_index("sample_id").loc[part["sample_id"], ["title", "context_before", "text", "context_after"]]
+    out = out.reset_index()
+    for theme in themes:
+        x, y = part[f"{theme}_a"].to_numpy(), part[f"{theme}_b"].to_numpy()
+        out[f"{theme}_{names[0]}"] = x
+        out[f"{theme}_{names[1]}"] = y
+        out[theme] = np.where(x == y, x.astype(object), "")
+    out["note"] = ""
+    path = Path(folder) / ADJUDICATION_FILE
+    if not path.exists() and len(out):
+        write_csv(out, path, encoding="utf-8")
+        spreadsheet_safe(out).to_excel(path.with_suffix(".xlsx"), index=False, sheet_name="adjudication")
+    return out
+
+
+def consensus(a: pd.DataFrame, b: pd.DataFrame, folder: str | Path | None = None, themes=None) -> pd.DataFrame:
+    """The adjudicated codes: where the coders agree, their code; where they differ, the decision in
+    ``folder/adjudication.csv`` (or .xlsx, whichever has more decisions). Only the themes the coders
+    coded differently are read from the decisions; an agreed theme keeps the coders' code.
+
+    ``a`` and ``b`` are :func:`read_codes` frames of the same sheet. Raises when a disagreement has no
+    decision yet, naming how many are left. Returns a frame like ``a``: the ``coded`` argument of
+    :func:`design_based_shares`.
+    """
+    from .lexicon import STUDY_THEMES
+
+    themes = list(themes or STUDY_THEMES)
+    merged = a.merge(b[["sample_id", *themes]], on="sample_id", suffixes=("", "_b"))
+    differ = np.zeros(len(merged), bool)
+    for theme in themes:
+        differ |= merged[theme].to_numpy() != merged[f"{theme}_b"].to_numpy()
+    out = merged.drop(columns=[f"{t}_b" for t in themes])
+    if not differ.any():
+        return out
+    decisions = None
+    if folder is not None:
+        found = [_coded_rows(Path(folder) / f"adjudication{s}", themes) for s in (".csv", ".xlsx")]
+        found = [f for f in found if f[0] is not None]
+        if found:
+            decisions = max(found, key=lambda f: f[1])[0]
+    needed = set(merged.sample_id[differ])
+    if decisions is None:
+        raise ToolkitError(f"{len(needed)} unit(s) coded differently by the two coders wait for adjudication "
+                           f"({ADJUDICATION_FILE} in {folder})")
+    decisions = decisions.set_index("sample_id")
+    values = decisions.reindex(merged["sample_id"])[themes].apply(pd.to_numeric, errors="coerce")
+    out = out.reset_index(drop=True)
+    left = set()
+    for theme in themes:
+        split = merged[theme].to_numpy() != merged[f"{theme}_b"].to_numpy()
+        decided = values[theme].to_numpy()
+        missing = split & ~np.isin(decided, [0, 1])
+        left |= set(merged["sample_id"][missing])
+        out.loc[split, theme] = np.where(missing[split], -1, decided[split]).astype(int)
+    if left:
+        raise ToolkitError(f"{ADJUDICATION_FILE}: {len(left)} of {len(needed)} disagreement(s) have no decision yet "
+                           f"(e.g. {sorted(left)[0]}); fill each open theme with 0 or 1")
+    return out.astype({t: int for t in themes})
+
+
+def accuracy(coded: pd.DataFrame, units: pd.DataFrame, *, lexicon=None, labels: pd.DataFrame | None = None,
+             cluster: str = "doc_id", ci: float = 0.95, n_boot: int = 2000, seed: int = 0) -> pd.DataFrame:
+    """How well the automated measurement matches the coded sample, per theme.
+
+    Precision, recall and F1 on the coded units, each with a percentile interval from ``n_boot``
+    resamples of articles (the units of one article move together); and the same three weighted by
+    1 / inclusion probability (``*_weighted``), which estimate them for all units when the sample
+    over-represents some strata. ``coded`` is the adjudicated :func:`consensus` (or one coder's
+    :func:`read_codes`).
+    """
+    from .themes import _lexicon, confusion
+
+    chosen = _select(units)
+    if labels is None:
+        themes = list(_lexicon(lexicon).themes)
+    else:
+        themes = [c for c in labels.columns if c != "unit_id"]
+    _check_coded(coded, themes)
+    auto = _labels(chosen, lexicon, labels)[themes]
+    auto.index = chosen["unit_id"].to_numpy()
+    outside = pd.Index(coded["unit_id"]).difference(auto.index)
+    if len(outside):
+        raise ToolkitError(f"{len(outside)} coded unit(s) are not among the measured units (e.g. {outside[0]!r})")
+    pred = auto.loc[coded["unit_id"]].reset_index(drop=True).astype(int)
+    truth = coded[themes].reset_index(drop=True).astype(int)
+    weights = 1.0 / coded["inclusion_prob"].to_numpy(float)
+    docs = coded[cluster].to_numpy() if cluster in coded.columns else \
+        chosen.set_index("unit_id").loc[coded["unit_id"], cluster].to_numpy()
+    table = confusion(truth, pred, themes)
+    rng = np.random.default_rng(seed)
+    ids, index = np.unique(docs, return_inverse=True)
+    members = [np.flatnonzero(index == i) for i in range(len(ids))]
+    draws = [np.concatenate([members[i] for i in rng.integers(0, len(ids), len(ids))]) for _ in range(n_boot)]
+    q = (1 - ci) / 2
+
+    def prf(t, p, w):
+        tp, pp, tt = (w * (t & p)).sum(), (w * p).sum(), (w * t).sum()
+        return (tp / pp if pp else np.nan, tp / tt if tt else np.nan, 2 * tp / (pp + tt) if pp + tt else np.nan)
+
+    for i, theme in enumerate(themes):
+        t, p = truth[theme].to_numpy(bool), pred[theme].to_numpy(bool)
+        ones = np.ones(len(t))
+        boot = np.array([prf(t[d], p[d], ones[d]) for d in draws])
+        with np.errstate(all="ignore"):
+            low, high = np.nanquantile(boot, q, axis=0), np.nanquantile(boot, 1 - q, axis=0)
+        for j, measure in enumerate(("precision", "recall", "f1")):
+            table.loc[i, f"{measure}_low"], table.loc[i, f"{measure}_high"] = low[j], high[j]
+        for j, value in enumerate(prf(t, p, weights)):
+            table.loc[i, ("precision", "recall", "f1")[j] + "_weighted"] = value
+    table.insert(1, "articles", len(ids))
+    return table
