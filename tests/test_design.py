@@ -84,6 +84,26 @@ def test_equals_prediction_powered_inference_under_simple_random_sampling():
     assert out.ci_high.iloc[0] - out.estimate.iloc[0] == pytest.approx(half)
 
 
+def test_equals_the_reference_implementation_of_prediction_powered_inference():
+    """ppi_py (Angelopoulos et al.'s package) with lambda = 1, the unlabelled predictions being every unit's:
+    the same point estimate to rounding, the same interval up to our t quantile and small-sample factor."""
+    from ppi_py import ppi_mean_ci, ppi_mean_pointestimate
+
+    rng = np.random.default_rng(11)
+    n_all, n = 5000, 300
+    y = (rng.random(n_all) < 0.12).astype(float)
+    f = np.where(y == 1, rng.random(n_all) < 0.7, rng.random(n_all) < 0.04).astype(float)
+    units = pd.DataFrame({"unit_id": np.arange(n_all).astype(str), "doc_id": np.arange(n_all), "text": ""})
+    take = np.sort(rng.choice(n_all, n, replace=False))
+    coded = pd.DataFrame({"unit_id": units.unit_id[take], "inclusion_prob": n / n_all, "economic_diplomacy": y[take]})
+    out = tk.design_based_shares(units, coded, labels=pd.DataFrame({"economic_diplomacy": f})).iloc[0]
+    point = float(np.ravel(ppi_mean_pointestimate(y[take], f[take], f, lam=1))[0])
+    low, high = (float(np.ravel(v)[0]) for v in ppi_mean_ci(y[take], f[take], f, alpha=0.05, lam=1))
+    assert out.estimate == pytest.approx(point, abs=1e-12)
+    assert out.ci_low == pytest.approx(low, abs=0.004) and out.ci_high == pytest.approx(high, abs=0.004)
+    assert (out.ci_high - out.ci_low) / (high - low) == pytest.approx(1, abs=0.05)
+
+
 def test_a_perfect_measurement_needs_no_correction():
     rng = np.random.default_rng(0)
     units, y, _ = _world(rng)
