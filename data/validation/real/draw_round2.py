@@ -71,7 +71,7 @@ def population(folder: Path, source: str, exclude: set[str]) -> pd.DataFrame:
     body = round1_population(folder, source, lexicon=None)
     body = body[~body.doc_id.isin(exclude)].copy()
     theme = (body.label == "theme").to_numpy()   # lexicon=None: the frozen default measurement
-    cue = body.text.str.contains(SECURITY_RE).to_numpy()
+    cue = body.text.map(lambda t: bool(SECURITY_RE.search(t))).to_numpy()
     body["label"] = np.select([cue, theme], ["security_cue", "theme"], "none")
     return body
 
