@@ -113,3 +113,21 @@ def test_milestone_is_not_a_border_marker():
     lex = tk.load_lexicon("v3")
     assert not tk.label_themes(["Đây là cột mốc quan trọng trong sự nghiệp của nam ca sĩ."], lexicon=lex, method="lexicon").any(axis=None)
     assert tk.label_themes(["Hai bên tuần tra bảo vệ cột mốc trên tuyến biên giới."], lexicon=lex, method="lexicon").border_security.all()
+
+
+def test_side_features_tell_who_takes_part_and_round_trip(tmp_path):
+    from toolkit.classify import SIDE_FEATURES, ThemeClassifier, load_classifier, side_features
+
+    texts = ["Hàn Quốc hiện là một trong những quốc gia đầu tư lớn nhất tại Việt Nam.",
+             "Quân đội Mỹ dưới thời tổng thống Obama đã gây áp lực Trung Quốc.",
+             "Giá rau ở chợ Long Biên tăng mạnh."]
+    side = pd.DataFrame(side_features(texts), columns=SIDE_FEATURES)
+    assert side["side:vietnam"].tolist() == [1, 0, 0] and side["side:foreign_only"].tolist() == [0, 1, 0]
+    assert side["field:economy"].tolist() == [1, 0, 0] and side["field:security"].tolist() == [0, 1, 0]
+    model = load_classifier()                      # the shipped model uses them
+    assert model.sides
+    path = model.save(tmp_path / "m.json")
+    again = load_classifier(path)
+    assert again.sides and again.predict_proba(texts).round(6).equals(model.predict_proba(texts).round(6))
+    plain = ThemeClassifier(min_df=1, C=1.0)
+    assert not plain.sides

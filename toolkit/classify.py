@@ -9,7 +9,10 @@ signal and each word sequence counts, one calibrated logistic regression per the
   context cue, with a cue, and of kind ``formula``; per context of the lexicon, whether one of its cues
   occurs (``foreign``, ``border``, ``vietnam``...);
 * **n-gram features**: lower-cased syllable unigrams and bigrams (present or not) seen in at least
-  ``min_df`` training sentences. Syllables need no word segmentation, so labelling is fast on archives.
+  ``min_df`` training sentences. Syllables need no word segmentation, so labelling is fast on archives;
+* **side features** (``sides=True``): whether a Vietnamese side and a foreign actor take part, and
+  whether the sentence speaks of the economy, security or culture, crossed with each other and with
+  the lexicon's hits (:func:`side_features`).
 
 ``features="lexicon"``, ``"ngrams"`` or ``"both"`` choose the feature set, so the three measurements a
 validation compares (lexicon features only, words only, their combination) are one class. A model is
@@ -30,8 +33,10 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -42,7 +47,8 @@ from .errors import ToolkitError
 from .lexicon import LEXICON_DIR, Lexicon, load_lexicon
 from .match import find_terms, syllables
 
-__all__ = ["ThemeClassifier", "load_classifier", "DEFAULT_MODEL", "lexicon_features", "syllable_ngrams"]
+__all__ = ["ThemeClassifier", "load_classifier", "DEFAULT_MODEL", "lexicon_features", "side_features",
+           "syllable_ngrams"]
 
 #: The shipped model for the study's three themes (trained on the tuning half of the real-text set).
 DEFAULT_MODEL = LEXICON_DIR.parent / "models" / "themes_classifier.json"
@@ -114,6 +120,65 @@ def lexicon_features(texts, lexicon: Lexicon | str | None = None) -> pd.DataFram
     return pd.DataFrame(out, columns=names)
 
 
+# Names of foreign states, blocs and organisations that news reports as actors. With no Vietnamese side
+# in the sentence, they mark news about other countries, which the codebook codes domestic.
+FOREIGN_ACTORS = (
+    "Mỹ", "Hoa Kỳ", "Nga", "Trung Quốc", "Bắc Kinh", "Nhật Bản", "Hàn Quốc", "Triều Tiên", "Ấn Độ", "Pháp",
+    "Anh", "Đức", "Úc", "Australia", "Canada", "Lào", "Campuchia", "Thái Lan", "Singapore", "Indonesia",
+    "Malaysia", "Philippines", "Myanmar", "Ukraine", "Israel", "Iran", "Syria", "Iraq", "Thổ Nhĩ Kỳ",
+    "Hà Lan", "Italy", "Tây Ban Nha", "Đài Loan", "Hồng Kông", "Washington", "Moskva", "Tokyo", "Seoul",
+    "Bình Nhưỡng", "Nhà Trắng", "Lầu Năm Góc", "NATO", "EU", "Liên hợp quốc", "LHQ", "IS",
+)
+# A Vietnamese side: the country, its people, its state bodies and its localities.
+VIETNAMESE_SIDE = (
+    "Việt Nam", "nước ta", "phía Việt Nam", "phía ta", "Chính phủ", "Thủ tướng", "Quốc hội", "Bộ", "tỉnh",
+    "huyện", "xã", "thành phố", "Hà Nội", "TP.HCM", "Biên phòng", "biên phòng", "UBND", "Đảng", "Việt",
+)
+# Fields of a relation, whatever the partner: what a foreign side may be doing with a Vietnamese one.
+FIELDS = {
+    "economy": ("thương mại", "đầu tư", "nhà đầu tư", "xuất khẩu", "nhập khẩu", "xuất nhập khẩu", "thị trường",
+                "doanh nghiệp", "kinh tế", "kinh doanh", "du lịch", "du khách", "lao động", "hợp đồng", "USD",
+                "vốn", "dự án", "hàng hóa", "nhà thầu", "tập đoàn", "công ty", "tiêu thụ", "nông sản", "FDI",
+                "ODA", "viện trợ", "vay", "hiệp định", "FTA", "TPP", "APEC", "WTO", "thuế", "sản xuất"),
+    "security": ("an ninh", "quốc phòng", "quân sự", "quân đội", "biên phòng", "biên giới", "cửa khẩu",
+                 "buôn lậu", "nhập lậu", "hải quan", "ma túy", "tội phạm", "truy nã", "vũ khí", "chủ quyền",
+                 "tuần tra", "cảnh sát biển", "xuất cảnh", "nhập cảnh", "trái phép", "bất hợp pháp",
+                 "gian lận", "trục xuất"),
+    "culture": ("văn hóa", "giao lưu", "hữu nghị", "nhân dân", "phi chính phủ", "tình nguyện", "học bổng",
+                "nghệ thuật", "lễ hội", "kết nghĩa", "đoàn kết", "nhân đạo", "từ thiện"),
+}
+SIDE_FEATURES = ("side:vietnam", "side:foreign", "side:foreign_only", *(f"field:{f}" for f in FIELDS))
+
+
+@functools.lru_cache(maxsize=1)
+def _side_patterns() -> tuple[re.Pattern, re.Pattern, list[re.Pattern]]:
+    def pattern(names, flags=0):
+        ordered = sorted(names, key=len, reverse=True)
+        return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in ordered) + r")(?!\w)", flags)
+
+    return (pattern(VIETNAMESE_SIDE), pattern(FOREIGN_ACTORS),
+            [pattern(words, re.IGNORECASE) for words in FIELDS.values()])
+
+
+def side_features(texts) -> np.ndarray:
+    """Who takes part in each text and in which field, one row per text, columns ``SIDE_FEATURES``.
+
+    ``side:vietnam``: a Vietnamese side is named (``VIETNAMESE_SIDE``, case-sensitive); ``side:foreign``:
+    a foreign state, bloc or organisation (``FOREIGN_ACTORS``); ``side:foreign_only``: the second without
+    the first, news about other countries; ``field:*``: a word of the economy, security or culture
+    (``FIELDS``, any case).
+
+    >>> side_features(["Hàn Quốc là nhà đầu tư lớn nhất tại Việt Nam.", "Quân đội Mỹ tập trận."]).tolist()
+    [[1.0, 1.0, 0.0, 1.0, 0.0, 0.0], [0.0, 1.0, 1.0, 0.0, 1.0, 0.0]]
+    """
+    vn_re, foreign_re, field_res = _side_patterns()
+    rows = []
+    for text in texts:
+        vn, foreign = bool(vn_re.search(text)), bool(foreign_re.search(text))
+        rows.append((vn, foreign, foreign and not vn, *(bool(f.search(text)) for f in field_res)))
+    return np.asarray(rows, dtype=float).reshape(len(rows), len(SIDE_FEATURES))
+
+
 def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
 
@@ -133,10 +198,15 @@ class ThemeClassifier:
     class_weight : "balanced" or None, default "balanced"
     thresholds : dict or float, default 0.5
         Probability from which a theme is present, per theme or for all.
+    sides : bool, default False
+        With lexicon features, add who takes part and in which field (:func:`side_features`), each side
+        crossed with each theme's lexicon hits, and each field crossed with the sides: a relation is a
+        field *and* a partner, which a linear model on words alone cannot express, and a security word in
+        news about other countries can count for less than on Vietnam's border.
     """
 
     def __init__(self, lexicon=None, features: str = "both", C: float = 1.0, min_df: int = 2,
-                 class_weight: str | None = "balanced", thresholds=0.5):
+                 class_weight: str | None = "balanced", thresholds=0.5, sides: bool = False):
         if features not in FEATURE_SETS:
             raise ToolkitError(f"features must be one of {', '.join(FEATURE_SETS)}, got {features!r}")
         if not C > 0:
@@ -149,6 +219,7 @@ class ThemeClassifier:
         self.min_df = min_df
         self.class_weight = class_weight
         self.thresholds = thresholds
+        self.sides = bool(sides)
 
     # -- features -----------------------------------------------------------------------------
     def _lex(self) -> Lexicon:
@@ -159,7 +230,19 @@ class ThemeClassifier:
     def _matrix(self, texts: list[str]) -> sp.csr_matrix:
         blocks = []
         if self.features in ("lexicon", "both"):
-            blocks.append(sp.csr_matrix(lexicon_features(texts, self._lex()).to_numpy()))
+            lex = self._lex()
+            lexical = lexicon_features(texts, lex)
+            blocks.append(sp.csr_matrix(lexical.to_numpy()))
+            if self.sides:
+                side = side_features(texts)
+                present = np.column_stack([(lexical[f"{t}:score"] > 0).to_numpy(float) for t in lex.themes])
+                crossed = np.column_stack([present[:, i] * side[:, j] for i in range(present.shape[1])
+                                           for j in range(side.shape[1])])
+                vn, foreign = side[:, 0], side[:, 1]
+                fields = side[:, 3:]
+                partner = np.column_stack([fields * foreign[:, None], fields * (foreign * vn)[:, None],
+                                           fields * vn[:, None]])
+                blocks.append(sp.csr_matrix(np.hstack([side, crossed, partner])))
         if self.features in ("ngrams", "both"):
             index = self.vocabulary_
             rows, cols = [], []
@@ -229,7 +312,7 @@ class ThemeClassifier:
         path = Path(path)
         data = {
             "format": "vn-discourse theme classifier 1", "features": self.features, "C": self.C,
-            "min_df": self.min_df, "class_weight": self.class_weight,
+            "min_df": self.min_df, "class_weight": self.class_weight, "sides": self.sides,
             "thresholds": {t: self._threshold(t) for t in self.themes_}, "themes": list(self.themes_),
             "lexicon_version": self.lexicon_version_, "vocabulary": sorted(self.vocabulary_, key=self.vocabulary_.get),
             "coef": {t: [round(float(v), 6) for v in self.coef_[t]] for t in self.themes_},
@@ -256,7 +339,8 @@ def load_classifier(path: str | os.PathLike | None = None, lexicon=None) -> Them
         raise ToolkitError(f"{path}: not a classifier file of this toolkit")
     model = ThemeClassifier(lexicon=lexicon if lexicon is not None else load_lexicon(data["lexicon_version"]),
                             features=data["features"], C=data["C"], min_df=data["min_df"],
-                            class_weight=data["class_weight"], thresholds=data["thresholds"])
+                            class_weight=data["class_weight"], thresholds=data["thresholds"],
+                            sides=data.get("sides", False))
     model.themes_ = tuple(data["themes"])
     model.vocabulary_ = {g: i for i, g in enumerate(data["vocabulary"])}
     model.coef_ = {t: np.asarray(v, dtype=float) for t, v in data["coef"].items()}

@@ -2,10 +2,13 @@
 
 Usage::
 
-    python evaluate.py UNITS_TEST_CSV
+    python evaluate.py UNITS_TEST_CSV                                   # round 1
+    python evaluate.py UNITS_TEST2_CSV test2 models/round2              # round 2
 
-UNITS_TEST_CSV is the ``units_test.csv`` that ``draw.py`` writes. Gold codes: ``codes/test_consensus.csv``
-(the adjudicated consensus of the two coders). Writes ``results_test.csv``:
+UNITS_TEST_CSV is the ``units_test.csv`` that ``draw.py`` writes (``units_test2.csv`` of
+``draw_round2.py`` for round 2). Gold codes: ``codes/HALF_consensus.csv`` (the adjudicated consensus of
+the two coders; HALF defaults to ``test``). The candidates are the lexicons v2 and v3, the fitted
+models in MODELS (default ``models/``) and the shipped default. Writes ``results_HALF.csv``:
 
 * per method and theme: precision, recall and F1 on the sampled sentences, each with a 95% percentile
   interval from 2,000 bootstrap resamples of articles (sentences of one article move together);
@@ -46,16 +49,17 @@ def _prf(truth, pred, weights=None):
     return precision, recall, f1
 
 
-def predictions(texts: pd.Series) -> dict[str, pd.DataFrame]:
+def predictions(texts: pd.Series, models: Path) -> dict[str, pd.DataFrame]:
     out = {f"lexicon {v}": tk.label_themes(texts, lexicon=v, method="lexicon") for v in ("v2", "v3")}
-    for path in sorted((HERE / "models").glob("*.json")) + [DEFAULT_MODEL]:
+    for path in sorted(models.glob("*.json")) + [DEFAULT_MODEL]:
         model = load_classifier(path)
-        name = path.stem.replace("_", " ") if path != DEFAULT_MODEL else f"default ({model.features})"
+        name = path.stem.replace("_", " ") if path != DEFAULT_MODEL else \
+            f"default ({model.features}{' + sides' if getattr(model, 'sides', False) else ''})"
         out[name] = model.predict(texts)
     return out
 
 
-def evaluate(units: pd.DataFrame, codes: pd.DataFrame) -> pd.DataFrame:
+def evaluate(units: pd.DataFrame, codes: pd.DataFrame, models: Path = HERE / "models") -> pd.DataFrame:
     rng = np.random.default_rng(SEED)
     docs = units.doc_id.to_numpy()
     unique = np.unique(docs)
@@ -64,7 +68,7 @@ def evaluate(units: pd.DataFrame, codes: pd.DataFrame) -> pd.DataFrame:
     domestic = (codes.domain == "domestic").to_numpy()
     weights = 1.0 / units.inclusion_prob.to_numpy()
     rows = []
-    for method, pred in predictions(units.text).items():
+    for method, pred in predictions(units.text, models).items():
         for theme in THEMES:
             truth = codes[theme].to_numpy(bool)
             guess = pred[theme].to_numpy(bool)
@@ -97,18 +101,18 @@ def evaluate(units: pd.DataFrame, codes: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def main(units_path: Path) -> None:
+def main(units_path: Path, half: str = "test", models: Path = HERE / "models") -> None:
     units = pd.read_csv(units_path, keep_default_na=False).set_index("sample_id").sort_index()
-    codes = pd.read_csv(HERE / "codes" / "test_consensus.csv", keep_default_na=False).set_index("sample_id")
+    codes = pd.read_csv(HERE / "codes" / f"{half}_consensus.csv", keep_default_na=False).set_index("sample_id")
     codes = codes.loc[units.index]
-    table = evaluate(units, codes)
-    table.round(4).to_csv(HERE / "results_test.csv", index=False)
+    table = evaluate(units, codes, models)
+    table.round(4).to_csv(HERE / f"results_{half}.csv", index=False)
     with pd.option_context("display.width", 200):
         print(table[["method", "theme", "positives", "predicted", "precision", "recall", "f1", "f1_low", "f1_high",
                      "weighted_f1"]].round(3).to_string(index=False))
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
+    if len(sys.argv) not in (2, 3, 4):
         sys.exit(__doc__)
-    main(Path(sys.argv[1]))
+    main(Path(sys.argv[1]), *sys.argv[2:3], *[HERE / m for m in sys.argv[3:4]])
