@@ -194,3 +194,19 @@ def test_links_are_removed_after_a_label_or_when_only_furniture_surrounds_them()
     assert clean_lines(tail[:4] + ["Một câu của bài."] + tail[4:]).removed[0]["reason"] == "source"
     numbered = tail[:2] + ["1. Hà Giang đẩy mạnh hợp tác với Vân Nam", "2. Lào Cai đón đoàn doanh nghiệp"] + tail[4:]
     assert [r["reason"] for r in clean_lines(numbered).removed] == ["source", "navigation"]
+
+
+@pytest.mark.parametrize("lines, removed", [
+    # Datelines of real outlets (Tiền Phong, TTXVN, Báo Hà Giang, Báo Lạng Sơn): the code goes.
+    (["Tiêu đề", "TPO - Suốt cuộc trò chuyện kéo dài hơn một giờ đồng hồ, cô nhiều lần rớt nước mắt."], ["TPO - "]),
+    (["Tiêu đề", "TTXVN - Chiều 26-6, Chủ tịch nước tiếp đoàn đại biểu."], ["TTXVN - "]),
+    (["Tiêu đề", "LSO-Trong những năm qua, công tác đối ngoại của tỉnh có nhiều chuyển biến."], ["LSO-"]),
+    # Headlines and sentences of baomoi articles that begin with capitals and a dash: text.
+    (["MU – Mourinho muốn Kane, Tottenham hét giá 200 triệu bảng", "Nội dung bài."], []),
+    (["Tiêu đề", "VN-Index phục hồi mạnh sáng nay, lấy lại gần hết mức giảm của 2 phiên trước."], []),
+    (["Tiêu đề", "HNX-Index giảm nhẹ trong phiên chiều."], []),
+    (["Tiêu đề", "AV-Test, tổ chức an ninh độc lập chuyên kiểm tra bảo mật, vừa công bố đánh giá."], []),
+    (["Tiêu đề", "SLNA – Quảng Nam xứng đáng là trận cầu hấp dẫn nhất vòng 15 V-League 2017."], []),
+], ids=["TPO", "TTXVN", "LSO", "title", "VN-Index", "HNX-Index", "AV-Test", "match"])
+def test_datelines_only_where_an_agency_code_opens_a_sentence(lines, removed):
+    assert [r["text"] for r in clean_lines(lines).removed] == removed

@@ -41,8 +41,11 @@ Rules, in the order they are tried
     item is never links.
 ``dateline``
     Not a line but a prefix: an agency or paper code of 2 to 6 capitals and a
-    dash at the start of a paragraph ("BHG - ",
-    "LSO-"). Only the first three kept lines are looked at. The code leaves the text and becomes metadata.
+    dash at the start of a paragraph ("BHG - ", "LSO-"), followed by the first word of a sentence.
+    Only the three kept lines after the first are looked at: never the title ("MU – Mourinho muốn Kane"),
+    nor a stock index ("VN-Index", "HNX-Index"), a product ("AV-Test") or a code followed by a
+    two-word name ("SLNA – Quảng Nam ..." opens a match report). The code leaves the text and becomes
+    metadata.
 
 Blank lines are dropped without a record: they hold no characters.
 
@@ -108,7 +111,13 @@ _CREDIT_RE = re.compile(
 )
 # A bare name: 2-5 words, each capitalised, letters only.
 _NAME_RE = re.compile(r"^(?:[^\W\d_][^\W\d_]*\.?)(?: [^\W\d_]+\.?){1,4}$")
-_DATELINE_RE = re.compile(r"^(?P<code>[A-ZĐ]{2,6})\s*[-–—]\s*(?=[A-ZĐ][^\W\d_A-ZĐ])")
+# The code, a dash and the first word of a sentence: "BHG - Xác định", "LSO-Trong", "TTXVN - Chiều 26-6".
+# Not a two-letter code glued to a word ("VN-Index", "AV-Test"), nor an index ("HNX-Index"), nor a
+# code followed by a two-word name: "SLNA – Quảng Nam ..." is a match, "MU – Mourinho" a headline.
+_DATELINE_RE = re.compile(
+    r"^(?P<code>[A-ZĐ]{3,6}(?=[-–—])|[A-ZĐ]{2,6}(?=\s))\s*[-–—]\s*"
+    r"(?!Index\b)(?=[A-ZĐ][^\W\d_A-ZĐ]*(?:\s+[^\W_A-ZĐ]|\s+\d|[,.:]|$))"
+)
 _SENTENCE_END = tuple(".!?;,:|…\"”)")
 # A numbered or bulleted list item: "5. Phở Mặn", "2) Giá dự kiến", "- Hotline", "• Hà Nội".
 _LIST_ITEM_RE = re.compile(r"^(\d{1,3}[.)/]\s|[a-zđ][.)]\s|[-–—•+*·]\s?)")
@@ -230,13 +239,14 @@ def clean_lines(lines: list[str]) -> CleanResult:
     _fenced_runs(candidates, reasons)
 
     body_seen = 0
+    first = candidates[0][0] if candidates else None
     for number, line in candidates:
         reason = reasons.get(number)
         if reason:
             result.removed.append({"line": number, "text": line, "reason": reason})
             _remember(result.metadata, reason, line)
             continue
-        if body_seen < 3:
+        if body_seen < 3 and number != first:   # a title has no dateline ("MU – Mourinho muốn Kane")
             match = _DATELINE_RE.match(line)
             if match:
                 result.removed.append({"line": number, "text": match.group(0), "reason": "dateline"})
