@@ -135,3 +135,78 @@ def test_multi_line_script_and_style_blocks_are_removed_whole():
     # No block, or one never closed: the lines are returned as they are.
     assert drop_hidden_blocks(["a", "b"]) == (["a", "b"], [])
     assert drop_hidden_blocks(["<script>", "var x;"]) == (["<script>", "var x;"], [])
+
+
+# Runs of short unpunctuated lines inside real articles are text. The excerpts below are short
+# quotations of Dân trí articles of the Underthesea News Corpus (undertheseanlp/resources,
+# CP_Vietnamese-UNC, GPL-3.0) and of list articles of the same kind; the earlier rule removed
+# every such run as "related headlines".
+GALLERY = [
+    "Giông lốc cuốn phăng nguyên mái tôn của trường học ở Sài Gòn",
+    "Đến sáng 1/11, hiện trường mái tôn của dãy B trường THPT Bình Phú vẫn còn nằm ngổn ngang.",
+    "Một phần mái tôn vắt lên tường",
+    "Phòng học toang hoang sau khi mái tôn bị gió cuốn đi",
+    "Tường gạch đổ sập xuống nền",
+    "Ông Nguyễn Xuân Đức, Phó hiệu trưởng trường THPT Bình Phú cho biết sự cố không gây thương vong về người.",
+    "Cả 5 phòng học ở tầng 3 của dãy B bị hư hỏng nặng",
+    "Nguyên dãy phòng học ở tầng 3 bị hư hỏng nặng",
+    "Hoàng Lê",
+]
+
+
+def test_photo_captions_inside_and_at_the_end_of_a_gallery_stay():
+    result = clean_lines(GALLERY)
+    assert [t for _, t in result.lines] == GALLERY[:-1]
+    # The closing name is a byline; the captions before it are not links, although only furniture follows.
+    assert [(r["line"], r["reason"]) for r in result.removed] == [(9, "byline")]
+
+
+@pytest.mark.parametrize("lines", [
+    ["Những quán phở ngon nhất Hà Nội", "Phở là món ăn sáng quen thuộc của người Hà Nội.",
+     "4. Phở Thìn Lò Đúc", "Quán nằm trên phố Lò Đúc, nổi tiếng với phở bò tái lăn.",
+     "5. Phở Mặn", "6. Phở Sướng", "Quán nhỏ trong ngõ nhưng luôn đông khách."],
+    ["Giá các mẫu điện thoại tầm trung tháng 4", "Nhiều mẫu điện thoại mới được giảm giá trong tháng này.",
+     "Realme 8 Pro: Hơn 8 triệu đồng", "Samsung Galaxy A52: Hơn 9 triệu đồng",
+     "Máy có màn hình 6,4 inch và camera 108 megapixel."],
+    ["Real Madrid thắng nhẹ Osasuna", "Real Madrid giành chiến thắng 2-0 trên sân nhà.",
+     "Đội hình thi đấu", "Real Madrid (4-2-3-1): Courtois; Odriozola, Militao, Varane, Marcelo",
+     "Osasuna (4-4-2): Herrera; Nacho Vidal, Aridane, Garcia, Manu Sanchez",
+     "Bàn thắng: Militao 73', Casemiro 84'"],
+], ids=["numbered list", "subheadings with prices", "match facts"])
+def test_list_items_subheadings_and_match_facts_stay(lines):
+    result = clean_lines(lines)
+    assert result.removed == []
+    assert [t for _, t in result.lines] == lines
+
+
+def test_links_are_removed_after_a_label_or_when_only_furniture_surrounds_them():
+    labelled = clean_lines(["Tiêu đề bài viết", "Nội dung bài viết.", "Tin liên quan",
+                            "Hà Giang đẩy mạnh hợp tác với Vân Nam", "Lào Cai đón đoàn doanh nghiệp Trung Quốc",
+                            "Nội dung tiếp theo của bài."])
+    assert [(r["line"], r["reason"]) for r in labelled.removed] == [
+        (3, "navigation"), (4, "related_headlines"), (5, "related_headlines")]
+    # The same two headlines at the end, followed by a source line and navigation (hg2023's layout)...
+    tail = ["Tiêu đề bài viết", "Nội dung bài viết.", "Hà Giang đẩy mạnh hợp tác với Vân Nam",
+            "Lào Cai đón đoàn doanh nghiệp Trung Quốc", "Nguồn bài viết : ON Trực Tuyến", "Top"]
+    assert [r["reason"] for r in clean_lines(tail).removed] == [
+        "related_headlines", "related_headlines", "source", "navigation"]
+    # ... but not when text follows them, nor when they are numbered items.
+    assert clean_lines(tail[:4] + ["Một câu của bài."] + tail[4:]).removed[0]["reason"] == "source"
+    numbered = tail[:2] + ["1. Hà Giang đẩy mạnh hợp tác với Vân Nam", "2. Lào Cai đón đoàn doanh nghiệp"] + tail[4:]
+    assert [r["reason"] for r in clean_lines(numbered).removed] == ["source", "navigation"]
+
+
+@pytest.mark.parametrize("lines, removed", [
+    # Datelines of real outlets (Tiền Phong, TTXVN, Báo Hà Giang, Báo Lạng Sơn): the code goes.
+    (["Tiêu đề", "TPO - Suốt cuộc trò chuyện kéo dài hơn một giờ đồng hồ, cô nhiều lần rớt nước mắt."], ["TPO - "]),
+    (["Tiêu đề", "TTXVN - Chiều 26-6, Chủ tịch nước tiếp đoàn đại biểu."], ["TTXVN - "]),
+    (["Tiêu đề", "LSO-Trong những năm qua, công tác đối ngoại của tỉnh có nhiều chuyển biến."], ["LSO-"]),
+    # Headlines and sentences of baomoi articles that begin with capitals and a dash: text.
+    (["MU – Mourinho muốn Kane, Tottenham hét giá 200 triệu bảng", "Nội dung bài."], []),
+    (["Tiêu đề", "VN-Index phục hồi mạnh sáng nay, lấy lại gần hết mức giảm của 2 phiên trước."], []),
+    (["Tiêu đề", "HNX-Index giảm nhẹ trong phiên chiều."], []),
+    (["Tiêu đề", "AV-Test, tổ chức an ninh độc lập chuyên kiểm tra bảo mật, vừa công bố đánh giá."], []),
+    (["Tiêu đề", "SLNA – Quảng Nam xứng đáng là trận cầu hấp dẫn nhất vòng 15 V-League 2017."], []),
+], ids=["TPO", "TTXVN", "LSO", "title", "VN-Index", "HNX-Index", "AV-Test", "match"])
+def test_datelines_only_where_an_agency_code_opens_a_sentence(lines, removed):
+    assert [r["text"] for r in clean_lines(lines).removed] == removed

@@ -148,3 +148,29 @@ def test_shingle_matrix_holds_the_same_3gram_sets_as_countvectorizer(sentences):
     assert {names[j] for j in ref[len(texts) - 1].indices} == {"a b c", "b c a", "c a b"}
     # Column identity: two units share a 3-gram in ours exactly when they do in the reference.
     assert ((ours @ ours.T) != (ref @ ref.T)).nnz == 0
+
+
+def test_documents_without_body_units_are_listed_with_their_reason(tmp_path):
+    from conftest import write_corpus
+    from toolkit.summary import without_body
+
+    # A photo gallery: a title and captions only, each ending with its credit as on the outlets' pages;
+    # an article whose body repeats the first one word for word; and an ordinary article.
+    gallery = ("Lung linh đêm rằm trung thu phố cổ Hội An\n"
+               "Thả hoa đăng cầu nguyện bình an, may mắn bên sông Hoài (Ảnh: Công Bính)\n"
+               "Phố cổ lung linh trong đêm trung thu, thuyền ghe nhộn nhịp chở khách (Ảnh: Công Bính)\n")
+    text = ("Hội An đón khách dịp trung thu\n"
+            "Đêm 30/9, đông đảo du khách từ khắp nơi đổ về Hội An đón trung thu sau nhiều tháng vắng vẻ.\n")
+    copy = "Du khách về Hội An\n" + text.split("\n", 1)[1]
+    root = write_corpus(tmp_path / "c", {"a.txt": text, "b.txt": gallery, "c.txt": copy},
+                        "doc_id,file,year\na,a.txt,2020\nb,b.txt,2020\nc,c.txt,2020\n")
+    corpus = tk.load_corpus(root)
+    units = tk.segment(corpus, unit="sentence")
+    listed = without_body(corpus.documents, units)
+    assert listed[["doc_id", "caption", "body", "reason"]].to_dict("records") == [
+        {"doc_id": "b", "caption": 2, "body": 0, "reason": "only title and captions"},
+        {"doc_id": "c", "caption": 0, "body": 1, "reason": "every body unit repeats another unit"},
+    ]
+    # Every document is either measured (a body unit that is no repeat) or listed.
+    measured = set(units.loc[(units.kind == "body") & units.duplicate_of.isna(), "doc_id"])
+    assert measured | set(listed.doc_id) == set(corpus.documents.doc_id) and not measured & set(listed.doc_id)

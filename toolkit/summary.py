@@ -22,7 +22,7 @@ from .corpus import Corpus
 from .errors import ToolkitError
 
 __all__ = ["parse_periods", "period_labels", "add_periods", "summarize", "metadata_columns", "with_groups", "describe_groups", "confounds", "caveats",
-           "removed_summary", "share_findings", "sentence_list"]
+           "removed_summary", "without_body", "share_findings", "sentence_list"]
 
 # Columns of corpus.documents that the toolkit derives (not manifest metadata to group or confound by).
 _DERIVED = {"doc_id", "title", "text", "file", "sha256", "n_lines", "n_removed", "n_chars", "dateline", "byline",
@@ -239,6 +239,56 @@ def removed_summary(removed: pd.DataFrame) -> pd.DataFrame | str:
         return "nothing removed"
     return (removed.groupby("reason").agg(lines=("line", "size"), documents=("doc_id", "nunique"))
             .reset_index().sort_values(["lines", "reason"], ascending=[False, True]).reset_index(drop=True))
+
+
+def without_body(documents: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
+    """Documents that have no body unit to measure, each with the reason, so none drops out unseen.
+
+    Every measurement of the toolkit (theme shares, keyness, topics) reads body units without
+    near-duplicates. A photo gallery whose paragraphs are all captions, an article of a title only,
+    or one whose every body unit repeats another article's text has none and would vanish from the
+    shares without a trace: this lists them.
+
+    Parameters
+    ----------
+    documents : pandas.DataFrame
+        ``corpus.documents``.
+    units : pandas.DataFrame
+        From :func:`toolkit.segment`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``doc_id``, ``units`` (all kinds), ``title``, ``caption``, ``body`` (units of each kind),
+        ``repeated`` (body units that are near-duplicates), ``reason``: ``only title and captions``,
+        ``no units`` or ``every body unit repeats another unit``; in corpus order, empty when every
+        document has a body unit to measure.
+
+    Examples
+    --------
+    >>> docs = pd.DataFrame({"doc_id": ["a", "b"]})
+    >>> units = pd.DataFrame({"doc_id": ["a", "a", "b"], "kind": ["title", "caption", "body"],
+    ...                       "duplicate_of": [pd.NA, pd.NA, pd.NA]})
+    >>> without_body(docs, units)[["doc_id", "caption", "reason"]].to_dict("records")
+    [{'doc_id': 'a', 'caption': 1, 'reason': 'only title and captions'}]
+    """
+    columns = ["doc_id", "units", "title", "caption", "body", "repeated", "reason"]
+    kinds = pd.crosstab(units["doc_id"], units["kind"]) if len(units) else pd.DataFrame()
+    kinds = kinds.reindex(columns=["title", "caption", "body"], fill_value=0)
+    repeated = (units[(units["kind"] == "body") & units["duplicate_of"].notna()].groupby("doc_id").size()
+                if len(units) else pd.Series(dtype="int64"))
+    rows = []
+    for doc_id in documents["doc_id"]:
+        counts = kinds.loc[doc_id] if doc_id in kinds.index else pd.Series(0, index=kinds.columns)
+        n_body, n_repeated = int(counts["body"]), int(repeated.get(doc_id, 0))
+        if n_body and n_repeated < n_body:
+            continue
+        total = int((units["doc_id"] == doc_id).sum()) if len(units) else 0
+        reason = ("no units" if total == 0 else "every body unit repeats another unit" if n_body
+                  else "only title and captions")
+        rows.append({"doc_id": doc_id, "units": total, "title": int(counts["title"]), "caption": int(counts["caption"]),
+                     "body": n_body, "repeated": n_repeated, "reason": reason})
+    return pd.DataFrame(rows, columns=columns)
 
 
 def share_findings(shares: pd.DataFrame, by: str, measure: str = "theme", what: str = "units") -> list[str]:
