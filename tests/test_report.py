@@ -127,7 +127,7 @@ def test_a_corpus_with_one_group_or_one_document_degrades(tmp_path, doc_ids, cap
     if len(doc_ids) == 1:
         assert "With one document, every interval describes variation among its units only." in \
             _text_of(out / "notebooks" / "01_overview.ipynb")
-        assert "Skipped: 3 topics need at least 6 units" in _text_of(out / "notebooks" / "03_topics.ipynb")
+        assert "Skipped: topics need at least 4 sentences and 4 terms" in _text_of(out / "notebooks" / "03_topics.ipynb")
 
 
 def test_a_failing_notebook_is_one_readable_line_and_the_others_still_run(tmp_path, monkeypatch, capsys):
