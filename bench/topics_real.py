@@ -71,8 +71,9 @@ def main() -> None:
             table.loc[k, "NMI"] = normalized_mutual_info_score(categories.loc[dominant.index], dominant)
         table["beats null"] = beats
         print(f"\n{level}: {counts.shape[0]} rows x {counts.shape[1]} terms; selection {seconds:.0f} s "
-              f"({len(table)} values of k); warnings: {'; '.join(str(w.message) for w in caught) or 'none'}")
-        with pd.option_context("display.width", 160, "display.precision", 3):
+              f"({len(table)} values of k); warnings: {'; '.join(str(w.message) for w in caught) or 'none'}; "
+              f"fits on shuffled words stopped at max_iter: {selection.attrs['null_fits_stopped']}")
+        with pd.option_context("display.width", 200, "display.max_columns", 20, "display.precision", 3):
             print(table)
         print(f"{level}: chosen k = {chosen} ({'beats' if beats[chosen] else 'does NOT beat'} the null; "
               f"{int(beats.sum())} of {len(beats)} k do); NMI with {args.category} at k = {chosen}: "

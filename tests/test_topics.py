@@ -192,8 +192,9 @@ def test_defaults_converge_and_a_short_run_says_so_once(counts):
     assert [w.category for w in caught] == [TopicConvergenceWarning]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        topic_selection(counts, counts.rows, ks=[2, 3], max_iter=2)
+        table = topic_selection(counts, counts.rows, ks=[2, 3], max_iter=2)
     assert [w.category for w in caught] == [TopicConvergenceWarning] and "fits stopped" in str(caught[0].message)
+    assert table.attrs["null_fits_stopped"].endswith("of 12")   # 2 values of k x (1 + 5 articles left out)
 
 
 def test_topic_intervals_resample_articles():
