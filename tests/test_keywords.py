@@ -9,7 +9,7 @@ from scipy import stats
 import toolkit as tk
 from toolkit.features import DFM, dfm
 from toolkit.keywords import (
-    add_display, class_tfidf, collocations, display_forms, keyness, kwic, log_odds, top_tfidf,
+    add_display, class_tfidf, collocations, display_forms, keyness, kwic, kwic_sample, log_odds, top_tfidf,
 )
 
 
@@ -321,6 +321,43 @@ def test_kwic_matches_across_word_boundaries(body):
     texts = body.set_index("unit_id").text
     assert all(tk.normalize_text(texts[u])[s:e] == k for u, s, e, k in zip(lines.unit_id, lines.start, lines.end, lines.keyword))
     assert len(lines.iloc[0].pre.split()) <= 3
+
+
+def test_kwic_matches_words_not_first_syllables(body):
+    # "nước" stands alone (các nước, nước bạn) and starts compounds (nước_ngoài); the word match takes the former only.
+    words = [w.lower() for seq in body.words for w in seq]
+    alone = sum(w == "nước" for w in words)
+    anywhere = sum(w.split("_").count("nước") for w in words)
+    assert 0 < alone < anywhere
+    lines = kwic(body, "nước")
+    assert len(lines) == alone and (lines.keyword.str.lower() == "nước").all()
+    assert len(kwic(body, "nước", match="syllable")) == anywhere
+    assert not lines.post.str.lower().str.startswith("ngoài").any()
+    # Without a words column the text is segmented: the same lines.
+    assert kwic(body.drop(columns="words"), "nước")[["unit_id", "start"]].equals(lines[["unit_id", "start"]])
+    # "trường" (school) stands alone once; it is the first syllable of "trường hợp" and the last of "nhà trường".
+    units = pd.DataFrame({"unit_id": ["x"], "text": ["Trường hợp này xảy ra ở trường, theo nhà trường."]})
+    assert kwic(units, "trường").start.tolist() == [24]
+    assert kwic(units, "trường", match="syllable").start.tolist() == [0, 24, 41]
+    with pytest.raises(tk.ToolkitError, match="match must be"):
+        kwic(body, "nước", match="prefix")
+
+
+def test_kwic_sample_spreads_over_articles_and_says_what_it_left_out(body):
+    lines = kwic(body, "hợp tác")
+    per_article = lines.doc_id.value_counts()
+    assert len(per_article) == 5 and per_article.max() >= 5      # one article has many more lines than another
+    sample = kwic_sample(lines, n=5, by="year")
+    assert sorted(sample.doc_id) == sorted(per_article.index)        # one line from each article first
+    sample = kwic_sample(lines, n=9, by="year", per_article=2)
+    assert sample.doc_id.value_counts().max() == 2 and sample.doc_id.nunique() == 5
+    assert sample.attrs == {"total": len(lines), "left_out": len(lines) - 9}
+    assert sample.index.is_monotonic_increasing                      # in the input's order
+    from toolkit.display import kwic_html
+
+    shown = kwic_html(lines, max_rows=9, by="year")
+    assert len(shown.frame) == 9 and f"{len(lines) - 9} left out" in shown._repr_html_()
+    assert kwic_html(lines, max_rows=100).note == ""
 
 
 def test_collocations_find_multiword_names(body):

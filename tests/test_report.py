@@ -127,7 +127,7 @@ def test_a_corpus_with_one_group_or_one_document_degrades(tmp_path, doc_ids, cap
     if len(doc_ids) == 1:
         assert "With one document, every interval describes variation among its units only." in \
             _text_of(out / "notebooks" / "01_overview.ipynb")
-        assert "Skipped: 3 topics need at least 6 units" in _text_of(out / "notebooks" / "03_topics.ipynb")
+        assert "Skipped: topics need at least 4 sentences and 4 terms" in _text_of(out / "notebooks" / "03_topics.ipynb")
 
 
 def test_a_failing_notebook_is_one_readable_line_and_the_others_still_run(tmp_path, monkeypatch, capsys):
@@ -232,7 +232,8 @@ def test_templates_declare_typed_parameters():
         params = {p["name"]: p["inferred_type_name"] for p in pm.inspect_notebook(str(path)).values()}
         common = {"corpus": "str", "lexicon": "Optional[str]", "periods": "Optional[str]", "by": "str",
                   "unit": "str", "seed": "int", "figures": "str"}
-        extra = {"n": "int", "coders": "str", "coding": "str"} if path.stem == "06_validation" else {}
+        extra = {"06_validation": {"n": "int", "coders": "str", "coding": "str"},
+                 "03_topics": {"topics_on": "str"}}.get(path.stem, {})   # topics_on: articles or units as documents
         assert params == {**common, **extra}, path.name
         nb = nbformat.read(path, as_version=4)
         assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code"), "templates ship without outputs"

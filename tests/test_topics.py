@@ -10,8 +10,8 @@ import scipy.sparse as sp
 import toolkit as tk
 from toolkit.features import DFM, dfm
 from toolkit.topics import (
-    SeedTermsWarning, TopicModel, choose_k, compare_topics, fit_topics, match_topics, seed_effect, seed_terms,
-    topic_coherence,
+    SeedTermsWarning, TopicConvergenceWarning, TopicModel, article_topics, beats_null, choose_k, compare_topics,
+    default_ks, fit_topics, match_topics, seed_effect, seed_terms, shuffle_words, topic_coherence,
     topic_selection, topic_shares, topic_stability, topic_terms,
 )
 
@@ -123,15 +123,111 @@ def test_matching_undoes_a_permutation():
 def test_selection_prefers_the_true_number_of_topics_and_respects_caps():
     units = pd.DataFrame({"doc_id": [f"d{i // 2}" for i in range(12)]})
     table = topic_selection(TWO, units, ks=[2, 3], method="nmf", n_boot=10, max_resamples=4, top_n=3)
-    assert set(table.measure) == {"bootstrap units", "leave one article out", "NPMI"}
+    assert set(table.measure) == {"bootstrap units", "leave articles out", "NPMI"}
     boot = table[table.measure == "bootstrap units"].set_index("k")
     assert boot.loc[2, "mean"] > 0.99 and boot.loc[2, "n"] == 4   # n_boot capped at max_resamples
-    assert table[table.measure == "leave one article out"].n.tolist() == [4, 4]   # 6 articles, 4 left out
+    assert table[table.measure == "leave articles out"].n.tolist() == [4, 4]   # 6 articles in 4 folds
     npmi = table[table.measure == "NPMI"].set_index("k")
     assert npmi.loc[2, "mean"] == pytest.approx(1.0)   # a topic's three words are in the same six units
+    assert table[table.measure == "bootstrap units"].null.isna().all()   # the null is for the measures choose_k uses
     assert choose_k(table) == 2
     capped = topic_selection(TWO, units, ks=[2], method="lda", n_boot=2, max_units=8, max_resamples=3, max_iter=50)
-    assert capped.n.tolist() == [2, 3, 2]   # 2 bootstrap fits, 3 of the articles left out in turn, 2 topics
+    assert capped.n.tolist() == [3, 2, 2]   # 3 folds of articles left out in turn, 2 bootstrap fits, 2 topics
+
+
+def _planted(n_docs=80, n_topics=4, seed=1):
+    """Articles each drawn from one of ``n_topics`` groups of six words (80% of tokens) and ten common words."""
+    rng = np.random.default_rng(seed)
+    terms = [f"t{k}_{j}" for k in range(n_topics) for j in range(6)] + [f"c{j}" for j in range(10)]
+    rows = []
+    for d in range(n_docs):
+        p = np.zeros(len(terms))
+        p[(d % n_topics) * 6:(d % n_topics + 1) * 6] = 0.8 / 6
+        p[n_topics * 6:] = 0.2 / 10
+        rows.append(rng.multinomial(30, p))
+    return DFM(sp.csr_matrix(np.array(rows)), np.array(terms, dtype=object),
+               pd.DataFrame({"doc_id": [f"d{i:02d}" for i in range(n_docs)]}))
+
+
+def test_choose_k_finds_planted_topics_against_shuffled_words():
+    planted = _planted()
+    table = topic_selection(planted, ks=range(2, 7), top_n=5)   # articles as rows: the DFM's own doc_id
+    beats = beats_null(table)
+    # Two or three topics must merge planted groups, which ones changes when articles are left out: no more
+    # stable than topics of shuffled words, so they do not beat the null.
+    assert beats.to_dict() == {2: False, 3: False, 4: True, 5: True, 6: True}
+    assert choose_k(table) == 4
+    # Shuffled words have no topics: no k beats the null, and selection says so.
+    noise = DFM(shuffle_words(planted, seed=5), planted.terms, planted.rows)
+    assert not beats_null(topic_selection(noise, ks=range(2, 7), top_n=5)).any()
+
+
+def test_shuffled_words_keep_document_lengths_and_term_totals():
+    X = _planted().matrix
+    Y = shuffle_words(X, seed=3)
+    assert (np.asarray(Y.sum(axis=1)).ravel() == np.asarray(X.sum(axis=1)).ravel()).all()
+    assert (np.asarray(Y.sum(axis=0)).ravel() == np.asarray(X.sum(axis=0)).ravel()).all()
+    assert (Y != X).nnz > 0
+
+
+def test_default_k_range_scales_with_the_corpus():
+    assert list(default_ks(5)) == [2, 3, 4, 5, 6]                  # the study's five articles
+    assert max(default_ks(2_650)) == 20 and min(default_ks(2_650)) == 2
+    assert max(default_ks(200)) == 14
+    assert max(default_ks(2_650, n_rows=12)) == 6                  # never more than half the rows
+
+
+def test_defaults_converge_and_a_short_run_says_so_once(counts):
+    from sklearn.exceptions import ConvergenceWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        warnings.simplefilter("error", TopicConvergenceWarning)
+        for k in (2, 6, 10):
+            assert fit_topics(counts, n_topics=k, method="nmf").converged
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model = fit_topics(counts, n_topics=6, method="nmf", max_iter=2)
+    assert not model.converged
+    assert [w.category for w in caught] == [TopicConvergenceWarning]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        table = topic_selection(counts, counts.rows, ks=[2, 3], max_iter=2)
+    assert [w.category for w in caught] == [TopicConvergenceWarning] and "fits stopped" in str(caught[0].message)
+    assert table.attrs["null_fits_stopped"].endswith("of 12")   # 2 values of k x (1 + 5 articles left out)
+
+
+def test_topic_intervals_resample_articles():
+    # Two articles per group; each article's units all have the same shares, and the articles differ.
+    # Resampling units within articles would give a zero-width interval; resampling articles does not.
+    shares = np.array([[0.9, 0.1]] * 4 + [[0.1, 0.9]] * 4 + [[0.5, 0.5]] * 8)
+    model = TopicModel("nmf", np.eye(2), shares, np.array(["x", "y"], dtype=object), ("topic_1", "topic_2"), 0)
+    units = pd.DataFrame({"doc_id": ["a"] * 4 + ["b"] * 4 + ["c"] * 8, "year": [2012] * 8 + [2017] * 8})
+    out = topic_shares(model, units, by="year", n_boot=500).set_index(["year", "topic"])
+    assert out.loc[(2012, "topic_1"), "share"] == pytest.approx(0.5)
+    assert out.loc[(2012, "topic_1"), "ci_low"] == pytest.approx(0.1) and out.loc[(2012, "topic_1"), "ci_high"] == pytest.approx(0.9)
+    assert out.loc[(2012, "topic_1"), "articles"] == 2 and out.loc[(2012, "topic_1"), "note"] == ""
+    # One article: its units only, and the note says so.
+    assert out.loc[(2017, "topic_1"), "note"] == "one article: within-article interval only"
+    assert out.loc[(2017, "topic_1"), ["ci_low", "ci_high"]].tolist() == pytest.approx([0.5, 0.5])
+
+
+def test_article_level_topics_and_dominant_topic(body):
+    by_article = dfm(body, by=["doc_id", "year"], min_docs=2)
+    model = fit_topics(by_article, n_topics=2, method="nmf")
+    table = article_topics(model, by_article.rows)
+    assert table.doc_id.tolist() == sorted(body.doc_id.unique()) and (table.units == 1).all()
+    assert set(table.dominant) <= {"topic_1", "topic_2"}
+    shares = topic_shares(model, by_article.rows, by="year", n_boot=200)
+    assert shares.groupby("year").articles.first().to_dict() == body.groupby("year").doc_id.nunique().to_dict()
+    # A sentence-level model: an article's shares are the mean over its sentences with tokens.
+    counts = dfm(body, min_docs=2)
+    sentences = fit_topics(counts, n_topics=2, method="nmf")
+    table = article_topics(sentences, body).set_index("doc_id")
+    has = sentences.unit_topics.sum(axis=1) > 0
+    first = body.doc_id.iloc[0]
+    mine = (body.doc_id == first).to_numpy() & has
+    assert table.loc[first, ["topic_1", "topic_2"]].tolist() == pytest.approx(sentences.unit_topics[mine].mean(axis=0))
 
 
 def test_shares_by_group_with_intervals_and_empty_units(counts, body):

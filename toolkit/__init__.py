@@ -9,8 +9,8 @@ The pipeline runs one way, one module per stage::
     lexicon   load_lexicon       theme lexicons as data: any themes, context cues, blockers, formulas
     themes    score_themes, label_themes, explain, theme_shares ...   dictionary measurement
     agreement agreement, disagreements   two coders: Krippendorff's alpha, kappa, what they dispute
-    keywords  keyness (article-level test), log_odds, top_tfidf, class_tfidf, kwic, collocations, display_forms
-    topics    fit_topics, topic_terms, topic_shares, topic_selection, choose_k, compare_topics
+    keywords  keyness (article-level test), log_odds, top_tfidf, class_tfidf, kwic, kwic_sample, collocations, display_forms
+    topics    fit_topics, topic_terms, topic_shares, topic_selection, choose_k, beats_null, article_topics, compare_topics
 
     archive   process_archive    the same stages a shard of articles at a time (processes or Dask),
                                  keeping per-article counts: corpora larger than memory
@@ -44,12 +44,12 @@ from .themes import (
 )
 from .agreement import agreement, disagreements, join_codings, krippendorff_alpha
 from .keywords import (
-    EffectSizesOnlyWarning, add_display, article_test, class_tfidf, collocations, display_forms, keyness, kwic, log_odds,
-    top_tfidf,
+    EffectSizesOnlyWarning, add_display, article_test, class_tfidf, collocations, display_forms, keyness, kwic, kwic_sample,
+    log_odds, top_tfidf,
 )
 from .topics import (
-    choose_k, compare_topics, fit_topics, seed_effect, seed_terms, topic_coherence, topic_selection, topic_shares,
-    topic_stability, topic_terms,
+    article_topics, beats_null, choose_k, compare_topics, default_ks, fit_topics, seed_effect, seed_terms, topic_coherence,
+    topic_selection, topic_shares, topic_stability, topic_terms,
 )
 
 __all__ = [
@@ -63,4 +63,5 @@ __all__ = [
     "theme_shares", "theme_tests", "unmatched_terms", "validate", "class_tfidf", "collocations", "keyness",
     "kwic", "log_odds", "article_test", "EffectSizesOnlyWarning", "top_tfidf", "display_forms", "add_display", "fit_topics", "topic_shares", "topic_stability",
     "topic_terms", "topic_selection", "choose_k", "compare_topics", "seed_effect", "seed_terms", "topic_coherence",
+    "kwic_sample", "article_topics", "beats_null", "default_ks",
 ]

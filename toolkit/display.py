@@ -30,19 +30,23 @@ _MARK = f"background-color:{HIGHLIGHT};color:inherit;padding:0 1px"
 class HTMLTable:
     """A table that renders as HTML in Jupyter and as plain text elsewhere."""
 
-    def __init__(self, frame: pd.DataFrame, html_rows: list[str], header: list[str], aligns: list[str] | None = None):
+    def __init__(self, frame: pd.DataFrame, html_rows: list[str], header: list[str], aligns: list[str] | None = None,
+                 note: str = ""):
         self.frame = frame
         self._rows = html_rows
         self._header = header
         self._aligns = aligns or ["left"] * len(header)
+        self.note = note
 
     def _repr_html_(self) -> str:
         head = "".join(f'<th style="{_CELL};text-align:{a}">{html.escape(h)}</th>'
                        for h, a in zip(self._header, self._aligns))
-        return f'<table style="{_TABLE}"><thead><tr>{head}</tr></thead><tbody>{"".join(self._rows)}</tbody></table>'
+        note = f"<p>{html.escape(self.note)}</p>" if self.note else ""
+        return (f'<table style="{_TABLE}"><thead><tr>{head}</tr></thead><tbody>{"".join(self._rows)}</tbody></table>'
+                + note)
 
     def __repr__(self) -> str:
-        return self.frame.to_string(index=False)
+        return self.frame.to_string(index=False) + (f"\n{self.note}" if self.note else "")
 
 
 def _row(cells: list[tuple[str, str]]) -> str:
@@ -54,11 +58,16 @@ def _mark(text: str, title: str | None = None) -> str:
     return f'<mark style="{_MARK}"{title_attr}>{html.escape(text)}</mark>'
 
 
-def kwic_html(lines: pd.DataFrame, max_rows: int = 50) -> HTMLTable:
+def kwic_html(lines: pd.DataFrame, max_rows: int = 50, by: str | None = None, per_article: int = 2,
+              seed: int = 0) -> HTMLTable:
     """Render :func:`toolkit.kwic` or :func:`toolkit.theme_kwic` output with the keyword highlighted.
 
     Both return ``pre``, ``keyword`` and ``post`` columns; identifying
     columns (``unit_id``, ``theme``, ``term``) are shown first when present.
+    With more than ``max_rows`` lines and a ``doc_id`` column, the lines
+    shown are :func:`toolkit.keywords.kwic_sample`'s (spread over articles
+    and the groups of ``by``, at most ``per_article`` per article before
+    repeating); a sentence under the table says how many were left out.
 
     Examples
     --------
@@ -69,14 +78,24 @@ def kwic_html(lines: pd.DataFrame, max_rows: int = 50) -> HTMLTable:
     if "keyword" not in lines.columns and "matched" in lines.columns:   # older theme_kwic column names
         lines = lines.rename(columns={"left": "pre", "matched": "keyword", "right": "post"})
     ids = [c for c in ("unit_id", "theme", "term") if c in lines.columns]
-    shown = lines.head(max_rows)
+    total = len(lines)
+    if total > max_rows and "doc_id" in lines.columns:
+        from .keywords import kwic_sample
+
+        shown = kwic_sample(lines, n=max_rows, by=by if by in lines.columns else None, per_article=per_article,
+                            seed=seed)
+        how = f"spread over articles{f' and {by}' if by in lines.columns else ''}, at most {per_article} per article first"
+    else:
+        shown, how = lines.head(max_rows), "the first ones"
+    note = (f"{len(shown)} of {total} lines shown ({how}); {total - len(shown)} left out."
+            if len(shown) < total else "")
     rows = [
         _row([*((html.escape(str(r[c])), _LEFT) for c in ids), (html.escape(str(r["pre"])), _RIGHT),
               (_mark(str(r["keyword"])), _KEY), (html.escape(str(r["post"])), _LEFT)])
         for _, r in shown.iterrows()
     ]
     return HTMLTable(shown[[*ids, "pre", "keyword", "post"]], rows, [*ids, "before", "keyword", "after"],
-                     ["left"] * len(ids) + ["right", "center", "left"])
+                     ["left"] * len(ids) + ["right", "center", "left"], note)
 
 
 def explain_html(text: str, table: pd.DataFrame) -> HTMLTable:

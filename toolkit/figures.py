@@ -557,8 +557,10 @@ def plot_topic_selection(selection: pd.DataFrame, chosen: dict | None = None, wi
 
     One panel per measure (``measure`` column: bootstrap units, leave one
     article out, NPMI), one grey line per method (``method``): the mean
-    (solid) and the 10th percentile (dotted, ``p10``) against ``k``; dashed
-    verticals at the chosen k of each method (``chosen``: method -> k).
+    (solid) and the 10th percentile (dotted, ``p10``) against ``k``, and the
+    same measure on word-shuffled documents (``null``, thin dash-dot line,
+    light grey) when the table has it; dashed verticals at the chosen k of
+    each method (``chosen``: method -> k).
     Two ``sns.lineplot`` calls per panel (mean, 10th percentile), ``hue`` and
     ``style`` the method, values as given (``estimator=None``).
     """
@@ -579,12 +581,17 @@ def plot_topic_selection(selection: pd.DataFrame, chosen: dict | None = None, wi
             sns.lineplot(part, y="mean", markersize=3.5, legend=ax is axes[0], **common)
             if "p10" in part.columns:
                 sns.lineplot(part, y="p10", markersize=2.5, linestyle=":", legend=False, **common)
+            if "null" in part.columns and part["null"].notna().any():
+                for method, line in part.dropna(subset=["null"]).sort_values("k").groupby("method", sort=False):
+                    ax.plot(line["k"], line["null"], color="0.75", linewidth=0.8, linestyle="-.")
             for k_chosen in sorted(set((chosen or {}).values())):
                 ax.axvline(k_chosen, color="0.6", linewidth=0.6, linestyle="--")
             ax.set_title(label(measure))
             ax.set_xlabel("number of topics k")
             ax.set_ylabel("")
         axes[0].set_ylabel("matched cosine (mean; dotted: 10th pct.)")
+        if "null" in data.columns and data["null"].notna().any():
+            fig.supxlabel("dash-dot, light grey: the same measure on word-shuffled documents", fontsize=7)
         if "NPMI" in measures:
             axes[measures.index("NPMI")].set_ylabel("NPMI of top ten terms")
         if axes[0].get_legend() is not None:

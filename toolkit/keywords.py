@@ -25,7 +25,7 @@ from .errors import ToolkitError
 from .features import DFM
 from .match import find_terms, index_terms, syllables, term_key
 
-__all__ = ["top_tfidf", "class_tfidf", "keyness", "log_odds", "article_test", "kwic", "collocations", "display_forms",
+__all__ = ["top_tfidf", "class_tfidf", "keyness", "log_odds", "article_test", "kwic", "kwic_sample", "collocations", "display_forms",
            "add_display", "EffectSizesOnlyWarning", "MIN_ARTICLES"]
 
 MIN_ARTICLES = 5  # per group, for the article-level test; below it p is NaN
@@ -606,10 +606,19 @@ def log_odds(dfm: DFM, prior: str | float = "corpus", alpha0: float | None = Non
     return out.sort_values(["group", "z", "term"], ascending=[True, False, True]).reset_index(drop=True)
 
 
-def kwic(units: pd.DataFrame, pattern: str | list[str], window: int = 5, text: str = "text") -> pd.DataFrame:
+def kwic(units: pd.DataFrame, pattern: str | list[str], window: int = 5, text: str = "text",
+         match: str = "word") -> pd.DataFrame:
     """Keywords in context: every occurrence of a (multi-syllable) pattern in the units.
 
-    Matching is on syllables, case-insensitive, whatever the word boundaries.
+    Matching is case-insensitive on syllables. With ``match="word"`` (the
+    default) an occurrence must also start and end on word boundaries of
+    the segmented text, so "trường" (school) finds the word "trường" but
+    not the first syllable of "trường hợp" (case), and "cửa khẩu" finds
+    the word ``cửa_khẩu``. Boundaries come from the units' ``words`` column
+    (:func:`toolkit.tokenize_units`) when it lines up with the text, else
+    from :func:`toolkit.word_segment`. ``match="syllable"`` matches the
+    syllables wherever they are, across word boundaries (all uses of a
+    syllable, or a phrase that segmentation split differently).
 
     Parameters
     ----------
@@ -617,13 +626,25 @@ def kwic(units: pd.DataFrame, pattern: str | list[str], window: int = 5, text: s
         Term(s), e.g. ``"cửa khẩu"``.
     window : int, default 5
         Syllables of context on each side.
+    match : {"word", "syllable"}, default "word"
 
     Returns
     -------
     pandas.DataFrame
         ``unit_id``, ``doc_id``, ``year`` (when present), ``pattern``,
-        ``pre``, ``keyword``, ``post``, ``start``/``end`` (character offsets).
+        ``pre``, ``keyword``, ``post``, ``start``/``end`` (character
+        offsets); every occurrence, in the units' order. For a few lines
+        spread over articles and groups, see :func:`kwic_sample`.
+
+    Examples
+    --------
+    >>> units = pd.DataFrame({"unit_id": ["a"], "text": ["Trường hợp này, trường học mới."]})
+    >>> kwic(units, "trường").keyword.tolist(), kwic(units, "trường", match="syllable").keyword.tolist()
+    (['trường'], ['Trường', 'trường'])
     """
+    from .themes import _word_starts
+    from .tokenize import word_segment
+
     patterns = [pattern] if isinstance(pattern, str) else list(pattern)
     if not patterns or not all(isinstance(p, str) for p in patterns):
         raise ToolkitError(f"pattern must be a string or a non-empty list of strings, got {pattern!r}")
@@ -631,6 +652,8 @@ def kwic(units: pd.DataFrame, pattern: str | list[str], window: int = 5, text: s
         raise ToolkitError(f"window must be a non-negative integer, got {window!r}")
     if text not in units.columns:
         raise ToolkitError(f"units have no {text!r} column; pass text= the column holding the text")
+    if match not in ("word", "syllable"):
+        raise ToolkitError(f"match must be 'word' or 'syllable', got {match!r}")
     keys = {}
     for p in patterns:
         # Normalisation removes HTML tags, controls and invisible characters, so
@@ -642,16 +665,67 @@ def kwic(units: pd.DataFrame, pattern: str | list[str], window: int = 5, text: s
                                "punctuation and invisible characters are removed); give a word or phrase") from None
     index = index_terms(keys)
     meta_cols = [c for c in ("unit_id", "doc_id", "year") if c in units.columns]
+    words = units["words"] if match == "word" and "words" in units.columns else [None] * len(units)
     rows = []
-    for meta, value in zip(units[meta_cols].itertuples(index=False), units[text]):
+    for meta, value, seq in zip(units[meta_cols].itertuples(index=False), units[text], words):
         sylls = syllables(value)
-        for start, end, key in find_terms(sylls, keys, index):
+        found = find_terms(sylls, keys, index)
+        if found and match == "word":
+            starts = _word_starts(sylls, list(seq)) if seq is not None else None
+            if starts is None:   # no words column, or words of another text: segment this one
+                starts = _word_starts(sylls, word_segment(sylls.text))
+            if starts is not None:
+                found = [(a, b, key) for a, b, key in found if starts[a] and starts[b]]
+        for start, end, key in found:
             a, b = sylls.spans[start][0], sylls.spans[end - 1][1]
             left = sylls.spans[max(0, start - window)][0] if start else a
             right = sylls.spans[min(len(sylls.spans), end + window) - 1][1]
             rows.append({**meta._asdict(), "pattern": keys[key], "pre": sylls.text[left:a].strip(),
                          "keyword": sylls.text[a:b], "post": sylls.text[b:right].strip(), "start": a, "end": b})
     return pd.DataFrame(rows, columns=[*meta_cols, "pattern", "pre", "keyword", "post", "start", "end"])
+
+
+def kwic_sample(lines: pd.DataFrame, n: int = 20, by: str | None = None, cluster: str = "doc_id",
+                per_article: int = 2, seed: int = 0) -> pd.DataFrame:
+    """At most ``n`` KWIC lines spread over articles and groups, saying how many were left out.
+
+    Every article's first line (drawn at random, seeded) comes before any
+    article's second, the groups of ``by`` taking turns, and no article
+    gives more than ``per_article`` lines until every article has given
+    that many; so one long article or one large group cannot fill the
+    sample. The sample keeps the input's order.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The chosen rows of ``lines``; ``attrs["total"]`` (lines given) and
+        ``attrs["left_out"]`` (lines not shown), which
+        :func:`toolkit.display.kwic_html` prints under the table.
+
+    Examples
+    --------
+    >>> lines = pd.DataFrame({"doc_id": ["a"] * 8 + ["b", "c"], "keyword": ["x"] * 10})
+    >>> sample = kwic_sample(lines, n=4, per_article=1)
+    >>> sorted(sample.doc_id), sample.attrs["left_out"]
+    (['a', 'a', 'b', 'c'], 6)
+    """
+    _check_n(n, "n")
+    _check_n(per_article, "per_article")
+    if cluster not in lines.columns:
+        raise ToolkitError(f"KWIC lines have no {cluster!r} column to spread the sample over")
+    if by is not None and by not in lines.columns:
+        raise ToolkitError(f"KWIC lines have no {by!r} column; kwic keeps unit_id, doc_id and year")
+    shuffled = lines.sample(frac=1, random_state=seed)
+    rank = shuffled.groupby(cluster, sort=False).cumcount()       # the line's place in its article (random order)
+    group = shuffled[by] if by is not None else pd.Series(0, index=shuffled.index)
+    # First every article's first line, groups taking turns; then second lines; ... in rounds of per_article.
+    turn = shuffled.groupby([rank, group], sort=False).cumcount()
+    order = pd.DataFrame({"round": rank // per_article, "rank": rank, "turn": turn, "pos": np.arange(len(shuffled))},
+                         index=shuffled.index)
+    chosen = order.sort_values(["round", "rank", "turn", "pos"]).index[:n]
+    out = lines.loc[lines.index.isin(chosen)].copy()
+    out.attrs.update(total=len(lines), left_out=len(lines) - len(out))
+    return out
 
 
 def collocations(units: pd.DataFrame, min_count: int = 2, words: str = "words", stopwords=None) -> pd.DataFrame:
