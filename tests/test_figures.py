@@ -570,10 +570,10 @@ def _month_shares():
 
 def test_tiny_groups_are_flagged_and_never_set_the_scale():
     shares = _month_shares()
-    fig, ax = tf.plot_theme_shares(shares, by="month")
-    low, high = ax.get_ylim()
+    fig, ax = tf.plot_theme_shares(shares, by="month")   # four labels with article counts: on the y axis
+    low, high = ax.get_xlim()
     assert 0.21 <= high < 0.3                          # the full months' intervals fit; the one-article [0, 1] does not
-    grey = {t.get_text().split("\n")[0] for t in ax.get_xticklabels() if _hex(t.get_color()) == tf.TINY_COLOUR.upper()}
+    grey = {t.get_text().split(" (")[0] for t in ax.get_yticklabels() if _hex(t.get_color()) == tf.TINY_COLOUR.upper()}
     assert grey == {"202009", "202012"}
     assert any("fewer than 5 articles" in t.get_text() for t in ax.get_legend().texts)
     assert _overlapping_texts(fig) == []

@@ -35,3 +35,13 @@ def test_ordered_conclusions_keep_first_against_last():
     verdict = conclusions(table, by="year")
     assert "highest" not in verdict.columns
     assert verdict.iloc[0][["ordering", "direction", "intervals_apart"]].tolist() == ["2005 < 2020 < 2015", "up", True]
+
+
+def test_a_one_article_group_is_never_the_conclusion():
+    import pandas as pd
+
+    table = pd.DataFrame({"variant": "baseline", "theme": "health", "category": ["a", "b", "tiny"],
+                          "share": [0.1, 0.3, 0.9], "ci_low": [0.05, 0.2, 0.1], "ci_high": [0.15, 0.4, 1.0],
+                          "articles": [20, 30, 1]})
+    verdict = conclusions(table, by="category")
+    assert verdict.iloc[0][["highest", "direction", "intervals_apart"]].tolist() == ["b", "highest: b", True]

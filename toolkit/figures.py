@@ -28,7 +28,8 @@ The grammar, the same in every figure:
   terms wrap into rows, and term contributions become a heatmap; no two
   text elements overlap;
 * **tiny groups**: a group with fewer than :data:`MIN_ARTICLES` articles
-  is flagged (grey label, faded points) and left out of the axis limits,
+  is flagged (grey label; faded points where points are drawn) and left
+  out of the axis limits,
   so a one-article group's wide interval cannot set the scale (it is cut
   at the axis edge instead);
 * **topics** are neutral greys (:func:`topic_colours`), and the share of
@@ -450,21 +451,6 @@ def _flag_ticks(ax, groups: list, tiny: list, axis: str = "x") -> None:
             tick.set_color(TINY_COLOUR)
 
 
-def _fade_tiny(ax, lines_before: int, positions_of: dict, tiny: list, orient: str = "x") -> None:
-    """Fade the points and intervals drawn at the positions of tiny groups."""
-    if not tiny:
-        return
-    spots = {positions_of[g] for g in tiny if g in positions_of}
-    for artist in ax.lines[lines_before:]:
-        at = artist.get_xdata() if orient == "x" else artist.get_ydata()
-        if len(at) and all(round(float(v)) in spots for v in np.atleast_1d(at)):
-            artist.set_alpha(0.45)
-    for collection in ax.collections:
-        segments = collection.get_segments() if hasattr(collection, "get_segments") else []
-        if segments and all(round(float(seg[0][0 if orient == "x" else 1])) in spots for seg in segments):
-            collection.set_alpha(0.45)
-
-
 def _tiny_note(tiny: list, articles: dict, min_articles: int) -> str:
     return f"grey: fewer than {min_articles} articles, not used for the scale"
 
@@ -574,18 +560,27 @@ def plot_theme_shares(shares: pd.DataFrame, by: str = "year", width: float = SIN
         ticks = [f"{g}\n({articles[g]} art.)" if g in articles else str(g) for g in groups]
     else:
         ticks = [str(g) for g in groups]
-    horizontal = _horizontal(ticks, width * 0.6)
+    horizontal = _horizontal(ticks, width * 0.5)   # the key beside the axes takes the rest
     with style():
         if horizontal:
             ticks = [t.replace("\n", " ") for t in ticks]
             fig, ax = plt.subplots(figsize=(width, 0.16 * len(groups) * max(1, len(themes) / 2) + 1.3))
         else:
             fig, ax = plt.subplots(figsize=(width, width * 0.72))
-        before = len(ax.lines)
-        _points_with_intervals(ax, data, by, "theme", groups, [label(t) for t in themes], palette,
-                               orient="y" if horizontal else "x", dodge=0.44 if len(themes) > 1 else 0,
-                               markersize=4 if not horizontal else 3, linewidth=1, capsize=2 if not horizontal else 1.5)
-        _fade_tiny(ax, before, {g: k for k, g in enumerate(groups)}, tiny, "y" if horizontal else "x")
+        common = dict(orient="y" if horizontal else "x", dodge=0.44 if len(themes) > 1 else 0,
+                      markersize=4 if not horizontal else 3, linewidth=1, capsize=2 if not horizontal else 1.5)
+        # Tiny groups are drawn by a second call, faded; each call gets every group (the other call's as NaN),
+        # so seaborn places both at the same positions.
+        values = ["share", "ci_low", "ci_high"]
+        is_tiny = data[by].isin(tiny)
+        _points_with_intervals(ax, data.assign(**{c: data[c].where(~is_tiny) for c in values}), by, "theme", groups,
+                               [label(t) for t in themes], palette, **common)
+        if tiny:
+            lines, collections = len(ax.lines), len(ax.collections)
+            _points_with_intervals(ax, data.assign(**{c: data[c].where(is_tiny) for c in values}), by, "theme",
+                                   groups, [label(t) for t in themes], palette, legend=False, **common)
+            for artist in ax.lines[lines:] + ax.collections[collections:]:
+                artist.set_alpha(0.4)
         what = f"Share of {unit_label} with the theme"
         if horizontal:
             ax.set_yticks(range(len(groups)), ticks)
@@ -608,7 +603,7 @@ def plot_theme_shares(shares: pd.DataFrame, by: str = "year", width: float = SIN
             legend.remove()
             if tiny:
                 handles.append(matplotlib.lines.Line2D([], [], linestyle="none"))
-                names.append(_wrap(_tiny_note(tiny, articles, min_articles), width * 0.6 if horizontal else 1.3, 6))
+                names.append(_wrap(_tiny_note(tiny, articles, min_articles), width * 0.75 if horizontal else 1.3, 6))
             if horizontal:   # above the axes: beside them it would take the width the labels need
                 ax.legend(handles, names, loc="lower left", bbox_to_anchor=(-0.02, 1.01), frameon=False, title=None,
                           ncols=1, fontsize=6)
@@ -686,7 +681,9 @@ def plot_distinctive_terms(table: pd.DataFrame, n: int = 8, score: str = "z", wi
                 for bar, flag in zip(ax.patches, part["distinctive"]):
                     bar.set_alpha(1.0 if flag else 0.35)
             title = f"{label(by)} {group}" if by != "group" else str(group)
-            ax.set_title(_wrap(title + (" (untested)" if alone else ""), panel - 0.2, 9),
+            # Wrapped to the width of the bars (the panel less its term labels): a centred title wider than
+            # its axes would run into the next panel's.
+            ax.set_title(_wrap(title + (" (untested)" if alone else ""), max(panel - min(longest, 2.2) - 0.25, 0.8), 9),
                          **({"color": TINY_COLOUR} if alone else {}))
             ax.set_xlabel("z-score (log-odds, informative prior)" if score == "z" else label(score))
             ax.set_ylabel("")
@@ -1089,8 +1086,15 @@ def plot_robustness(table: pd.DataFrame, by: str = "year", width: float = DOUBLE
     articles = _articles(base, by)
     tiny = _tiny(groups, articles, min_articles)
     sized = table[~table[by].isin(tiny)]
-    low, high = _limit(sized["ci_high"].max(), sized["ci_low"].min())
-    if len(groups) > MANY:
+    if tiny and "articles" in sized.columns:   # a variant (leave one out) can leave a group below the minimum too
+        sized = sized[sized["articles"].fillna(min_articles) >= min_articles]
+    many = len(groups) > MANY
+    if many:   # only the baseline's intervals are drawn there; the other variants are points
+        drawn = sized[sized.variant == variants[0]]
+        low, high = _limit(max(drawn["ci_high"].max(), sized["share"].max()), min(drawn["ci_low"].min(), sized["share"].min()))
+    else:
+        low, high = _limit(sized["ci_high"].max(), sized["ci_low"].min())
+    if many:
         return _robustness_ranges(table, themes, variants, groups, tiny, articles, min_articles, (low, high), by,
                                   width, tcolours)
     markers = ["o", "s", "^", "D", "v"]

@@ -127,7 +127,8 @@ def theme_robustness(corpus: Corpus, by: str = "year", lexicon: Lexicon | str | 
     return out[columns]
 
 
-def conclusions(table: pd.DataFrame, by: str = "year", tolerance: float = 0.0, ordered: bool | None = None) -> pd.DataFrame:
+def conclusions(table: pd.DataFrame, by: str = "year", tolerance: float = 0.0, ordered: bool | None = None,
+                min_articles: int = 5) -> pd.DataFrame:
     """Per variant and theme: what the comparison concludes, and whether the baseline's conclusion holds.
 
     Ordered groups (years, periods, months; :func:`toolkit.figures.is_ordered`)
@@ -150,12 +151,21 @@ def conclusions(table: pd.DataFrame, by: str = "year", tolerance: float = 0.0, o
         runner-up's); and ``same_as_baseline`` (ordered: ordering and
         direction both equal the first variant's; nominal: the same highest
         group, since a full ranking of many groups is rarely stable even
-        without any change of method).
+        without any change of method). Groups with fewer than
+        ``min_articles`` articles under the first variant are left out
+        (unless every group has fewer).
     """
     from .figures import is_ordered
 
     if ordered is None:
         ordered = is_ordered(by, table[by].unique())
+    if "articles" in table.columns:
+        # Groups with fewer than min_articles articles in the first variant (the baseline) are left out, as the
+        # findings leave them out, unless every group is that small.
+        base_articles = table[table.variant == table.variant.iloc[0]].groupby(by)["articles"].max()
+        tiny = set(base_articles[base_articles < min_articles].index)
+        if tiny and len(tiny) < len(base_articles):
+            table = table[~table[by].isin(tiny)]
     rows = []
     for (variant, theme), part in table.groupby(["variant", "theme"], sort=False):
         part = part.sort_values(by)
