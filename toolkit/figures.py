@@ -1055,7 +1055,7 @@ def _term_heatmaps(tables, themes, groups, tiny, articles, min_articles, high, w
             ax.tick_params(axis="y", rotation=0)
         last = axes[-1]
         last.set_xticks(np.arange(len(names)) + 0.5, ticks, rotation=90)
-        last.set_xlabel(_wrap(f"{label(by)}; colour: {what}, the same scale in every panel" +
+        last.set_xlabel(_wrap(f"{label(by)}; colour: {what[0].lower() + what[1:]}, the same scale in every panel" +
                               (f"; grey: fewer than {min_articles} articles, not used for the colour scale" if tiny else ""),
                               width - 1.0, 8))
         _flag_ticks(last, groups, tiny, "x")
@@ -1151,6 +1151,7 @@ def _robustness_ranges(table, themes, variants, groups, tiny, articles, min_arti
                         fmt="o", color=tcolours[theme], markersize=3, elinewidth=0.9, capsize=1.5,
                         label=f"{label(variants[0])}, 95% interval")
             ax.set_xlim(*limits)
+            ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(nbins=4))
             ax.set_title(label(theme), color=tcolours[theme])
             ax.set_xlabel("Share of units")
         axes[0].set_yticks(y, ticks)
