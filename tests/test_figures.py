@@ -495,9 +495,9 @@ REPORT_FIGURES = {
 }
 
 
-@pytest.mark.parametrize("k", [2, 10, 20])
+@pytest.mark.parametrize("k", [2, 4, 10, 20])
 @pytest.mark.parametrize("figure", list(REPORT_FIGURES))
-def test_no_two_texts_overlap_with_2_10_or_20_groups(figure, k, sentences):
+def test_no_two_texts_overlap_with_2_4_10_or_20_groups(figure, k, sentences):
     fig, _ = REPORT_FIGURES[figure](_frames(k, sentences))
     names = {t for t, _ in _drawn_texts(fig)}
     assert _overlapping_texts(fig) == []

@@ -963,7 +963,8 @@ def plot_term_contributions(hits: pd.DataFrame, by: str = "year", n: int = 8, wi
     -----
     Up to :data:`MANY` groups, bars of the groups sit side by side (``hue``
     of ``sns.barplot``: rates of different groups do not add up), in the
-    group palette. With more groups, bars of ten or twenty colours cannot be
+    group palette, the panels wrapping into rows when long term labels leave
+    too little room for the bars. With more groups, bars of ten or twenty colours cannot be
     told apart: each theme becomes a heatmap (``sns.heatmap``) of its top
     terms against the groups, in shades of the theme's colour, groups named
     on the axis. A theme without hits gets a panel saying so.
@@ -1001,8 +1002,16 @@ def plot_term_contributions(hits: pd.DataFrame, by: str = "year", n: int = 8, wi
     if len(groups) > MANY:
         return _term_heatmaps(tables, themes, groups, tiny, articles, min_articles, high, xlabel, by, width, n, tcolours)
     with style():
-        fig, axes = plt.subplots(1, max(len(themes), 1), figsize=(width, 0.3 * n + 1.0), squeeze=False)
-        axes = axes[0]
+        # Panels wrap into rows when the term labels leave too little room for the bars beside the key.
+        longest = max([_text_inches(name) for top, _ in tables.values() for name in top] or [0.5])
+        key = max([_text_inches(f"{g} ({articles.get(g, 0)} art.)") for g in groups] or [0.5]) + 0.5
+        ncols = max(1, min(max(len(themes), 1), int((width - key) // (longest + 1.3))))
+        nrows = -(-max(len(themes), 1) // ncols)
+        fig, grid = plt.subplots(nrows, ncols, figsize=(width, nrows * (0.3 * n + 0.9) + 0.1), squeeze=False)
+        axes = grid.ravel()
+        for ax in axes[max(len(themes), 1):]:
+            ax.remove()
+        axes = axes[:max(len(themes), 1)]
         for ax, theme in zip(axes, themes):
             top, tidy = tables[theme]
             ax.set_title(label(theme), color=tcolours[theme])
@@ -1018,8 +1027,9 @@ def plot_term_contributions(hits: pd.DataFrame, by: str = "year", n: int = 8, wi
             ax.set_ylabel("")
         for ax in axes:
             ax.set_xlim(*_limit(high))
+            ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(nbins=4))
         if groups:
-            _group_key(axes[-1], groups, colours, by, tiny, articles, min_articles)
+            _group_key(axes[min(ncols, len(axes)) - 1], groups, colours, by, tiny, articles, min_articles)
         _tidy_layout(fig)
     return fig, axes
 
