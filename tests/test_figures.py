@@ -370,19 +370,215 @@ def test_groups_given_as_numbers_find_the_groups_a_term_matrix_writes_as_text():
     plt.close("all")
 
 
-def test_many_groups_keep_each_interval_on_its_own_variant():
-    # Fifteen years dodged within a variant: points spread over at most 0.8 of a row, and every
+def test_groups_dodged_within_a_variant_keep_each_interval_on_its_own_variant():
+    # Six years dodged within a variant: points spread over at most 0.8 of a row, and every
     # interval stays with its variant and its year (a position is not rounded to a category).
-    years = list(range(2010, 2025))
+    years = list(range(2010, 2016))
     rows = [{"variant": v, "theme": "health", "year": y, "share": 0.1 + 0.01 * k, "ci_low": 0.05 + 0.01 * k,
              "ci_high": 0.2 + 0.01 * k} for v in ("baseline", "paragraph_units") for k, y in enumerate(years)
             if not (v == "paragraph_units" and y == 2012)]          # one year missing under one variant
     fig, axes = tf.plot_robustness(pd.DataFrame(rows))
     ends = _interval_ends(axes[0])
-    assert len(ends) == len(rows) == 29
+    assert len(ends) == len(rows) == 11
     first, second = [e for e in ends if e[0] < 0.5], [e for e in ends if e[0] > 0.5]
-    assert len(first) == 15 and len(second) == 14
+    assert len(first) == 6 and len(second) == 5
     assert max(e[0] for e in first) - min(e[0] for e in first) <= 0.8 + 1e-9
     by_low = {round(e[1], 4): e for e in second}                   # ci_low identifies the year
-    assert 0.07 not in by_low and set(by_low) == {round(0.05 + 0.01 * k, 4) for k in range(15) if k != 2}
+    assert 0.07 not in by_low and set(by_low) == {round(0.05 + 0.01 * k, 4) for k in range(6) if k != 2}
     plt.close("all")
+
+
+def test_many_groups_put_each_group_on_its_own_row_with_the_baseline_interval_and_every_variant():
+    # Fifteen years: one row per year, the baseline's interval on it and a tick at each other variant's share.
+    years = list(range(2010, 2025))
+    rows = [{"variant": v, "theme": "health", "year": y, "share": 0.1 + 0.01 * k + (0.02 if v != "baseline" else 0),
+             "ci_low": 0.05 + 0.01 * k, "ci_high": 0.2 + 0.01 * k}
+            for v in ("baseline", "paragraph_units") for k, y in enumerate(years)
+            if not (v == "paragraph_units" and y == 2012)]          # one year missing under one variant
+    fig, axes = tf.plot_robustness(pd.DataFrame(rows))
+    ends = _interval_ends(axes[0])
+    assert [(round(a), round(b, 4), round(c, 4)) for a, b, c in ends] == [
+        (k, round(0.05 + 0.01 * k, 4), round(0.2 + 0.01 * k, 4)) for k in range(15)]
+    assert [t.get_text() for t in axes[0].get_yticklabels()] == [str(y) for y in years]
+    ticks = [line for line in axes[0].lines if line.get_marker() == "|"][0]
+    shown = {(round(float(y)), round(float(x), 4)) for x, y in zip(ticks.get_xdata(), ticks.get_ydata()) if np.isfinite(x)}
+    assert shown == {(k, round(0.12 + 0.01 * k, 4)) for k in range(15) if k != 2}
+    assert _overlapping_texts(fig) == []
+    plt.close("all")
+
+
+# --- Any number of groups: layout, colour, tiny groups --------------------------------------------------------------
+
+# Dân trí's section names: real category labels, some long, to lay out as a 2-, 10- and 20-group grouping.
+SECTIONS = ["kinh doanh", "thế giới", "giáo dục", "giải trí", "sức khỏe", "khoa học", "xã hội", "thể thao", "công nghệ",
+            "du lịch", "pháp luật", "bất động sản", "văn hóa", "ô tô - xe máy", "nhịp sống trẻ", "tình yêu - giới tính",
+            "bạn đọc", "chính trị", "an ninh trật tự", "sự kiện"]
+
+
+def _drawn_texts(fig):
+    """Every text the figure draws (visible, non-empty), with its bounding box in pixels from the renderer.
+
+    Text.draw is wrapped for the one draw, so only texts actually drawn count (not the labels of ticks
+    outside the view, nor hidden ones); multi-line labels count as one box.
+    """
+    renderer = fig.canvas.get_renderer()
+    drawn = []
+    draw = matplotlib.text.Text.draw
+
+    def recording(text, renderer):
+        if text.get_visible() and text.get_text().strip():
+            drawn.append(text)
+        return draw(text, renderer)
+
+    matplotlib.text.Text.draw = recording
+    try:
+        fig.draw(renderer)
+    finally:
+        matplotlib.text.Text.draw = draw
+    return [(t.get_text(), t.get_window_extent(renderer)) for t in dict.fromkeys(drawn)]
+
+
+def _overlapping_texts(fig, tolerance=0.5):
+    import itertools
+
+    pairs = []
+    for (a, box_a), (b, box_b) in itertools.combinations(_drawn_texts(fig), 2):
+        if (min(box_a.x1, box_b.x1) - max(box_a.x0, box_b.x0) > tolerance
+                and min(box_a.y1, box_b.y1) - max(box_a.y0, box_b.y0) > tolerance):
+            pairs.append((a, b))
+    return pairs
+
+
+def test_the_overlap_measure_finds_overlapping_labels():
+    fig, ax = plt.subplots(figsize=(2, 2))
+    ax.set_xticks(range(10), [f"{name} (20 art.)" for name in SECTIONS[:10]])
+    assert ("kinh doanh (20 art.)", "thế giới (20 art.)") in _overlapping_texts(fig)
+    ax.set_xticks(range(2), ["a", "b"])
+    assert _overlapping_texts(fig) == []
+    plt.close(fig)
+
+
+_FRAMES = {}
+
+
+def _frames(k, sentences):
+    """The study's sentences (real text) split into k groups named after news sections, and every report frame."""
+    if k not in _FRAMES:
+        units = tk.tokenize_units(sentences, cache=False).assign(
+            section=[SECTIONS[i % k] for i in range(len(sentences))])
+        shares = tk.theme_shares(units, by="section")
+        body = units[(units.kind == "body") & units.duplicate_of.isna()].reset_index(drop=True)
+        model = tk.fit_topics(tk.dfm(body, min_docs=2), n_topics=3, method="nmf", seed=0)
+        variants = pd.concat([shares.assign(variant="baseline (sentences)"),
+                              tk.theme_shares(units, by="section", kinds=None).assign(variant="titles included"),
+                              tk.theme_shares(units, by="section", drop_duplicates=False).assign(variant="duplicates kept")])
+        _FRAMES[k] = {
+            "shares": shares, "hits": tk.term_hits(units, by="section"), "odds": tk.log_odds(tk.dfm(body, by="section")),
+            "topics": tk.topic_shares(model, body, by="section"), "robustness": variants,
+            "estimates": pd.concat([shares.assign(estimate="lexicon"),
+                                    shares.assign(estimate="hand coding", share=shares.share * 0.8)]),
+            "sizes": tk.summary.describe_groups(units.assign(doc_id=units.doc_id + units.section)
+                                                .drop_duplicates("doc_id"), "section"),
+        }
+    return _FRAMES[k]
+
+
+REPORT_FIGURES = {
+    "theme shares": lambda f: tf.plot_theme_shares(f["shares"], by="section"),
+    "distinctive terms": lambda f: tf.plot_distinctive_terms(f["odds"], n=8, by="section"),
+    "term contributions": lambda f: tf.plot_term_contributions(f["hits"], by="section", units=f["shares"]),
+    "topic shares": lambda f: tf.plot_topic_shares(f["topics"], by="section"),
+    "topic share intervals": lambda f: tf.plot_topic_share_intervals(f["topics"], by="section"),
+    "share estimates": lambda f: tf.plot_share_estimates(f["estimates"], by="section"),
+    "robustness": lambda f: tf.plot_robustness(f["robustness"], by="section"),
+    "group sizes": lambda f: tf.plot_group_sizes(f["sizes"], by="section"),
+}
+
+
+@pytest.mark.parametrize("k", [2, 4, 10, 20])
+@pytest.mark.parametrize("figure", list(REPORT_FIGURES))
+def test_no_two_texts_overlap_with_2_4_10_or_20_groups(figure, k, sentences):
+    fig, _ = REPORT_FIGURES[figure](_frames(k, sentences))
+    names = {t for t, _ in _drawn_texts(fig)}
+    assert _overlapping_texts(fig) == []
+    # Every group is named somewhere in the figure (axis, title or key), none dropped to make room.
+    if figure != "topic shares" or k <= tf.MANY:
+        assert all(any(s in name for name in names) for s in SECTIONS[:k]), sorted(names)
+    plt.close(fig)
+
+
+def test_topic_selection_texts_do_not_overlap():
+    selection = pd.DataFrame([{"measure": m, "method": "nmf", "k": k, "mean": 0.5 + k / 50, "p10": 0.4}
+                              for m in ("bootstrap units", "leave one article out", "NPMI") for k in range(2, 11)])
+    fig, _ = tf.plot_topic_selection(selection, chosen={"nmf": 4})
+    assert _overlapping_texts(fig) == []
+    plt.close(fig)
+
+
+def test_many_or_long_groups_go_on_the_y_axis_and_panels_of_terms_wrap(sentences):
+    fig, ax = tf.plot_theme_shares(_frames(2, sentences)["shares"], by="section")
+    assert [t.get_text().split("\n")[0] for t in ax.get_xticklabels()] == ["kinh doanh", "thế giới"]
+    plt.close(fig)
+    fig, ax = tf.plot_theme_shares(_frames(10, sentences)["shares"], by="section")
+    assert [t.get_text().split(" (")[0] for t in ax.get_yticklabels()] == sorted(SECTIONS[:10])
+    plt.close(fig)
+    fig, axes = tf.plot_distinctive_terms(_frames(20, sentences)["odds"], n=8, by="section")
+    rows = {round(ax.get_position().y0, 3) for ax in axes}
+    assert len(axes) == 20 and len(rows) >= 4          # wrapped: several rows of panels, not one row of twenty
+    plt.close(fig)
+
+
+def test_nominal_groups_get_a_qualitative_palette_and_ordered_groups_a_sequential_one():
+    import colorsys
+    import matplotlib.colors as mc
+
+    assert tf.is_ordered("year") and tf.is_ordered("period", ["2005-2012"]) and tf.is_ordered("month", [202010])
+    assert tf.is_ordered("group", ["2012", "2017"]) and not tf.is_ordered("category", SECTIONS)
+    for k in (10, 20):
+        nominal = tf.group_colours(SECTIONS[:k], by="category")
+        assert len(set(nominal.values())) == k
+        hues = sorted({round(colorsys.rgb_to_hls(*mc.to_rgb(c))[0], 2) for c in nominal.values()})
+        assert len(hues) >= 9             # told apart by hue, not by shades of one blue
+    months = tf.group_colours([202009, 202010, 202011, 202012], by="month")
+    shades = [_luminance(c) for c in months.values()]
+    assert shades == sorted(shades, reverse=True)
+    assert tf.palette_for("category", ["b", "a"]) == tf.group_colours(["a", "b"], by="category")
+
+
+def test_term_contributions_for_many_nominal_groups_are_a_heatmap_not_bars_of_one_blue(sentences):
+    frames = _frames(10, sentences)
+    fig, axes = tf.plot_term_contributions(frames["hits"], by="section", units=frames["shares"])
+    assert not any(ax.patches for ax in axes)
+    assert [t.get_text().split(" (")[0] for t in axes[-1].get_xticklabels()] == sorted(SECTIONS[:10])
+    plt.close(fig)
+    fig, axes = tf.plot_term_contributions(_frames(2, sentences)["hits"], by="section")
+    colours = {_hex(bar.get_facecolor()) for ax in axes for bar in ax.patches if bar.get_width() > 0}
+    assert colours <= {c.upper() for c in tf.group_colours(SECTIONS[:2], by="section").values()} and len(colours) == 2
+    plt.close(fig)
+
+
+def _month_shares():
+    # Months as a researcher's corpus has them: two full months and one-article months at both ends, whose
+    # interval of the one article's units runs from 0 to 1 (synthetic numbers in the shape of theme_shares).
+    rows = []
+    for month, share, low, high, n in [(202009, 0.5, 0.0, 1.0, 1), (202010, 0.12, 0.08, 0.17, 95),
+                                       (202011, 0.15, 0.10, 0.21, 102), (202012, 0.0, 0.0, 0.97, 2)]:
+        rows.append({"month": month, "theme": "health", "share": share, "ci_low": low, "ci_high": high,
+                     "units": 20 * n, "articles": n})
+    return pd.DataFrame(rows)
+
+
+def test_tiny_groups_are_flagged_and_never_set_the_scale():
+    shares = _month_shares()
+    fig, ax = tf.plot_theme_shares(shares, by="month")   # four labels with article counts: on the y axis
+    low, high = ax.get_xlim()
+    assert 0.21 <= high < 0.3                          # the full months' intervals fit; the one-article [0, 1] does not
+    grey = {t.get_text().split(" (")[0] for t in ax.get_yticklabels() if _hex(t.get_color()) == tf.TINY_COLOUR.upper()}
+    assert grey == {"202009", "202012"}
+    assert any("fewer than 5 articles" in t.get_text() for t in ax.get_legend().texts)
+    assert _overlapping_texts(fig) == []
+    plt.close(fig)
+    variants = pd.concat([shares.assign(variant="baseline"), shares.assign(variant="paragraphs", share=shares.share * 1.1)])
+    fig, axes = tf.plot_robustness(variants, by="month")
+    assert axes[0].get_xlim()[1] < 0.3
+    plt.close(fig)

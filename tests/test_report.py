@@ -253,7 +253,7 @@ def test_group_tables_confounds_and_findings_by_hand():
     shares = pd.DataFrame({"year": [2005, 2020], "theme": ["health"] * 2, "share": [0.1, 0.6],
                            "ci_low": [0.0, 0.4], "ci_high": [0.3, 0.8]})
     assert ts.share_findings(shares, "year", what="units") == [
-        "health: 10% [0%-30%] of units in 2005, 60% [40%-80%] in 2020: the last group is higher, and the intervals "
+        "health: 10% [0%, 30%] of units in 2005, 60% [40%, 80%] in 2020: the last group is higher, and the intervals "
         "do not overlap."]
     assert ts.removed_summary(pd.DataFrame(columns=["doc_id", "line", "text", "reason"])) == "nothing removed"
 

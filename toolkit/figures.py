@@ -18,9 +18,20 @@ The grammar, the same in every figure:
   Okabe-Ito blue, vermilion and green; the themes of any other lexicon take a
   fixed colour-blind-safe qualitative palette in lexicon order
   (:func:`theme_colours`);
-* **groups** (years, provinces, ...) take an ordered sequential palette
-  (seaborn cubehelix, light to dark in sorted order) that no theme uses
+* **groups**: ordered groups (years, periods, months: :func:`is_ordered`)
+  take a sequential palette (seaborn cubehelix, light to dark in sorted
+  order) that no theme uses; nominal groups (categories, provinces,
+  outlets) a qualitative one, so ten or twenty of them can be told apart
   (:func:`group_colours`);
+* **many groups**: when groups are many (more than :data:`MANY`) or their
+  labels long, groups go on the y axis (horizontal layouts), panels of
+  terms wrap into rows, and term contributions become a heatmap; no two
+  text elements overlap;
+* **tiny groups**: a group with fewer than :data:`MIN_ARTICLES` articles
+  is flagged (grey label; faded points where points are drawn) and left
+  out of the axis limits,
+  so a one-article group's wide interval cannot set the scale (it is cut
+  at the axis edge instead);
 * **topics** are neutral greys (:func:`topic_colours`), and the share of
   units without tokens is shown, hatched (:func:`plot_topic_shares`);
 * labels have spaces, not underscores (:func:`label`); comparisons across
@@ -49,6 +60,8 @@ from __future__ import annotations
 
 import io
 import os
+import re
+import textwrap
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -64,7 +77,8 @@ from .spreadsheet import write_csv
 
 __all__ = [
     "STYLE", "THEME", "THEME_COLOURS", "THEME_LABELS", "OTHER_THEME_COLOURS", "TOPIC_GREYS", "NO_TOKENS", "SINGLE", "DOUBLE",
-    "style", "set_theme", "label", "theme_colours", "group_colours", "topic_colours", "palette_for", "save_figure", "save_table", "show",
+    "MIN_ARTICLES", "MANY", "ORDERED_COLUMNS",
+    "style", "set_theme", "label", "is_ordered", "theme_colours", "group_colours", "topic_colours", "palette_for", "save_figure", "save_table", "show",
     "plot_theme_shares", "plot_distinctive_terms", "plot_topic_shares", "plot_term_contributions",
     "plot_robustness", "plot_share_estimates", "plot_topic_selection", "plot_group_sizes", "plot_topic_share_intervals",
 ]
@@ -81,6 +95,12 @@ OTHER_THEME_COLOURS = ["#CC79A7", "#E69F00", "#56B4E9", "#882255", "#44AA99", "#
 TOPIC_GREYS = ("#4d4d4d", "#7f7f7f", "#a6a6a6", "#c8c8c8", "#5e5e5e", "#939393", "#b8b8b8", "#dadada")
 NO_TOKENS = "no tokens"
 GROUP_PALETTE = "ch:start=.2,rot=-.3,light=.78,dark=.18"   # seaborn cubehelix: ordered, light to dark
+# Nominal groups: matplotlib's qualitative tab10 up to ten groups, tab20 up to twenty, then evenly spaced husl hues.
+MIN_ARTICLES = 5    # below this a group is flagged and never sets an axis (the article-level tests need 5 too)
+MANY = 6            # more groups than this go on the y axis
+TINY_COLOUR = "#8c8c8c"
+# Grouping columns whose values have an order (a trend is meaningful); any column of numbers is ordered too.
+ORDERED_COLUMNS = ("year", "period", "month", "quarter", "week", "day", "date", "decade", "wave", "time")
 STYLE = {
     "font.family": "DejaVu Sans",
     "font.size": 8,
@@ -160,17 +180,72 @@ def theme_colours(themes) -> dict:
     return out
 
 
-def group_colours(groups) -> dict:
-    """Ordered sequential colours for groups (years ...), sorted, light to dark.
+def _number_like(value) -> bool:
+    if isinstance(value, (bool, np.bool_)):
+        return False
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return True
+    return bool(re.fullmatch(r"\s*-?\d+(\.\d+)?\s*|\s*\d{4}\s*[-–]\s*\d{4}\s*|\s*\d{4}-\d{2}(-\d{2})?\s*", str(value)))
 
-    Pass every group of the corpus so that a group has the same colour in
-    every figure of a report.
+
+def is_ordered(by, levels=()) -> bool:
+    """Whether groups of column ``by`` have an order: a time column, or values that are all numbers.
+
+    Time columns are :data:`ORDERED_COLUMNS` (``year``, ``period``, ``month``
+    ...) and names ending in one of them (``pub_year``); values are ordered
+    when all are numbers, number-like text ("2005", "2020-10") or year
+    ranges ("2005-2012"). Anything else (categories, provinces, outlets) is
+    nominal.
+
+    Examples
+    --------
+    >>> is_ordered("year"), is_ordered("category", ["sport", "world"]), is_ordered("group", ["2005-2012", "2013-2020"])
+    (True, False, True)
     """
-    ordered = sorted(dict.fromkeys(groups), key=lambda g: (not isinstance(g, (int, float, np.integer)), g if isinstance(g, (int, float, np.integer)) else str(g)))
-    palette = sns.color_palette(GROUP_PALETTE, max(len(ordered), 2))
-    if len(ordered) == 1:
-        palette = palette[1:]
-    return {g: matplotlib.colors.to_hex(c) for g, c in zip(ordered, palette)}
+    name = str(by).lower()
+    if any(name == c or name.endswith("_" + c) for c in ORDERED_COLUMNS):
+        return True
+    values = list(dict.fromkeys(levels))
+    return bool(values) and all(_number_like(v) for v in values)
+
+
+def _sort_key(g):
+    return (not isinstance(g, (int, float, np.integer)), g if isinstance(g, (int, float, np.integer)) else str(g))
+
+
+def group_colours(groups, by: str | None = None, ordered: bool | None = None) -> dict:
+    """Colours for groups, sorted: sequential (light to dark) when ordered, qualitative when nominal.
+
+    Parameters
+    ----------
+    groups : iterable
+        Pass every group of the corpus so that a group has the same colour in
+        every figure of a report.
+    by : str, optional
+        The grouping column; with ``ordered`` None, :func:`is_ordered` decides
+        from it and the values.
+    ordered : bool, optional
+
+    Examples
+    --------
+    >>> list(group_colours([2020, 2005]).values())   # years: sequential
+    ['#abd2d8', '#2e294c']
+    >>> group_colours(["world", "sport"], by="category")   # nominal: qualitative (tab10)
+    {'sport': '#1f77b4', 'world': '#ff7f0e'}
+    """
+    levels = sorted(dict.fromkeys(groups), key=_sort_key)
+    if ordered is None:
+        ordered = is_ordered(by if by is not None else "", levels)
+    if ordered:
+        palette = sns.color_palette(GROUP_PALETTE, max(len(levels), 2))
+        if len(levels) == 1:
+            palette = palette[1:]
+    else:
+        name = "tab10" if len(levels) <= 10 else "tab20" if len(levels) <= 20 else "husl"
+        palette = sns.color_palette(name, max(len(levels), 1))
+        if name == "tab20":   # pairs of dark and light shades: all dark ones first, so neighbours differ in hue
+            palette = (palette[0::2] + palette[1::2])
+    return {g: matplotlib.colors.to_hex(c) for g, c in zip(levels, palette)}
 
 
 def topic_colours(topics) -> dict:
@@ -186,9 +261,10 @@ def palette_for(column: str, levels) -> dict:
     """The grammar's palette for a ``hue`` column, as a seaborn ``palette`` dict.
 
     ``theme`` gets the fixed theme colours (:func:`theme_colours`), ``topic``
-    greys (:func:`topic_colours`), any other column (years, provinces,
-    periods ...) the ordered group palette (:func:`group_colours`; pass every
-    group of the corpus so a group keeps its colour across figures).
+    greys (:func:`topic_colours`), any other column the group palette
+    (:func:`group_colours`: sequential for years, periods, months,
+    qualitative for categories, provinces ...; pass every group of the
+    corpus so a group keeps its colour across figures).
 
     Examples
     --------
@@ -201,7 +277,7 @@ def palette_for(column: str, levels) -> dict:
         return theme_colours(levels)
     if column == "topic":
         return topic_colours(levels)
-    return group_colours(levels)
+    return group_colours(levels, by=column)
 
 
 def _themes_in(frame: pd.DataFrame, column: str = "theme") -> list[str]:
@@ -318,17 +394,18 @@ def save_table(frame: pd.DataFrame, name: str, folder: str | os.PathLike = "figu
     return [csv, tex]
 
 
-def _group_palette(frame: pd.DataFrame, by: str, groups=None) -> dict:
+def _group_palette(frame: pd.DataFrame, by: str, groups=None, name: str | None = None) -> dict:
     """The groups of ``frame`` to draw, in order, each with its colour, keyed as ``frame`` writes them.
 
     ``groups`` (every group of the corpus, so colours stay fixed across
     figures) may write a group as the number 2005 where a frame built from a
     document-term matrix writes the text "2005": a group is matched by its
-    text when it is not found as it is.
+    text when it is not found as it is. ``name`` is the grouping column
+    when ``by`` is not (a ``group`` column of a document-term matrix).
     """
     present = list(dict.fromkeys(frame[by].tolist()))
     given = present if groups is None else list(groups)
-    palette = group_colours(given)
+    palette = group_colours(given, by=name or by)
     exact, as_text = set(present), {str(v): v for v in present}
     out = {}
     for group in (palette if groups is None else given):
@@ -336,6 +413,61 @@ def _group_palette(frame: pd.DataFrame, by: str, groups=None) -> dict:
         if value is not None:
             out[value] = palette[group]
     return out
+
+
+def _articles(frame, by: str) -> dict:
+    """Articles per group from a frame with an ``articles`` column (empty when it has none)."""
+    if not isinstance(frame, pd.DataFrame) or "articles" not in frame.columns or by not in frame.columns:
+        return {}
+    counts = frame.groupby(by, sort=False)["articles"].max()
+    return {g: int(n) for g, n in counts.items() if pd.notna(n)}
+
+
+def _tiny(groups: list, articles: dict, min_articles: int) -> list:
+    """Groups with fewer than ``min_articles`` articles (only when some group has enough: else none is singled out)."""
+    tiny = [g for g in groups if g in articles and articles[g] < min_articles]
+    return tiny if len(tiny) < len(groups) else []
+
+
+def _text_inches(text: str, size: float = 7) -> float:
+    """Width of a line of text in inches, as DejaVu Sans draws it at ``size`` points."""
+    from matplotlib.textpath import TextPath
+    from matplotlib.font_manager import FontProperties
+
+    longest = max(str(text).split("\n"), key=len) if str(text) else ""
+    return TextPath((0, 0), longest, size=size, prop=FontProperties(family="DejaVu Sans")).get_extents().width / 72
+
+
+def _horizontal(labels: list, room: float) -> bool:
+    """Groups go on the y axis when they are many or their labels would not fit side by side in ``room`` inches."""
+    return len(labels) > MANY or sum(_text_inches(t) + 0.1 for t in labels) > room
+
+
+def _flag_ticks(ax, groups: list, tiny: list, axis: str = "x") -> None:
+    """Tick labels of tiny groups in grey."""
+    ticks = ax.get_xticklabels() if axis == "x" else ax.get_yticklabels()
+    for tick, group in zip(ticks, groups):
+        if group in tiny:
+            tick.set_color(TINY_COLOUR)
+
+
+def _tiny_note(tiny: list, articles: dict, min_articles: int) -> str:
+    return f"grey: fewer than {min_articles} articles, not used for the scale"
+
+
+def _wrap(text: str, inches: float, size: float = 8) -> str:
+    """Wrap a title to the width of its panel."""
+    per_char = max(_text_inches("abcdefghij", size) / 10, 1e-3)
+    return textwrap.fill(str(text), max(int(inches / per_char), 8))
+
+
+def _tidy_layout(fig, **kws) -> None:
+    """tight_layout without the warning it gives when decorations fill the figure (the overlap tests catch real clashes)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        fig.tight_layout(**kws)
 
 
 def _groups(frame: pd.DataFrame, by: str, groups=None) -> list:
@@ -405,36 +537,81 @@ def _points_with_intervals(ax, data: pd.DataFrame, cat: str, hue: str, order: li
 
 
 def plot_theme_shares(shares: pd.DataFrame, by: str = "year", width: float = SINGLE, groups=None,
-                      unit_label: str = "sentences"):
+                      unit_label: str = "sentences", min_articles: int = MIN_ARTICLES):
     """Theme shares per group with confidence intervals (from :func:`toolkit.theme_shares`).
 
     Themes are told apart by their fixed colours (``hue``); groups sit on the
-    x axis in sorted order, each labelled with its number of articles. Drawn
-    with ``sns.pointplot`` and the toolkit's own intervals.
+    x axis in sorted order, each labelled with its number of articles, or on
+    the y axis when they are many (more than :data:`MANY`) or their labels
+    long. Groups with fewer than ``min_articles`` articles are flagged in grey
+    and left out of the axis limits (their intervals are cut at the edge).
+    Drawn with ``sns.pointplot`` and the toolkit's own intervals.
     """
     themes = _themes_in(shares)
     groups = _groups(shares, by, groups)
     _one_row_each(shares, [by, "theme"], "plot_theme_shares")
     data = shares[shares[by].isin(groups)].assign(theme=lambda f: f.theme.map(label))
     palette = {label(t): c for t, c in theme_colours(themes).items()}
+    articles = _articles(shares, by)
+    tiny = _tiny(groups, articles, min_articles)
+    sized = data[~data[by].isin(tiny)]
+    limits = _limit(sized["ci_high"].max())
+    if articles:
+        ticks = [f"{g}\n({articles[g]} art.)" if g in articles else str(g) for g in groups]
+    else:
+        ticks = [str(g) for g in groups]
+    horizontal = _horizontal(ticks, width * 0.5)   # the key beside the axes takes the rest
     with style():
-        fig, ax = plt.subplots(figsize=(width, width * 0.72))
-        _points_with_intervals(ax, data, by, "theme", groups, [label(t) for t in themes], palette, dodge=0.44,
-                               markersize=4, linewidth=1, capsize=2)
-        if "articles" in shares.columns:
-            articles = shares.drop_duplicates(by).set_index(by)["articles"]
-            ticks = [f"{g}\n({int(articles[g])} art.)" for g in groups]
+        if horizontal:
+            ticks = [t.replace("\n", " ") for t in ticks]
+            fig, ax = plt.subplots(figsize=(width, 0.16 * len(groups) * max(1, len(themes) / 2) + 1.3))
         else:
-            ticks = [str(g) for g in groups]
-        ax.set_xticks(range(len(groups)), ticks)
-        ax.set_xlim(-0.6, len(groups) - 0.4)
-        ax.set_ylim(*_limit(shares["ci_high"].max()))
-        ax.set_xlabel(label(by))
-        ax.set_ylabel(f"Share of {unit_label} with the theme")
-        if ax.get_legend() is not None:
-            sns.move_legend(ax, "upper left", bbox_to_anchor=(1, 1), frameon=False, title=None)
-        fig.tight_layout()
-        _fit_xticks(fig, ax)
+            fig, ax = plt.subplots(figsize=(width, width * 0.72))
+        common = dict(orient="y" if horizontal else "x", dodge=0.44 if len(themes) > 1 else 0,
+                      markersize=4 if not horizontal else 3, linewidth=1, capsize=2 if not horizontal else 1.5)
+        # Tiny groups are drawn by a second call, faded; each call gets every group (the other call's as NaN),
+        # so seaborn places both at the same positions.
+        values = ["share", "ci_low", "ci_high"]
+        is_tiny = data[by].isin(tiny)
+        _points_with_intervals(ax, data.assign(**{c: data[c].where(~is_tiny) for c in values}), by, "theme", groups,
+                               [label(t) for t in themes], palette, **common)
+        if tiny:
+            lines, collections = len(ax.lines), len(ax.collections)
+            _points_with_intervals(ax, data.assign(**{c: data[c].where(is_tiny) for c in values}), by, "theme",
+                                   groups, [label(t) for t in themes], palette, legend=False, **common)
+            for artist in ax.lines[lines:] + ax.collections[collections:]:
+                artist.set_alpha(0.4)
+        what = f"Share of {unit_label} with the theme"
+        if horizontal:
+            ax.set_yticks(range(len(groups)), ticks)
+            ax.set_ylim(len(groups) - 0.4, -0.6)
+            ax.set_xlim(*limits)
+            ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(nbins=5))
+            ax.set_ylabel(label(by))
+            ax.set_xlabel(what)
+            _flag_ticks(ax, groups, tiny, "y")
+        else:
+            ax.set_xticks(range(len(groups)), ticks)
+            ax.set_xlim(-0.6, len(groups) - 0.4)
+            ax.set_ylim(*limits)
+            ax.set_xlabel(label(by))
+            ax.set_ylabel(what)
+            _flag_ticks(ax, groups, tiny, "x")
+        legend = ax.get_legend()
+        if legend is not None:
+            handles, names = list(legend.legend_handles), [t.get_text() for t in legend.texts]
+            legend.remove()
+            if tiny:
+                handles.append(matplotlib.lines.Line2D([], [], linestyle="none"))
+                names.append(_wrap(_tiny_note(tiny, articles, min_articles), width * 0.75 if horizontal else 1.3, 6))
+            if horizontal:   # above the axes: beside them it would take the width the labels need
+                ax.legend(handles, names, loc="lower left", bbox_to_anchor=(-0.02, 1.01), frameon=False, title=None,
+                          ncols=1, fontsize=6)
+            else:
+                ax.legend(handles, names, loc="upper left", bbox_to_anchor=(1, 1), frameon=False, title=None)
+        _tidy_layout(fig)
+        if not horizontal:
+            _fit_xticks(fig, ax)
     return fig, ax
 
 
@@ -458,54 +635,75 @@ def plot_distinctive_terms(table: pd.DataFrame, n: int = 8, score: str = "z", wi
     distinctive comes from the article-level test of :func:`toolkit.log_odds`:
 
     - with ``distinctive`` and ``p_adj`` columns, bars of terms that are not
-      distinctive are faded; where no group could be tested (``p_adj`` all
-      NaN: fewer than 5 articles a group) no bar is faded and the axis says
-      that the bars are effect sizes only, untested;
+      distinctive are faded; a group that could not be tested (``p_adj``
+      NaN: fewer than 5 articles in it or in the rest) gets no faded bar and
+      its title says "untested"; where no group could be tested the axis
+      says that the bars are effect sizes only;
     - a table without them (made by hand) keeps the older rule: with
       ``threshold`` (z = 1.96, for ``score="z"``) a dashed line marks it and
       bars below it are faded. That rule treats tokens as independent and
       is not a test.
 
-    One ``sns.barplot`` per group, each with its own terms.
+    One ``sns.barplot`` per group, each with its own terms; the panels wrap
+    into rows, as many per row as the longest term leaves room for, and
+    long titles wrap to their panel.
     """
-    colours = _group_palette(table, "group", groups)
+    colours = _group_palette(table, "group", groups, name=by)
     groups = list(colours)
     tested = "distinctive" in table.columns and "p_adj" in table.columns
     untested = tested and table["p_adj"].isna().all()
     marked = threshold is not None and score == "z" and not tested
+    tops = {g: table[table.group == g].nlargest(n, score) for g in groups}   # largest first: seaborn puts it on top
+    longest = max([_text_inches(label(t)) for part in tops.values() for t in part.term] or [0.5])
+    ncols = max(1, min(len(groups), int(width // (min(longest, 2.2) + 1.1))))
+    nrows = -(-max(len(groups), 1) // ncols)
+    panel = width / ncols
     with style():
-        fig, axes = plt.subplots(1, max(len(groups), 1), figsize=(width, 0.22 * n + 0.8), sharex=True, squeeze=False)
-        axes = axes[0]
+        fig, grid = plt.subplots(nrows, ncols, figsize=(width, nrows * (0.2 * n + 0.75) + 0.35), sharex=True,
+                                 squeeze=False)
+        axes = grid.ravel()
+        for ax in axes[len(groups):]:
+            ax.remove()
+        axes = axes[:max(len(groups), 1)]
         plotted = []
-        for ax, group in zip(axes, groups):
-            part = table[table.group == group].nlargest(n, score)        # largest first: seaborn puts it on top
+        for k, (ax, group) in enumerate(zip(axes, groups)):
+            part = tops[group]
             plotted += part[score].tolist()
             names = _distinct([label(t) for t in part.term])
             sns.barplot(x=part[score].to_numpy(float), y=names, order=names, orient="h", color=colours[group],
                         saturation=1, linewidth=0, errorbar=None, width=0.8, ax=ax)
+            alone = tested and not untested and part["p_adj"].isna().all()
             if marked:
                 for bar, value in zip(ax.patches, part[score]):
                     bar.set_alpha(1.0 if abs(value) >= threshold else 0.35)
                 ax.axvline(threshold, color="0.3", linestyle="--", linewidth=0.7)
-            elif tested and not untested:
+            elif tested and not untested and not alone:
                 for bar, flag in zip(ax.patches, part["distinctive"]):
                     bar.set_alpha(1.0 if flag else 0.35)
-            ax.set_title(f"{label(by)} {group}" if by != "group" else str(group))
+            title = f"{label(by)} {group}" if by != "group" else str(group)
+            # Wrapped to the width of the bars (the panel less its term labels): a centred title wider than
+            # its axes would run into the next panel's.
+            ax.set_title(_wrap(title + (" (untested)" if alone else ""), max(panel - min(longest, 2.2) - 0.25, 0.8), 9),
+                         **({"color": TINY_COLOUR} if alone else {}))
             ax.set_xlabel("z-score (log-odds, informative prior)" if score == "z" else label(score))
             ax.set_ylabel("")
+            below = k + ncols >= len(groups)   # no panel under it: it shows the x tick labels
+            ax.xaxis.set_tick_params(labelbottom=below)
+            if not below or tested:
+                ax.set_xlabel("")
         if plotted:
             marks = plotted + ([threshold] if marked else [])
             axes[0].set_xlim(*_limit(max(marks), min(marks)))
             if marked:
-                axes[-1].text(threshold, 1.0, f" |z| = {threshold}", transform=axes[-1].get_xaxis_transform(),
-                              fontsize=6, va="bottom")
+                axes[min(ncols, len(groups)) - 1].text(threshold, 1.0, f" |z| = {threshold}",
+                                                       transform=axes[min(ncols, len(groups)) - 1].get_xaxis_transform(),
+                                                       fontsize=6, va="bottom")
         if tested:
-            for ax in axes:
-                ax.set_xlabel("")
             name = "z-score (log-odds, informative prior)" if score == "z" else label(score)
-            fig.supxlabel(f"{name}: effect sizes only, untested (fewer than 5 articles a group)" if untested else
-                          f"{name}; faded: not distinctive (article-level test, BH p ≥ 0.05)", fontsize=7)
-        fig.tight_layout()
+            note = (f"{name}: effect sizes only, untested (fewer than 5 articles a group)" if untested else
+                    f"{name}; faded: not distinctive (article-level test, BH p ≥ 0.05)")
+            fig.supxlabel(_wrap(note, width - 0.3, 7), fontsize=7)
+        _tidy_layout(fig)
     return fig, axes
 
 
@@ -516,6 +714,8 @@ def plot_topic_shares(shares: pd.DataFrame, by: str = "year", width: float = SIN
     no topic weight, and their share is shown hatched as ``no tokens`` so
     every bar reaches 1. A ``no_tokens`` share column or rows of topic
     ``"no tokens"`` are used when given; otherwise it is 1 minus the topic sum.
+    Many groups or long group labels turn the bars horizontal; the key sits
+    above the bars.
     """
     groups = _groups(shares, by, groups)
     wide = shares.pivot_table(index=by, columns="topic", values="share", aggfunc="sum", sort=False).reindex(groups)
@@ -530,25 +730,39 @@ def plot_topic_shares(shares: pd.DataFrame, by: str = "year", width: float = SIN
     else:
         rest = (1 - wide[topics].sum(axis=1)).clip(lower=0)
     greys = topic_colours(topics)
+    x = [str(g) for g in wide.index]
+    horizontal = _horizontal(x, width * 0.75)
     with style():
         # matplotlib, not seaborn: seaborn's axes-level functions have no stacked bars of given shares (histplot
         # would stack by binning the shares as weights), and the objects interface's Bar has no hatch, which the
         # share of units without tokens needs to read as "no topic" rather than as one more grey topic.
-        fig, ax = plt.subplots(figsize=(width, width * 0.72))
+        height = 0.2 * len(groups) + 0.9 if horizontal else width * 0.72
+        key = 0.14 * (len(topics) + 1) + 0.1
+        fig, ax = plt.subplots(figsize=(width, height + key))
+        bar = ax.barh if horizontal else ax.bar
+        size = {"height": 0.6} if horizontal else {"width": 0.6}
+        start = "left" if horizontal else "bottom"
         bottom = np.zeros(len(wide))
-        x = [str(g) for g in wide.index]
         for topic in topics:
-            ax.bar(x, wide[topic].fillna(0), bottom=bottom, color=greys[topic], label=label(topic),
-                   width=0.6, edgecolor="white", linewidth=0.5)
+            bar(x, wide[topic].fillna(0), **{start: bottom}, color=greys[topic], label=label(topic),
+                edgecolor="white", linewidth=0.5, **size)
             bottom += wide[topic].fillna(0).to_numpy()
-        ax.bar(x, rest, bottom=bottom, color="white", edgecolor="#7f7f7f", hatch="////", linewidth=0.5, width=0.6,
-               label=NO_TOKENS)
-        ax.set_ylabel("Mean topic share of units")
-        ax.set_xlabel(label(by))
-        ax.set_ylim(0, max(1.0, float((bottom + rest.to_numpy()).max())) * 1.02)
-        ax.legend(frameon=False, fontsize=6, loc="upper left", bbox_to_anchor=(1, 1))
-        fig.tight_layout()
-        _fit_xticks(fig, ax)
+        bar(x, rest, **{start: bottom}, color="white", edgecolor="#7f7f7f", hatch="////", linewidth=0.5,
+            label=NO_TOKENS, **size)
+        top = max(1.0, float((bottom + rest.to_numpy()).max())) * 1.02
+        if horizontal:
+            ax.set_xlabel("Mean topic share of units")
+            ax.set_ylabel(label(by))
+            ax.set_xlim(0, top)
+            ax.set_ylim(len(x) - 0.5, -0.5)
+        else:
+            ax.set_ylabel("Mean topic share of units")
+            ax.set_xlabel(label(by))
+            ax.set_ylim(0, top)
+        ax.legend(frameon=False, fontsize=6, loc="lower left", bbox_to_anchor=(-0.02, 1.01), ncols=1)
+        _tidy_layout(fig)
+        if not horizontal:
+            _fit_xticks(fig, ax)
     return fig, ax
 
 
@@ -606,8 +820,9 @@ def plot_topic_share_intervals(shares: pd.DataFrame, by: str = "year", width: fl
     Points with error bars, one grey and marker per topic (``hue``), side by
     side within each group (``sns.pointplot`` and the toolkit's own
     intervals); the share of units without tokens (``empty_units``) is
-    written under each group's label ("12% empty"). The y axis reaches the
-    highest interval end.
+    written under each group's label ("12% empty"). The share axis reaches
+    the highest interval end. Many groups or long labels put the groups on
+    the y axis.
     """
     groups = _groups(shares, by, groups)
     topics = list(dict.fromkeys(shares["topic"].tolist()))
@@ -615,32 +830,46 @@ def plot_topic_share_intervals(shares: pd.DataFrame, by: str = "year", width: fl
     data = shares[shares[by].isin(groups)].assign(topic=lambda f: f.topic.map(label))
     palette = {label(t): c for t, c in topic_colours(topics).items()}
     markers = ["o", "s", "^", "D", "v", "P", "X", "*"]
+    ticks = [str(g) for g in groups]
+    if "empty_units" in shares.columns:
+        empty = shares.drop_duplicates(by).set_index(by)["empty_units"]
+        ticks = [f"{g}\n{empty[g]:.0%} empty" for g in groups]
+    horizontal = _horizontal(ticks, width * 0.8)
+    if horizontal:
+        ticks = [t.replace("\n", ", ") for t in ticks]
     with style():
         entries = len(topics) + ("empty_units" in shares.columns)
         legend_height = 0.14 * entries + 0.1          # inches: one 6 pt line per entry
-        height = width * 0.72 + legend_height
+        plot_height = 0.06 * len(groups) * max(len(topics), 2) + 0.8 if horizontal else width * 0.72
+        height = plot_height + legend_height
         fig, ax = plt.subplots(figsize=(width, height))
         _points_with_intervals(ax, data, by, "topic", groups, [label(t) for t in topics], palette, dodge=0.5,
+                               orient="y" if horizontal else "x",
                                markers=[markers[k % len(markers)] for k in range(len(topics))], markersize=3.5,
                                linewidth=0.9, capsize=2)
-        ticks = [str(g) for g in groups]
         handles, labels = [], []
         if ax.get_legend() is not None:
             handles, labels = list(ax.get_legend().legend_handles), [t.get_text() for t in ax.get_legend().texts]
             ax.get_legend().remove()
         if "empty_units" in shares.columns:
-            empty = shares.drop_duplicates(by).set_index(by)["empty_units"]
-            ticks = [f"{g}\n{empty[g]:.0%} empty" for g in groups]
             handles.append(matplotlib.lines.Line2D([], [], linestyle="none"))
             labels.append("empty: share of units without tokens")
-        ax.set_xticks(range(len(groups)), ticks)
-        ax.set_xlim(-0.6, len(groups) - 0.4)
-        ax.set_ylim(*_limit(shares["ci_high"].max()))
-        ax.set_xlabel(label(by))
-        ax.set_ylabel("Mean topic share of units with tokens")
+        what = "Mean topic share of units with tokens"
+        if horizontal:
+            ax.set_yticks(range(len(groups)), ticks)
+            ax.set_ylim(len(groups) - 0.4, -0.6)
+            ax.set_xlim(*_limit(shares["ci_high"].max()))
+            ax.set_ylabel(label(by))
+            ax.set_xlabel(what)
+        else:
+            ax.set_xticks(range(len(groups)), ticks)
+            ax.set_xlim(-0.6, len(groups) - 0.4)
+            ax.set_ylim(*_limit(shares["ci_high"].max()))
+            ax.set_xlabel(label(by))
+            ax.set_ylabel(what)
         # Below the plot, so the groups get the full width.
         fig.legend(handles, labels, frameon=False, fontsize=6, loc="lower center")
-        fig.tight_layout(rect=(0, legend_height / height, 1, 1))
+        _tidy_layout(fig, rect=(0, legend_height / height, 1, 1))
     return fig, ax
 
 
@@ -651,7 +880,8 @@ def plot_share_estimates(estimates: pd.DataFrame, by: str = "year", width: float
     ``ci_high`` (an estimate without an interval gets a point only). Themes keep
     their colours; estimates are told apart by marker and position (``hue``
     of ``sns.pointplot`` in the theme's colour), in the order they first
-    appear; the intervals are the toolkit's.
+    appear; the intervals are the toolkit's. Many groups or long labels put
+    the groups on the y axis.
     """
     themes = _themes_in(estimates)
     tcolours = theme_colours(themes)
@@ -660,30 +890,44 @@ def plot_share_estimates(estimates: pd.DataFrame, by: str = "year", width: float
     _one_row_each(estimates, ["theme", "estimate", by], "plot_share_estimates")
     markers = ["o", "s", "^", "D", "v", "P"]
     fills = ["full", "none", "full", "none", "full", "none"]
+    ticks = [str(g) for g in groups]
+    horizontal = _horizontal(ticks, width / max(len(themes), 1) * 0.8)
     with style():
-        fig, axes = plt.subplots(1, max(len(themes), 1), figsize=(width, 2.4), sharey=True, squeeze=False)
+        height = 0.07 * len(groups) * max(len(kinds), 2) + 1.1 if horizontal else 2.4
+        fig, axes = plt.subplots(1, max(len(themes), 1), figsize=(width, height), sharey=True, squeeze=False)
         axes = axes[0]
         top = np.nanmax(estimates[["share", "ci_high"]].to_numpy(dtype=float))
         for ax, theme in zip(axes, themes):
             part = estimates[(estimates.theme == theme) & estimates[by].isin(groups)]
             _points_with_intervals(ax, part, by, "estimate", groups, kinds, dict.fromkeys(kinds, tcolours[theme]),
+                                   orient="y" if horizontal else "x",
                                    dodge=0.54, markers=[markers[k % len(markers)] for k in range(len(kinds))],
                                    markersize=4, linewidth=0.8, capsize=1.5, legend=False)
             for k, line in enumerate(ax.lines[:len(kinds)]):   # the estimates' points, in order (no legend here)
                 line.set_fillstyle(fills[k % len(fills)])
-            ax.set_xticks(range(len(groups)), [str(g) for g in groups])
-            ax.set_xlim(-0.6, len(groups) - 0.4)
-            ax.set_ylim(*_limit(top))
+            if horizontal:
+                ax.set_yticks(range(len(groups)), ticks)
+                ax.set_ylim(len(groups) - 0.4, -0.6)
+                ax.set_xlim(*_limit(top))
+                ax.set_xlabel("Share of sentences with the theme")
+                ax.set_ylabel("")
+            else:
+                ax.set_xticks(range(len(groups)), ticks)
+                ax.set_xlim(-0.6, len(groups) - 0.4)
+                ax.set_ylim(*_limit(top))
+                ax.set_xlabel(label(by))
+                ax.set_ylabel("")
             ax.set_title(label(theme), color=tcolours[theme])
-            ax.set_xlabel(label(by))
-            ax.set_ylabel("")
-        axes[0].set_ylabel("Share of sentences with the theme")
+        if horizontal:
+            axes[0].set_ylabel(label(by))
+        else:
+            axes[0].set_ylabel("Share of sentences with the theme")
         # The key is drawn by hand in neutral grey: seaborn's legend would show the marker in one theme's colour.
         handles = [matplotlib.lines.Line2D([], [], marker=markers[k % len(markers)], fillstyle=fills[k % len(fills)],
                                            color="0.25", linestyle="none", markersize=4) for k in range(len(kinds))]
         fig.legend(handles, kinds, frameon=False, loc="lower center", ncols=min(len(kinds), 4),
                    bbox_to_anchor=(0.5, -0.02))
-        fig.tight_layout(rect=(0, 0.1, 1, 1))
+        _tidy_layout(fig, rect=(0, 0.1 * 2.4 / height, 1, 1))
     return fig, axes
 
 
@@ -695,35 +939,49 @@ def _units_per_group(units, by: str) -> dict | None:
     return dict(units)
 
 
-def _group_key(ax, groups: list, palette: dict, by: str) -> None:
-    """The key of the group colours, beside the last panel (whichever panels had bars)."""
+def _group_key(ax, groups: list, palette: dict, by: str, tiny=(), articles=None, min_articles: int = MIN_ARTICLES) -> None:
+    """The key of the group colours, beside the last panel (whichever panels had bars); tiny groups flagged."""
     handles = [matplotlib.patches.Patch(color=palette[g]) for g in groups]
-    ax.legend(handles, [str(g) for g in groups], title=label(by), frameon=False, loc="upper left",
-              bbox_to_anchor=(1, 1))
+    names = [f"{g} ({articles[g]} art.)" if g in tiny else str(g) for g in groups]
+    legend = ax.legend(handles, names, title=label(by) + (f"\n(grey: < {min_articles} articles,\nnot used for the scale)"
+                                                          if tiny else ""),
+                       frameon=False, loc="upper left", bbox_to_anchor=(1, 1))
+    for text, group in zip(legend.texts, groups):
+        if group in tiny:
+            text.set_color(TINY_COLOUR)
 
 
 def plot_term_contributions(hits: pd.DataFrame, by: str = "year", n: int = 8, width: float = DOUBLE, units=None,
-                            groups=None, unit_label: str = "sentences"):
+                            groups=None, unit_label: str = "sentences", min_articles: int = MIN_ARTICLES):
     """Hits of the top lexicon terms of each theme, per group (from :func:`toolkit.term_hits`).
 
     Parameters
     ----------
     units : pandas.DataFrame or mapping, optional
         Units measured per group: the frame of :func:`toolkit.theme_shares`
-        (its ``units`` column) or ``{group: n}``. With it the bars are hits
-        per 100 units, comparable across groups of unequal size; without it,
-        raw hits (the axis says so).
+        (its ``units`` and ``articles`` columns) or ``{group: n}``. With it
+        the values are hits per 100 units, comparable across groups of
+        unequal size; without it, raw hits (the axis says so).
+    min_articles : int
+        Groups with fewer articles (known from the frame's ``articles``
+        column) are flagged in grey and do not set the scale.
 
     Notes
     -----
-    Bars of the groups sit side by side (``hue`` of ``sns.barplot``: rates
-    of different groups do not add up); a theme without hits gets a panel
-    saying so.
+    Up to :data:`MANY` groups, bars of the groups sit side by side (``hue``
+    of ``sns.barplot``: rates of different groups do not add up), in the
+    group palette, the panels wrapping into rows when long term labels leave
+    too little room for the bars. With more groups, bars of ten or twenty colours cannot be
+    told apart: each theme becomes a heatmap (``sns.heatmap``) of its top
+    terms against the groups, in shades of the theme's colour, groups named
+    on the axis. A theme without hits gets a panel saying so.
     """
     themes = _themes_in(hits)
     colours = _group_palette(hits, by, groups)
     groups = list(colours)
     per_group = _units_per_group(units, by)
+    articles = _articles(units, by)
+    tiny = _tiny(groups, articles, min_articles)
     frame = hits.copy()
     if per_group:
         frame["value"] = 100 * frame["hits"] / frame[by].map(per_group).astype(float)
@@ -734,47 +992,106 @@ def plot_term_contributions(hits: pd.DataFrame, by: str = "year", n: int = 8, wi
     tcolours = theme_colours(themes)
     hue_order = [str(g) for g in groups]
     palette = {str(g): colours[g] for g in groups}
+    tables = {}
+    for theme in themes:
+        part = frame[(frame.theme == theme) & frame[by].isin(groups)]
+        context = part.context.fillna("") if "context" in part.columns else pd.Series("", index=part.index)
+        names = part.term.map(label) + np.where(context != "", " (" + context + ")", "")
+        # One bar per entry and group: rows that share a display name (and group) are added up.
+        tidy = (part.assign(name=names, group=part[by].map(str)).groupby(["name", "group"], as_index=False)
+                [["value", "hits"]].sum(min_count=1))
+        totals = tidy.groupby("name")["hits"].sum()
+        totals = totals[totals > 0]   # entries that never match are listed by unmatched_terms, not plotted
+        top = totals.sort_values(ascending=False, kind="stable").index[:n].tolist()   # most hits on top
+        tables[theme] = (top, tidy[tidy.name.isin(top)])
+    scaled = [t[~t.group.isin([str(g) for g in tiny])]["value"] for _, t in tables.values()]
+    high = max([float(np.nanmax(v.to_numpy(float))) for v in scaled if len(v)] or [0.0])
+    if len(groups) > MANY:
+        return _term_heatmaps(tables, themes, groups, tiny, articles, min_articles, high, xlabel, by, width, n, tcolours)
     with style():
-        fig, axes = plt.subplots(1, max(len(themes), 1), figsize=(width, 0.3 * n + 1.0), squeeze=False)
-        axes = axes[0]
-        high = 0.0
+        # Panels wrap into rows when the term labels leave too little room for the bars beside the key.
+        longest = max([_text_inches(name) for top, _ in tables.values() for name in top] or [0.5])
+        key = max([_text_inches(f"{g} ({articles.get(g, 0)} art.)") for g in groups] or [0.5]) + 0.5
+        ncols = max(1, min(max(len(themes), 1), int((width - key) // (longest + 1.3))))
+        nrows = -(-max(len(themes), 1) // ncols)
+        fig, grid = plt.subplots(nrows, ncols, figsize=(width, nrows * (0.3 * n + 0.9) + 0.1), squeeze=False)
+        axes = grid.ravel()
+        for ax in axes[max(len(themes), 1):]:
+            ax.remove()
+        axes = axes[:max(len(themes), 1)]
         for ax, theme in zip(axes, themes):
-            part = frame[(frame.theme == theme) & frame[by].isin(groups)]
-            context = part.context.fillna("") if "context" in part.columns else pd.Series("", index=part.index)
-            names = part.term.map(label) + np.where(context != "", " (" + context + ")", "")
-            # One bar per entry and group: rows that share a display name (and group) are added up.
-            tidy = (part.assign(name=names, group=part[by].map(str)).groupby(["name", "group"], as_index=False)
-                    [["value", "hits"]].sum(min_count=1))
-            totals = tidy.groupby("name")["hits"].sum()
-            totals = totals[totals > 0]   # entries that never match are listed by unmatched_terms, not plotted
+            top, tidy = tables[theme]
             ax.set_title(label(theme), color=tcolours[theme])
             ax.set_xlabel(xlabel)
-            if totals.empty:
+            if not top:
                 ax.text(0.5, 0.5, "no hits in this corpus", ha="center", va="center", transform=ax.transAxes,
                         color="#7f7f7f")
                 ax.set_yticks([])
                 continue
-            top = totals.sort_values(ascending=False, kind="stable").index[:n].tolist()   # most hits on top
-            tidy = tidy[tidy.name.isin(top)]
             sns.barplot(tidy, x="value", y="name", hue="group", order=top, hue_order=hue_order, palette=palette,
                         orient="h", saturation=1, linewidth=0, errorbar=None, width=0.8, legend=False, ax=ax)
             ax.set_xlabel(xlabel)
             ax.set_ylabel("")
-            high = max(high, float(np.nanmax(tidy["value"].to_numpy(float))))
         for ax in axes:
             ax.set_xlim(*_limit(high))
+            ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(nbins=4))
         if groups:
-            _group_key(axes[-1], groups, colours, by)
-        fig.tight_layout()
+            _group_key(axes[min(ncols, len(axes)) - 1], groups, colours, by, tiny, articles, min_articles)
+        _tidy_layout(fig)
     return fig, axes
 
 
-def plot_robustness(table: pd.DataFrame, by: str = "year", width: float = DOUBLE, groups=None):
+def _term_heatmaps(tables, themes, groups, tiny, articles, min_articles, high, what, by, width, n, tcolours):
+    """Term contributions for many groups: per theme a heatmap of its top terms (rows) by group (columns)."""
+    names = [str(g) for g in groups]
+    ticks = [f"{g} ({articles[g]} art.)" if g in tiny else str(g) for g in groups]
+    tick_room = max(_text_inches(t) for t in ticks) + 0.2
+    rows = [max(len(tables[t][0]), 1) for t in themes]
+    with style():
+        height = sum(0.16 * r + 0.45 for r in rows) + tick_room + 0.5
+        fig, axes = plt.subplots(len(themes), 1, figsize=(width, height), sharex=True, squeeze=False,
+                                 gridspec_kw={"height_ratios": rows})
+        axes = axes[:, 0]
+        for k, (ax, theme) in enumerate(zip(axes, themes)):
+            top, tidy = tables[theme]
+            ax.set_title(label(theme), color=tcolours[theme], loc="left")
+            if not top:
+                ax.text(0.5, 0.5, "no hits in this corpus", ha="center", va="center", transform=ax.transAxes,
+                        color="#7f7f7f")
+                ax.set_yticks([])
+                ax.set_xlim(0, len(names))
+                continue
+            grid = tidy.pivot(index="name", columns="group", values="value").reindex(index=top, columns=names)
+            cmap = sns.light_palette(tcolours[theme], as_cmap=True)
+            # Every panel has the same scale; its colour bar is named once, under the figure (a label per bar
+            # would run into the next panel's when a theme has few terms).
+            sns.heatmap(grid, ax=ax, cmap=cmap, vmin=0, vmax=high if high > 0 else None, linewidths=0.4,
+                        linecolor="white", cbar_kws={"shrink": 0.9, "extend": "max" if tiny else "neither", "pad": 0.01})
+            ax.set_ylabel("")
+            ax.set_xlabel("")
+            ax.tick_params(axis="y", rotation=0)
+        last = axes[-1]
+        last.set_xticks(np.arange(len(names)) + 0.5, ticks, rotation=90)
+        last.set_xlabel(_wrap(f"{label(by)}; colour: {what[0].lower() + what[1:]}, the same scale in every panel" +
+                              (f"; grey: fewer than {min_articles} articles, not used for the colour scale" if tiny else ""),
+                              width - 1.0, 8))
+        _flag_ticks(last, groups, tiny, "x")
+        _tidy_layout(fig)
+    return fig, axes
+
+
+def plot_robustness(table: pd.DataFrame, by: str = "year", width: float = DOUBLE, groups=None,
+                    min_articles: int = MIN_ARTICLES):
     """Theme shares per group under each analysis variant (from :func:`toolkit.robustness.theme_robustness`).
 
-    One panel per theme; variants on the y axis in the order given, groups
-    side by side in their ordered colours (``hue`` of ``sns.pointplot``)
-    with the toolkit's own intervals.
+    One panel per theme. Up to :data:`MANY` groups: variants on the y axis
+    in the order given, groups side by side in their colours (``hue`` of
+    ``sns.pointplot``) with the toolkit's own intervals. With more groups,
+    groups go on the y axis: the first variant (the baseline) as a point with
+    its interval in the theme's colour, a grey tick at the share of every
+    other variant and a grey band spanning them, so a reader sees at once whether any choice
+    moves a group out of its interval. Groups with fewer than
+    ``min_articles`` articles are flagged in grey and do not set the scale.
     """
     themes = _themes_in(table)
     variants = list(dict.fromkeys(table["variant"].tolist()))
@@ -782,6 +1099,21 @@ def plot_robustness(table: pd.DataFrame, by: str = "year", width: float = DOUBLE
     groups = list(colours)
     tcolours = theme_colours(themes)
     _one_row_each(table, ["theme", "variant", by], "plot_robustness")
+    base = table[table.variant == variants[0]] if variants else table
+    articles = _articles(base, by)
+    tiny = _tiny(groups, articles, min_articles)
+    sized = table[~table[by].isin(tiny)]
+    if tiny and "articles" in sized.columns:   # a variant (leave one out) can leave a group below the minimum too
+        sized = sized[sized["articles"].fillna(min_articles) >= min_articles]
+    many = len(groups) > MANY
+    if many:   # only the baseline's intervals are drawn there; the other variants are points
+        drawn = sized[sized.variant == variants[0]]
+        low, high = _limit(max(drawn["ci_high"].max(), sized["share"].max()), min(drawn["ci_low"].min(), sized["share"].min()))
+    else:
+        low, high = _limit(sized["ci_high"].max(), sized["ci_low"].min())
+    if many:
+        return _robustness_ranges(table, themes, variants, groups, tiny, articles, min_articles, (low, high), by,
+                                  width, tcolours)
     markers = ["o", "s", "^", "D", "v"]
     hue_order = [str(g) for g in groups]
     palette = {str(g): colours[g] for g in groups}
@@ -790,7 +1122,6 @@ def plot_robustness(table: pd.DataFrame, by: str = "year", width: float = DOUBLE
         fig, axes = plt.subplots(1, max(len(themes), 1), figsize=(width, 0.3 * len(variants) + 1.2), sharey=True,
                                  squeeze=False)
         axes = axes[0]
-        low, high = _limit(table["ci_high"].max(), table["ci_low"].min())
         for ax, theme in zip(axes, themes):
             _points_with_intervals(ax, data[data.theme == theme], "variant", by, [label(v) for v in variants],
                                    hue_order, palette, orient="y", dodge=min(0.8, 0.2 * (len(groups) - 1)),
@@ -802,29 +1133,87 @@ def plot_robustness(table: pd.DataFrame, by: str = "year", width: float = DOUBLE
             ax.set_ylabel("")
         if themes and axes[-1].get_legend() is not None:
             sns.move_legend(axes[-1], "upper left", bbox_to_anchor=(1, 1), frameon=False, title=label(by))
-        fig.tight_layout()
+            legend = axes[-1].get_legend()
+            for text in legend.texts:
+                if text.get_text() in {str(g) for g in tiny}:
+                    text.set_color(TINY_COLOUR)
+                    text.set_text(f"{text.get_text()} ({articles[next(g for g in tiny if str(g) == text.get_text())]} art.)")
+        _tidy_layout(fig)
     return fig, axes
 
 
-def plot_group_sizes(groups_table: pd.DataFrame, by: str = "year", width: float = SINGLE):
+def _robustness_ranges(table, themes, variants, groups, tiny, articles, min_articles, limits, by, width, tcolours):
+    """Robustness for many groups: groups on the y axis, the baseline with its interval and the range of the other variants."""
+    ticks = [f"{g} ({articles[g]} art.)" if g in tiny else str(g) for g in groups]
+    y = np.arange(len(groups))
+    with style():
+        fig, axes = plt.subplots(1, max(len(themes), 1), figsize=(width, 0.17 * len(groups) + 1.4), sharey=True,
+                                 squeeze=False)
+        axes = axes[0]
+        for ax, theme in zip(axes, themes):
+            part = table[table.theme == theme]
+            wide = part.pivot(index=by, columns="variant", values="share").reindex(index=groups)
+            others = wide[[v for v in variants[1:] if v in wide.columns]]
+            baseline = part[part.variant == variants[0]].set_index(by).reindex(groups)
+            if len(others.columns):
+                ax.barh(y, (others.max(axis=1) - others.min(axis=1)).to_numpy(float), left=others.min(axis=1).to_numpy(float),
+                        height=0.55, color="0.88", linewidth=0, label=f"range over the other {len(others.columns)} variants")
+                ticks_x = others.to_numpy(float).ravel()
+                ticks_y = np.repeat(y, others.shape[1])
+                ax.plot(ticks_x, ticks_y, linestyle="none", marker="|", markersize=5, color="0.55", markeredgewidth=0.6,
+                        label="each other variant")
+            ax.errorbar(baseline["share"].to_numpy(float), y,
+                        xerr=np.vstack([(baseline["share"] - baseline["ci_low"]).clip(lower=0).to_numpy(float),
+                                        (baseline["ci_high"] - baseline["share"]).clip(lower=0).to_numpy(float)]),
+                        fmt="o", color=tcolours[theme], markersize=3, elinewidth=0.9, capsize=1.5,
+                        label=f"{label(variants[0])}, 95% interval")
+            ax.set_xlim(*limits)
+            ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(nbins=4))
+            ax.set_title(label(theme), color=tcolours[theme])
+            ax.set_xlabel("Share of units")
+        axes[0].set_yticks(y, ticks)
+        axes[0].set_ylim(len(groups) - 0.4, -0.6)
+        axes[0].set_ylabel(label(by))
+        _flag_ticks(axes[0], groups, tiny, "y")
+        handles, names = axes[0].get_legend_handles_labels()
+        if tiny:
+            handles.append(matplotlib.lines.Line2D([], [], linestyle="none"))
+            names.append(f"grey: fewer than {min_articles} articles, not used for the scale")
+        fig.legend(handles, names, frameon=False, loc="lower center", ncols=min(len(names), 3), fontsize=6)
+        _tidy_layout(fig, rect=(0, 0.3 / (0.17 * len(groups) + 1.4), 1, 1))
+    return fig, axes
+
+
+def plot_group_sizes(groups_table: pd.DataFrame, by: str = "year", width: float = SINGLE,
+                     min_articles: int = MIN_ARTICLES):
     """Documents per group as bars in the group colours (from :func:`toolkit.summary.describe_groups`).
 
-    ``sns.barplot`` with the groups as ``hue`` in their ordered colours.
+    ``sns.barplot`` with the groups as ``hue`` in their colours (sequential
+    when ordered, qualitative when nominal), horizontal when the groups are
+    many or their labels long; groups with fewer than ``min_articles``
+    documents get a grey label.
     """
-    colours = group_colours(groups_table[by].tolist())
+    colours = group_colours(groups_table[by].tolist(), by=by)
     order = _groups(groups_table, by)
     _one_row_each(groups_table, [by], "plot_group_sizes")
     data = groups_table.assign(**{by: groups_table[by].map(str)})
     names = [str(g) for g in order]
+    sizes = dict(zip(groups_table[by], groups_table["documents"]))
+    tiny = [g for g in order if sizes[g] < min_articles] if any(sizes[g] >= min_articles for g in order) else []
+    horizontal = _horizontal(names, width * 0.8)
     with style():
-        fig, ax = plt.subplots(figsize=(width, width * 0.6))
-        sns.barplot(data, x=by, y="documents", hue=by, order=names, hue_order=names,
-                    palette={str(g): colours[g] for g in order}, saturation=1, linewidth=0, errorbar=None, width=0.6,
-                    legend=False, ax=ax)
-        ax.set_xlabel(label(by))
-        ax.set_ylabel("Documents")
-        ax.set_ylim(0, groups_table["documents"].max() * 1.12)
-        ax.yaxis.get_major_locator().set_params(integer=True)
-        fig.tight_layout()
-        _fit_xticks(fig, ax)
+        figsize = (width, 0.16 * len(order) + 0.7) if horizontal else (width, width * 0.6)
+        fig, ax = plt.subplots(figsize=figsize)
+        sns.barplot(data, **({"y": by, "x": "documents"} if horizontal else {"x": by, "y": "documents"}), hue=by,
+                    order=names, hue_order=names, palette={str(g): colours[g] for g in order}, saturation=1,
+                    linewidth=0, errorbar=None, width=0.6, legend=False, orient="h" if horizontal else "x", ax=ax)
+        count_axis = ax.xaxis if horizontal else ax.yaxis
+        (ax.set_ylabel if horizontal else ax.set_xlabel)(label(by))
+        (ax.set_xlabel if horizontal else ax.set_ylabel)("Documents" + (f" (grey: fewer than {min_articles})" if tiny else ""))
+        (ax.set_xlim if horizontal else ax.set_ylim)(0, groups_table["documents"].max() * 1.12)
+        count_axis.get_major_locator().set_params(integer=True)
+        _flag_ticks(ax, order, tiny, "y" if horizontal else "x")
+        _tidy_layout(fig)
+        if not horizontal:
+            _fit_xticks(fig, ax)
     return fig, ax

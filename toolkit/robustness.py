@@ -4,9 +4,10 @@
 of unit, duplicates, kinds, word boundaries (pyvi, underthesea), lexicon
 version, formulas, coder (shares from hand coding instead of the lexicon),
 misclassification correction and leave-one-article-out; :func:`conclusions`
-states, per variant and theme, the ordering of the groups, the direction of
-change from the first to the last group and whether their intervals are
-apart, so a reader sees which conclusions survive every variant and which
+states, per variant and theme, the ordering of the groups and, for ordered
+groups (years, periods), the direction of change from the first to the last
+group and whether their intervals are apart, for nominal groups (categories,
+provinces) the highest group and whether it stands apart, so a reader sees which conclusions survive every variant and which
 only hold for point estimates.
 
 Stopwords do not enter the theme measure (terms match on syllables of the
@@ -89,7 +90,7 @@ def theme_robustness(corpus: Corpus, by: str = "year", lexicon: Lexicon | str | 
     if by not in docs.columns:
         raise ToolkitError(f"cannot group by {by!r}: the manifest has no such column; available: {', '.join(docs.columns)}")
 
-    # Units carry year and province; any other manifest column comes from the documents.
+    # Units carry every manifest column; a column derived later (a period) is joined from the documents.
     sentences = with_groups(segment(corpus, unit="sentence"), docs, by)
     variants = [
         ("baseline (sentences)", "baseline", sentences, {}),
@@ -126,39 +127,76 @@ def theme_robustness(corpus: Corpus, by: str = "year", lexicon: Lexicon | str | 
     return out[columns]
 
 
-def conclusions(table: pd.DataFrame, by: str = "year", tolerance: float = 0.0) -> pd.DataFrame:
-    """Per variant and theme: the ordering of groups, the first-to-last change and whether intervals are apart.
+def conclusions(table: pd.DataFrame, by: str = "year", tolerance: float = 0.0, ordered: bool | None = None,
+                min_articles: int = 5) -> pd.DataFrame:
+    """Per variant and theme: what the comparison concludes, and whether the baseline's conclusion holds.
+
+    Ordered groups (years, periods, months; :func:`toolkit.figures.is_ordered`)
+    are judged by their trend: the change from the first to the last group
+    and whether their intervals are apart. Nominal groups (categories,
+    provinces ...) have no first and last: they are judged by the group with
+    the highest share and whether its interval lies apart from the
+    runner-up's.
 
     Returns
     -------
     pandas.DataFrame
         ``variant``, ``theme``, ``ordering`` (e.g. "2012 < 2017 < 2023"),
-        ``change`` (last minus first group), ``direction`` (up, down or flat
-        within ``tolerance``), ``intervals_apart`` (the first and last
-        groups' intervals do not overlap), and ``same_as_baseline``
-        (ordering and direction both equal the first variant's).
+        ``highest`` (nominal groups only: the group with the highest share), then for ordered
+        groups ``change`` (last minus first group), ``direction`` (up, down
+        or flat within ``tolerance``) and ``intervals_apart`` (the first and
+        last groups' intervals do not overlap); for nominal groups ``change``
+        (highest minus runner-up), ``direction`` ("highest: <group>") and
+        ``intervals_apart`` (the highest group's interval is apart from the
+        runner-up's); and ``same_as_baseline`` (ordered: ordering and
+        direction both equal the first variant's; nominal: the same highest
+        group, since a full ranking of many groups is rarely stable even
+        without any change of method). Groups with fewer than
+        ``min_articles`` articles under the first variant are left out
+        (unless every group has fewer).
     """
+    from .figures import is_ordered
+
+    if ordered is None:
+        ordered = is_ordered(by, table[by].unique())
+    if "articles" in table.columns:
+        # Groups with fewer than min_articles articles in the first variant (the baseline) are left out, as the
+        # findings leave them out, unless every group is that small.
+        base_articles = table[table.variant == table.variant.iloc[0]].groupby(by)["articles"].max()
+        tiny = set(base_articles[base_articles < min_articles].index)
+        if tiny and len(tiny) < len(base_articles):
+            table = table[~table[by].isin(tiny)]
     rows = []
     for (variant, theme), part in table.groupby(["variant", "theme"], sort=False):
         part = part.sort_values(by)
         if part.share.isna().any():
-            rows.append({"variant": variant, "theme": theme, "ordering": "not estimable", "change": np.nan,
-                         "direction": "not estimable", "intervals_apart": False})
+            rows.append({"variant": variant, "theme": theme, "ordering": "not estimable", "highest": "",
+                         "change": np.nan, "direction": "not estimable", "intervals_apart": False})
             continue
-        ordered = part.sort_values(["share", by], kind="stable")
-        ordering = " < ".join(str(g) for g in ordered[by])
-        change = part.share.iloc[-1] - part.share.iloc[0]
-        direction = "flat" if abs(change) <= tolerance else ("up" if change > 0 else "down")
-        first, last = part.iloc[0], part.iloc[-1]
-        apart = bool(first.ci_high < last.ci_low or last.ci_high < first.ci_low)
-        rows.append({"variant": variant, "theme": theme, "ordering": ordering, "change": change,
-                     "direction": direction, "intervals_apart": apart})
+        ranked = part.sort_values(["share", by], kind="stable")
+        ordering = " < ".join(str(g) for g in ranked[by])
+        best = ranked.iloc[-1]
+        if ordered:
+            change = part.share.iloc[-1] - part.share.iloc[0]
+            direction = "flat" if abs(change) <= tolerance else ("up" if change > 0 else "down")
+            first, last = part.iloc[0], part.iloc[-1]
+            apart = bool(first.ci_high < last.ci_low or last.ci_high < first.ci_low)
+        else:
+            runner = ranked.iloc[-2] if len(ranked) > 1 else best
+            change = best.share - runner.share
+            direction = f"highest: {best[by]}" if abs(change) > tolerance else "no single highest group"
+            apart = bool(len(ranked) > 1 and runner.ci_high < best.ci_low)
+        rows.append({"variant": variant, "theme": theme, "ordering": ordering, "highest": str(best[by]),
+                     "change": change, "direction": direction, "intervals_apart": apart})
     out = pd.DataFrame(rows)
+    if ordered:
+        out = out.drop(columns="highest")
     base = out[out.variant == out.variant.iloc[0]].set_index("theme")
-    out["same_as_baseline"] = [
-        r.ordering == base.loc[r.theme, "ordering"] and r.direction == base.loc[r.theme, "direction"]
-        for r in out.itertuples()
-    ]
+    if ordered:
+        out["same_as_baseline"] = [r.ordering == base.loc[r.theme, "ordering"] and
+                                   r.direction == base.loc[r.theme, "direction"] for r in out.itertuples()]
+    else:
+        out["same_as_baseline"] = [r.direction == base.loc[r.theme, "direction"] for r in out.itertuples()]
     theme_order = {t: i for i, t in enumerate(dict.fromkeys(table.theme))}
     variant_order = {v: i for i, v in enumerate(dict.fromkeys(table.variant))}
     out = out.assign(_t=out.theme.map(theme_order), _v=out.variant.map(variant_order))

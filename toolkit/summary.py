@@ -22,7 +22,9 @@ from .corpus import Corpus
 from .errors import ToolkitError
 
 __all__ = ["parse_periods", "period_labels", "add_periods", "summarize", "metadata_columns", "with_groups", "describe_groups", "confounds", "caveats",
-           "removed_summary", "without_body", "share_findings", "sentence_list"]
+           "removed_summary", "without_body", "share_findings", "sentence_list", "percent", "share_span", "MIN_ARTICLES"]
+
+MIN_ARTICLES = 5   # groups with fewer articles are left out of comparisons (as figures leave them out of scales)
 
 # Columns of corpus.documents that the toolkit derives (not manifest metadata to group or confound by).
 _DERIVED = {"doc_id", "title", "text", "file", "sha256", "n_lines", "n_removed", "n_chars", "dateline", "byline",
@@ -291,39 +293,138 @@ def without_body(documents: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def share_findings(shares: pd.DataFrame, by: str, measure: str = "theme", what: str = "units") -> list[str]:
-    """Sentences stating each measure's share in the first and last group, with intervals.
+def percent(value) -> str:
+    """A share as a percentage with the precision it needs: 34%, 5.2%, 0.3%, 0.04%; 0% only for zero.
+
+    Shares near 100% get the same treatment from the other side (99.7%), so
+    a rare share or a rare exception never prints as 0% or 100%.
+
+    Examples
+    --------
+    >>> [percent(x) for x in (0.34, 0.052, 0.003, 0.0004, 0.0, 0.997, 1.0)]
+    ['34%', '5.2%', '0.3%', '0.04%', '0%', '99.7%', '100%']
+    """
+    import math
+
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    p = 100 * float(value)
+    if p <= 0 or p >= 100:
+        return f"{p:.0f}%"
+    near = min(p, 100 - p)
+    decimals = 0 if near >= 10 else 1 if near >= 1 else max(1, -math.floor(math.log10(near)))
+    text = f"{p:.{decimals}f}"
+    if float(text) in (0.0, 100.0):   # rounding must not make a share 0% or 100%
+        text = f"{p:.{decimals + 1}f}"
+    return text + "%"
+
+
+def share_span(share, low, high) -> str:
+    """``"0.3% [0.1%, 0.6%]"``: a share and its interval, each with the precision it needs (:func:`percent`)."""
+    return f"{percent(share)} [{percent(low)}, {percent(high)}]"
+
+
+def _span(row) -> str:
+    return share_span(row.share, row.ci_low, row.ci_high)
+
+
+def _apart(a, b) -> bool:
+    return bool(a.ci_high < b.ci_low or b.ci_high < a.ci_low)
+
+
+def share_findings(shares: pd.DataFrame, by: str, measure: str = "theme", what: str = "units",
+                   labelled: pd.DataFrame | None = None, ordered: bool | None = None,
+                   min_articles: int = MIN_ARTICLES, cluster: str = "doc_id", top: int = 3) -> list[str]:
+    """Findings written from the shares, fit to the grouping: ranks for nominal groups, trends for ordered ones.
 
     Parameters
     ----------
     shares : pandas.DataFrame
-        ``by``, ``measure``, ``share``, ``ci_low``, ``ci_high`` (e.g. from
-        :func:`toolkit.theme_shares`).
+        ``by``, ``measure``, ``share``, ``ci_low``, ``ci_high`` and, when
+        known, ``articles`` (e.g. from :func:`toolkit.theme_shares`).
+    by : str
+        The grouping column.
     what : str
         What the share is of ("body sentences").
+    labelled : pandas.DataFrame, optional
+        The units the shares were measured on, one 0/1 column per measure,
+        ``by`` and ``cluster`` (articles). With it, each group is compared
+        with the rest of the corpus (nominal groups) and the trend is tested
+        (ordered groups) with the article as the unit
+        (:func:`toolkit.stats.cluster_shares`, Spearman's rho over articles).
+    ordered : bool, optional
+        Whether the groups have an order; None decides from ``by`` and its
+        values (:func:`toolkit.figures.is_ordered`: years, periods, months).
+    min_articles : int, default 5
+        Groups with fewer articles are named and left out of comparisons.
+    top : int, default 3
+        Largest differences named per measure (nominal groups).
 
     Returns
     -------
     list of str
-        One sentence per measure; when the intervals of the first and last
-        group overlap the sentence says that the difference is within the
-        uncertainty. With one group: the share of that group only.
+        Nominal groups: per measure the ranking of the groups (highest three
+        and the lowest) and the groups whose interval lies apart from the
+        rest's, largest differences first; then the largest differences
+        across measures. Ordered groups: per measure the first against the
+        last group (intervals apart or overlapping) and the trend (steps up
+        and down, and with ``labelled`` Spearman's rho between the group's
+        rank and each article's share, Holm-adjusted across measures).
+        With one group: the share of that group only. Shares print with
+        the precision they need (:func:`percent`).
     """
-    from .figures import label
+    from .figures import is_ordered, label
 
     groups = list(dict.fromkeys(shares[by].tolist()))
-    out = []
+    if "articles" in shares.columns:
+        articles = shares.groupby(by, sort=False)["articles"].max().to_dict()
+        tiny = [g for g in groups if articles.get(g, min_articles) < min_articles]
+    else:
+        articles, tiny = {}, []
+    kept = [g for g in groups if g not in tiny] if len(tiny) < len(groups) else groups
+    if ordered is None:
+        ordered = is_ordered(by, groups)
     table = shares.set_index([measure, by])
-    for name in dict.fromkeys(shares[measure].tolist()):
-        name_ = label(name)
-        first = table.loc[(name, groups[0])]
-        span = lambda r: f"{r.share:.0%} [{r.ci_low:.0%}-{r.ci_high:.0%}]"   # noqa: E731
-        if len(groups) == 1:
-            out.append(f"{name_}: {span(first)} of {what} in {groups[0]}.")
-            continue
-        last = table.loc[(name, groups[-1])]
+    names = list(dict.fromkeys(shares[measure].tolist()))
+    out = []
+    if tiny and kept is not groups:
+        out.append(f"{sentence_list([f'{g} ({articles[g]} article' + ('s' if articles[g] != 1 else '') + ')' for g in tiny])} "
+                   f"{'has' if len(tiny) == 1 else 'have'} fewer than {min_articles} articles and "
+                   f"{'is' if len(tiny) == 1 else 'are'} left out of the comparisons below.")
+    if len(groups) == 1:
+        return out + [f"{label(n)}: {_span(table.loc[(n, groups[0])])} of {what} in {groups[0]}." for n in names]
+    if len(kept) == 1:
+        return out + [f"{label(n)}: {_span(table.loc[(n, kept[0])])} of {what} in {kept[0]}, the only group with "
+                      f"{min_articles} articles or more: nothing to compare." for n in names]
+    if ordered:
+        return out + _trend_findings(table, names, kept, by, what, labelled, cluster)
+    return out + _rank_findings(table, names, kept, by, what, labelled, cluster, top)
+
+
+def _trend_findings(table, names, groups, by, what, labelled, cluster) -> list[str]:
+    from .figures import label
+    from .stats import adjust_p
+
+    out, tests = [], {}
+    if labelled is not None and len(groups) >= 3:
+        from scipy.stats import spearmanr
+
+        rank = {g: k for k, g in enumerate(groups)}
+        part = labelled[labelled[by].isin(groups)]
+        per_article = part.groupby(cluster).agg(**{"_rank": (by, lambda s: rank[s.iloc[0]])},
+                                                **{n: (n, "mean") for n in names if n in part.columns})
+        for n in names:
+            if n in per_article.columns and per_article[n].nunique() > 1:
+                rho, p = spearmanr(per_article["_rank"], per_article[n])
+                tests[n] = (float(rho), float(p))
+        if tests:
+            adjusted = adjust_p([p for _, p in tests.values()], "holm")
+            tests = {n: (rho, p, q) for (n, (rho, p)), q in zip(tests.items(), adjusted)}
+        n_articles = len(per_article)
+    for n in names:
+        first, last = table.loc[(n, groups[0])], table.loc[(n, groups[-1])]
         if first.share == last.share == 0 and first.ci_high == last.ci_high == 0:
-            out.append(f"{name_}: no unit carries the theme in {groups[0]} or in {groups[-1]}.")
+            out.append(f"{label(n)}: no unit carries it in {groups[0]} or in {groups[-1]}.")
             continue
         if first.ci_high < last.ci_low:
             verdict = "higher, and the intervals do not overlap"
@@ -331,8 +432,61 @@ def share_findings(shares: pd.DataFrame, by: str, measure: str = "theme", what: 
             verdict = "lower, and the intervals do not overlap"
         else:
             verdict = "within the uncertainty (the intervals overlap)"
-        out.append(f"{name_}: {span(first)} of {what} in {groups[0]}, {span(last)} in {groups[-1]}: "
-                   f"the last group is {verdict}.")
+        line = (f"{label(n)}: {_span(first)} of {what} in {groups[0]}, {_span(last)} in {groups[-1]}: "
+                f"the last group is {verdict}.")
+        if len(groups) >= 3:
+            values = [table.loc[(n, g)].share for g in groups]
+            up = sum(b > a for a, b in zip(values, values[1:]))
+            down = sum(b < a for a, b in zip(values, values[1:]))
+            line += f" Across the {len(groups)} groups in order it rises in {up} and falls in {down} of {len(groups) - 1} steps"
+            if n in tests:
+                rho, p, q = tests[n]
+                trend = ("a rising trend" if rho > 0 else "a falling trend") if q < 0.05 else "no trend beyond chance"
+                line += (f"; with the article as the unit, Spearman's rho between the group's rank and each article's "
+                         f"share is {rho:.2f} over {n_articles} articles (Holm-adjusted p = {q:.2g}): {trend}.")
+            else:
+                line += "."
+        out.append(line)
+    return out
+
+
+def _rank_findings(table, names, groups, by, what, labelled, cluster, top) -> list[str]:
+    from .figures import label
+    from .stats import cluster_shares
+
+    out, largest = [], []
+    for n in names:
+        rows = [(g, table.loc[(n, g)]) for g in groups]
+        ranked = sorted(rows, key=lambda r: (-r[1].share, str(r[0])))
+        if all(r.share == 0 and r.ci_high == 0 for _, r in rows):
+            out.append(f"{label(n)}: no unit carries it in any group.")
+            continue
+        head = "; ".join(f"{g} {_span(r)}" for g, r in ranked[:min(top, len(ranked) - 1)])
+        line = (f"{label(n)}, groups ranked by their share of {what}: highest in {head}; lowest in "
+                f"{ranked[-1][0]} {_span(ranked[-1][1])}.")
+        if labelled is not None and n in labelled.columns:
+            contrasts = []
+            part = labelled[labelled[by].isin(groups)]
+            for g, r in rows:
+                rest = part.assign(_side=(part[by] == g).map({True: "group", False: "rest"}))
+                other = cluster_shares(rest[rest._side == "rest"], [n], by="_side", cluster=cluster).iloc[0]
+                if _apart(r, other):
+                    contrasts.append((abs(r.share - other.share), g, r, other))
+            contrasts.sort(key=lambda c: (-c[0], str(c[1])))
+            if contrasts:
+                named = "; ".join(f"{g} {_span(r)} against {_span(o)} in the other groups"
+                                  for _, g, r, o in contrasts[:top])
+                line += (f" Apart from the rest of the corpus (article-level intervals that do not overlap): "
+                         f"{named}" + (f"; and {len(contrasts) - top} more" if len(contrasts) > top else "") + ".")
+                largest += [(d, n, g, r, o) for d, g, r, o in contrasts[:1]]
+            else:
+                line += " No group's interval lies apart from the rest of the corpus."
+        out.append(line)
+    if largest:
+        largest.sort(key=lambda c: (-c[0], str(c[2])))
+        out.insert(0, "Largest differences from the rest of the corpus: " + "; ".join(
+            f"{label(n)} in {g} ({percent(r.share)} against {percent(o.share)}, {100 * (r.share - o.share):+.1f} points)"
+            for _, n, g, r, o in largest[:top]) + ".")
     return out
 
 
