@@ -72,15 +72,20 @@ def test_seeded_lda_follows_its_seeds():
 
 
 def test_seed_terms_checked_against_the_vocabulary(counts):
-    with pytest.warns(SeedTermsWarning, match="buôn lậu"):
+    with pytest.warns(SeedTermsWarning, match=r"buôn lậu \(not in the vocabulary\)"):
         table = seed_terms(counts)
     found = table.set_index(["theme", "term"])
-    # "cửa khẩu" is a whole token of the vocabulary (in both trade and security senses);
-    # "buôn lậu" (smuggling) never occurs in the corpus.
-    assert found.loc[("border_security", "cửa khẩu"), "token"] == "cửa_khẩu"
+    # "cửa khẩu" is a token of the vocabulary, but its entries count only beside a cue of trade or
+    # security: an unconditional seed would pull every sentence with the word.
+    assert found.loc[("border_security", "cửa khẩu"), "reason"] == "needs a context cue"
     assert found.loc[("border_security", "cửa khẩu"), "count"] == counts.totals()["cửa_khẩu"]
-    assert not found.loc[("border_security", "buôn lậu"), "in_vocabulary"]
-    assert set(table[table.in_vocabulary].token) <= set(counts.terms)
+    assert found.loc[("border_security", "cửa khẩu"), "token"] == ""
+    # multi-word entries do not collapse into the general word left when stopwords go
+    assert found.loc[("economic_diplomacy", "khách quốc tế"), "reason"] == "several tokens"
+    seeds = set(table[table.in_vocabulary].token)
+    assert not seeds & {"quốc_tế", "đầu_tư", "vay", "nhân_dân", "đối_ngoại"}
+    assert "oda" in seeds and seeds <= set(counts.terms)
+    assert (table.reason == "").equals(table.in_vocabulary)
 
 
 def test_seeding_changes_the_solution_on_the_corpus(counts):

@@ -136,14 +136,19 @@ def _normalised(H: np.ndarray) -> np.ndarray:
 def seed_terms(dfm: DFM, lexicon=None, warn: bool = True, stacklevel: int = 2) -> pd.DataFrame:
     """Map a theme lexicon's terms to vocabulary tokens, for seeded LDA.
 
-    A term seeds its theme when it is one token of the DFM's vocabulary: its
-    syllables joined by ``_`` ("cửa khẩu" -> ``cửa_khẩu``), or the single
-    token :func:`toolkit.tokenize` makes of it. Terms that segmentation splits
-    into several tokens, or that are not in the vocabulary (too rare for
-    ``min_docs``, or absent from the corpus), are kept out: their parts are
-    general words ("đối ngoại nhân dân" -> đối_ngoại + nhân_dân) that would
-    pull a topic toward all foreign-affairs text. A term of several themes
-    (context-dependent terms such as "cửa khẩu") seeds each of them.
+    A term seeds its theme when it holds wherever it occurs and is one token of the DFM's vocabulary:
+    its syllables joined by ``_`` ("biên mậu" -> ``biên_mậu``), or the single token that word
+    segmentation makes of the whole term, stopwords kept. Kept out, with the reason in ``reason``:
+
+    * ``needs a context cue``: an entry with a context rule ("cửa khẩu" counts only beside a cue of
+      trade or of security); a seed is unconditional, so it would pull every sentence with the word;
+    * ``several tokens``: the term segments into several words ("khách quốc tế" -> khách + quốc_tế,
+      "đối ngoại nhân dân" -> đối_ngoại + nhân_dân); its parts alone are general words (quốc_tế,
+      nhân_dân) that would pull a topic toward all foreign-affairs text. Stopwords are not dropped
+      here, so "nhà đầu tư" or "cho vay" never collapse into ``đầu_tư`` or ``vay``;
+    * ``not in the vocabulary``: too rare for ``min_docs``, or absent from the corpus.
+
+    A term of several themes seeds each of them.
 
     Parameters
     ----------
@@ -152,13 +157,14 @@ def seed_terms(dfm: DFM, lexicon=None, warn: bool = True, stacklevel: int = 2) -
     lexicon : Lexicon, optional
         Default: the toolkit's theme lexicon.
     warn : bool, default True
-        Issue a :class:`SeedTermsWarning` listing the terms missing per theme.
+        Issue a :class:`SeedTermsWarning` listing the terms kept out per theme.
 
     Returns
     -------
     pandas.DataFrame
-        ``theme``, ``term``, ``token`` (empty when missing), ``in_vocabulary``,
-        ``count`` (occurrences in the DFM); sorted by theme then term.
+        ``theme``, ``term``, ``token`` (empty when the term does not seed), ``in_vocabulary`` (it
+        seeds), ``count`` (occurrences of the token in the DFM), ``reason`` (why it does not seed,
+        empty when it does); sorted by theme then term.
     """
     from .themes import _lexicon
     from .tokenize import tokenize
@@ -166,22 +172,33 @@ def seed_terms(dfm: DFM, lexicon=None, warn: bool = True, stacklevel: int = 2) -
     lex = _lexicon(lexicon)
     totals = np.asarray(dfm.matrix.sum(axis=0)).ravel()
     index = {t: j for j, t in enumerate(dfm.terms)}
+    conditional = {(t, term) for t, term, context in zip(lex.entries.theme, lex.entries.term,
+                                                         lex.entries["context"].fillna(""))
+                   if str(context).strip()}
     rows = []
     for theme, term in sorted(set(zip(lex.entries.theme, lex.entries.term))):
         token = "_".join(term.lower().split())
-        if token not in index:
-            parts = tokenize(term)
-            token = parts[0] if len(parts) == 1 else token
-        found = token in index
-        rows.append({"theme": theme, "term": term, "token": token if found else "", "in_vocabulary": found,
-                     "count": int(totals[index[token]]) if found else 0})
-    table = pd.DataFrame(rows, columns=["theme", "term", "token", "in_vocabulary", "count"])
+        reason = ""
+        if (theme, term) in conditional:
+            reason = "needs a context cue"
+        elif token not in index:
+            parts = tokenize(term, remove_stopwords=False)
+            if len(parts) == 1:
+                token = parts[0]
+            if len(parts) > 1:
+                reason = "several tokens"
+            elif token not in index:
+                reason = "not in the vocabulary"
+        seeds = not reason
+        rows.append({"theme": theme, "term": term, "token": token if seeds else "", "in_vocabulary": seeds,
+                     "count": int(totals[index[token]]) if token in index else 0, "reason": reason})
+    table = pd.DataFrame(rows, columns=["theme", "term", "token", "in_vocabulary", "count", "reason"])
     missing = table[~table.in_vocabulary]
     if warn and len(missing):
-        listing = "; ".join(f"{theme} ({len(part)} of {(table.theme == theme).sum()}): {', '.join(part.term)}"
+        listing = "; ".join(f"{theme} ({len(part)} of {(table.theme == theme).sum()}): "
+                            + ", ".join(f"{r.term} ({r.reason})" for r in part.itertuples())
                             for theme, part in missing.groupby("theme"))
-        warnings.warn(f"seed terms not in the vocabulary (not one token, or too rare): {listing}",
-                      SeedTermsWarning, stacklevel=stacklevel)
+        warnings.warn(f"lexicon terms that do not seed: {listing}", SeedTermsWarning, stacklevel=stacklevel)
     return table
 
 
