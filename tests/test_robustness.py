@@ -1,5 +1,8 @@
 """The comparison re-run under alternatives, for any grouping column."""
 
+import numpy as np
+import pandas as pd
+
 import toolkit as tk
 from toolkit.robustness import conclusions, theme_robustness
 
@@ -45,3 +48,31 @@ def test_a_one_article_group_is_never_the_conclusion():
                           "articles": [20, 30, 1]})
     verdict = conclusions(table, by="category")
     assert verdict.iloc[0][["highest", "direction", "intervals_apart"]].tolist() == ["b", "highest: b", True]
+
+
+def test_variants_that_cannot_change_a_conclusion_are_marked():
+    import pathlib
+
+    from toolkit.robustness import conclusions, theme_robustness
+
+    root = pathlib.Path(__file__).resolve().parents[1] / "data"
+    corpus = tk.load_corpus(root)
+    challenge = pd.read_csv(root / "validation" / "challenge" / "challenge.csv")
+    table = theme_robustness(corpus, validation=challenge[challenge.split == "test"])
+    share = table.set_index(["variant", "year", "theme"]).share
+    base = table[table.family == "baseline"].variant.iloc[0]
+    rule = table[table.family == "method"].variant.tolist()      # the dictionary rule beside the classifier
+    for variant, part in table.groupby("variant", sort=False):
+        if part.family.iloc[0] in ("baseline", "method"):
+            assert part.can_differ.all()
+            continue
+        same = [ref for ref in [base, *rule] if np.allclose(share[variant].sort_index(), share[ref].sort_index())]
+        if same:            # identical numbers: marked, whatever the family
+            assert not part.can_differ.any() and part.why_not.iloc[0].startswith("identical to"), variant
+        elif part.family.iloc[0] == "correction":
+            assert not part.can_differ.any() and part.why_not.iloc[0].startswith("pooled correction")
+        else:
+            assert part.can_differ.all(), variant
+    verdict = conclusions(table)
+    flags = table.groupby("variant").can_differ.all()
+    assert (verdict.can_differ == verdict.variant.map(flags)).all()

@@ -66,7 +66,9 @@ def theme_robustness(corpus: Corpus, by: str = "year", lexicon: Lexicon | str | 
     """Theme shares per group under each analysis variant.
 
     Variants, each in a ``family``: the baseline (body sentences,
-    near-duplicates dropped, terms on syllables, the given lexicon); *unit*:
+    near-duplicates dropped, the default measurement of the given lexicon); *method*: the dictionary
+    rule, when the baseline is the shipped classifier (word boundaries and edited lexicons exist only
+    for the dictionary rule, so those variants are named for it); *unit*:
     paragraph units; *selection*: near-duplicates kept, titles and captions
     included; *tokeniser*: terms required to align with pyvi's or
     underthesea's word boundaries (underthesea's only when it is installed,
@@ -83,7 +85,9 @@ def theme_robustness(corpus: Corpus, by: str = "year", lexicon: Lexicon | str | 
     -------
     pandas.DataFrame
         ``variant``, ``family``, ``by``, ``theme``, ``share``, ``ci_low``,
-        ``ci_high``, ``units``, ``articles``.
+        ``ci_high``, ``units``, ``articles``, ``can_differ`` (False for a variant that cannot change a
+        conclusion by construction: shares identical to the baseline's, or the pooled correction) and
+        ``why_not``.
     """
     lex = _lexicon(lexicon)
     docs = corpus.documents
@@ -98,12 +102,23 @@ def theme_robustness(corpus: Corpus, by: str = "year", lexicon: Lexicon | str | 
         ("near-duplicates kept", "selection", sentences, {"drop_duplicates": False}),
         ("titles and captions included", "selection", sentences, {"kinds": None}),
     ]
+    # Word boundaries and edited lexicons exist only for the dictionary rule: when the baseline is the
+    # shipped classifier, these variants change the method too, so the dictionary rule itself is a variant
+    # and they are named for it (compare them with it, not only with the baseline).
+    from .themes import _is_default_lexicon, _shipped_model
+
+    rule = ""
+    if _is_default_lexicon(lex) and _shipped_model():
+        variants.append(("dictionary rule", "method", sentences, {"method": "lexicon"}))
+        rule = "dictionary rule, "
     if tokenisers:
-        variants.append(("words: pyvi boundaries", "tokeniser", sentences, {"segmenter": word_segment}))
+        variants.append((f"{rule}words: pyvi boundaries", "tokeniser", sentences, {"segmenter": word_segment}))
         if importlib.util.find_spec("underthesea") is not None:
-            variants.append(("words: underthesea boundaries", "tokeniser", sentences, {"segmenter": underthesea_segmenter}))
+            variants.append((f"{rule}words: underthesea boundaries", "tokeniser", sentences,
+                             {"segmenter": underthesea_segmenter}))
     if (lex.entries.kind == "formula").any():
-        variants.append((f"{lex.name}, formulas excluded", "lexicon", sentences, {"lexicon": lex.excluding_formulas()}))
+        variants.append((f"{rule}{lex.name}, formulas excluded", "lexicon", sentences,
+                         {"lexicon": lex.excluding_formulas()}))
     for name, other in (lexicons or {}).items():
         variants.append((name, "lexicon", sentences, {"lexicon": _lexicon(other)}))
     eligible = [d for d, g in zip(docs.doc_id, docs[by]) if (docs[by] == g).sum() > 1]
@@ -123,8 +138,39 @@ def theme_robustness(corpus: Corpus, by: str = "year", lexicon: Lexicon | str | 
         corrected = corrected.assign(share=corrected.corrected, units=np.nan)
         rows.append(corrected.assign(variant="corrected for misclassification", family="correction"))
     out = pd.concat(rows, ignore_index=True)
-    columns = ["variant", "family", by, "theme", "share", "ci_low", "ci_high", "units", "articles"]
+    out["can_differ"], out["why_not"] = _can_differ(out, by, pooled_correction=validation is not None)
+    columns = ["variant", "family", by, "theme", "share", "ci_low", "ci_high", "units", "articles", "can_differ",
+               "why_not"]
     return out[columns]
+
+
+def _can_differ(out: pd.DataFrame, by: str, pooled_correction: bool) -> tuple[pd.Series, pd.Series]:
+    """Whether each row's variant could have changed a conclusion, and why not.
+
+    A variant cannot when (a) every one of its shares equals the baseline's (a tokeniser whose word
+    boundaries fall where the syllable matches already did: identical numbers by construction), or
+    (b) it is the pooled misclassification correction: one sensitivity and specificity for every group
+    make the corrected share a monotone function of the uncorrected one, so orderings and directions
+    are the baseline's by construction. Such variants are kept in the table, marked, and left out of
+    the counts of variants a conclusion survives.
+    """
+    references = {"the baseline": out[out.family == "baseline"].set_index([by, "theme"]).share}
+    if (out.family == "method").any():      # the dictionary rule: the reference of tokeniser variants
+        references["the dictionary rule"] = out[out.family == "method"].set_index([by, "theme"]).share
+    why = pd.Series("", index=out.index)
+    for variant, part in out.groupby("variant", sort=False):
+        if part.family.isin(["baseline", "method"]).all():
+            continue
+        shares = part.set_index([by, "theme"]).share
+        for name, base in references.items():
+            if set(shares.index) == set(base.index) and np.allclose(
+                    shares.reindex(base.index).to_numpy(float), base.to_numpy(float), atol=1e-12, equal_nan=True):
+                why[part.index] = f"identical to {name}"
+                break
+        else:
+            if pooled_correction and (part.family == "correction").all():
+                why[part.index] = "pooled correction: monotone in the baseline share"
+    return why.eq(""), why
 
 
 def conclusions(table: pd.DataFrame, by: str = "year", tolerance: float = 0.0, ordered: bool | None = None,
@@ -151,7 +197,8 @@ def conclusions(table: pd.DataFrame, by: str = "year", tolerance: float = 0.0, o
         runner-up's); and ``same_as_baseline`` (ordered: ordering and
         direction both equal the first variant's; nominal: the same highest
         group, since a full ranking of many groups is rarely stable even
-        without any change of method). Groups with fewer than
+        without any change of method); with a ``can_differ`` column in ``table``, the same column
+        (count only variants that can differ). Groups with fewer than
         ``min_articles`` articles under the first variant are left out
         (unless every group has fewer).
     """
@@ -189,6 +236,9 @@ def conclusions(table: pd.DataFrame, by: str = "year", tolerance: float = 0.0, o
         rows.append({"variant": variant, "theme": theme, "ordering": ordering, "highest": str(best[by]),
                      "change": change, "direction": direction, "intervals_apart": apart})
     out = pd.DataFrame(rows)
+    if "can_differ" in table.columns:
+        flags = table.groupby("variant", sort=False).can_differ.all()
+        out["can_differ"] = out.variant.map(flags).fillna(True).astype(bool)
     if ordered:
         out = out.drop(columns="highest")
     base = out[out.variant == out.variant.iloc[0]].set_index("theme")
