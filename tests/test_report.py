@@ -345,4 +345,10 @@ def test_the_coders_sheets_are_checked_before_any_notebook(tmp_path, monkeypatch
     with pytest.raises(tk.ToolkitError) as err:
         tr.run_report(OTHER, out="report", lexicon=LEXICON, select="06", log=pytest.fail)
     assert str(err.value) == "report/coding/A.csv: sample_id(s) not in sample.csv: 7 (line 5)"
+    pd.DataFrame({"sample_id": [1, 2, 3], "environment": [1, 0, 0], "Health": [0, 0, 1]}).to_csv(
+        coding / "A.csv", index=False)                  # a coder capitalised a column
+    with pytest.raises(tk.ToolkitError) as err:
+        tr.run_report(OTHER, out="report", lexicon=LEXICON, select="06", log=pytest.fail)
+    assert str(err.value) == ("report/coding/A.csv: missing theme column(s) health of the lexicon; read 'Health' "
+                              "for 'health' (names are lower case)")
     assert sorted(p.name for p in (tmp_path / "report").iterdir()) == ["coding"]

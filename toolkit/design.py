@@ -542,6 +542,12 @@ def check_coding_folder(folder: str | Path, themes, shown: str | None = None) ->
         except ToolkitError as err:
             problems.append(str(err))
             continue
+        missing = [t for t in themes if t not in frame.columns]
+        if missing:
+            near = [f"{c!r} for {t!r}" for t in missing for c in frame.columns if str(c).casefold() == t.casefold()]
+            problems.append(f"{label}: missing theme column(s) {', '.join(missing)} of the lexicon"
+                            + (f"; read {', '.join(near)} (names are lower case)" if near else
+                               f"; the sheet has {', '.join(map(str, frame.columns))}"))
         if known is not None:
             unknown = [f"{s} (line {line})" for line, s in zip(lines, frame.sample_id) if s not in known]
             if unknown:
