@@ -183,7 +183,7 @@ def test_sheets_round_trip(tmp_path):
     assert coded.border_security.sum() == 1 and (coded.inclusion_prob == sheet.inclusion_prob).all()
     blank.loc[1, "people_to_people"] = 2
     blank.to_csv(tmp_path / "A.csv", index=False)
-    with pytest.raises(tk.ToolkitError, match="must be 0 or 1"):
+    with pytest.raises(tk.ToolkitError, match=rf"A.csv, line 3 \(sample_id {blank.sample_id[1]}\): people_to_people is '2'"):
         tk.read_codes(tmp_path / "A.csv", sheet)
 
 
@@ -346,3 +346,24 @@ def test_the_validation_template_walks_the_round(tmp_path, study_units):
         assert (figures / name).stat().st_size > 0, name
     shares = pd.read_csv(figures / "design_based_shares_by_year.csv")
     assert set(shares.year) == {2012, 2017, 2023} and (shares.n_coded > 0).all()
+
+
+def test_a_sheet_saved_by_excel_is_read_and_its_errors_name_the_line(tmp_path):
+    units = tk.segment(tk.load_corpus("data"), unit="sentence")
+    sheet = tk.validation_sample(units, 6, seed=1)
+    ids = sheet.sample_id.tolist()
+    rows = ["sample_id;economic_diplomacy;border_security;people_to_people;note"]
+    rows += [f"{i};0;{1 if k == 0 else 0};0;" for k, i in enumerate(ids)]
+    path = tmp_path / "A.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(rows).encode("utf-8"))
+    coded = tk.read_codes(path, sheet)
+    assert coded.sample_id.tolist() == ids and coded.border_security.tolist() == [1, 0, 0, 0, 0, 0]
+    rows[3] = rows[3].replace(";0;0;", ";oui;0;")       # line 4: not a code
+    path.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(rows).encode("utf-8"))
+    with pytest.raises(tk.ToolkitError, match=rf"A.csv, line 4 \(sample_id {ids[2]}\): economic_diplomacy is 'oui'"):
+        tk.read_codes(path, sheet)
+    with pytest.raises(tk.ToolkitError, match=rf"A.csv, line 4 \(sample_id {ids[2]}\)"):
+        tk.coding_progress(tmp_path, sheet)
+    path.write_bytes("\n".join(rows).encode("cp1252", errors="replace").replace(b"oui", b"\xe9t\xe9"))
+    with pytest.raises(tk.ToolkitError, match="A.csv, line 4: the coding sheet is not valid UTF-8"):
+        tk.read_codes(path, sheet)

@@ -63,7 +63,7 @@ def test_formulas_are_their_own_hits_and_can_be_excluded(tmp_path):
     (("security", "an ninh", 0, "", "term", "x"), "weight must be positive"),
     (("security", "an ninh", "one", "", "term", "x"), "is not a number"),
     (("security", "an ninh", 1, "", "phrase", "x"), "kind 'phrase'"),
-    (("security", "an ninh", 1, "border", "term", "x"), "context 'border' has no cues"),
+    (("security", "an ninh", 1, "border", "term", "x"), "context 'border' is not defined"),
 ])
 def test_bad_lexicons_name_the_line(tmp_path, row, message):
     path = _write(tmp_path, [row])
@@ -99,3 +99,139 @@ def test_a_lexicon_travels_to_worker_processes():
     assert back.themes == lex.themes and back.entries.equals(lex.entries) and back.version == lex.version
     text = "Hai bên ký thỏa thuận hợp tác kinh tế và tuần tra chung đường biên giới."
     assert tk.score_themes([text], lexicon=back).equals(tk.score_themes([text], lexicon=lex))
+
+
+# --- Lexicons as researchers save them: checked like manifests, every problem named once with its line ---
+
+import unicodedata  # noqa: E402
+
+HEADER = "theme,term,weight,context,kind,note"
+SENTENCE = "Tỉnh Lào Cai đẩy mạnh hợp tác kinh tế với Vân Nam (Trung Quốc) qua cửa khẩu quốc tế."
+
+
+def test_a_lexicon_saved_by_excel_reads_as_written(tmp_path):
+    # Excel in a Vietnamese or European locale: byte-order mark, semicolons, CRLF, decimal commas,
+    # and trailing empty cells at the edge of the table.
+    text = ("theme;term;weight;context;kind;note;;\r\n"
+            "economy;hợp tác kinh tế;1,5;;term;economic cooperation;;\r\n"
+            "border;cửa khẩu;1;;term;border gate;;\r\n"
+            ";;;;;;;\r\n")
+    path = tmp_path / "themes_excel.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    lex = load_lexicon(path)
+    assert lex.themes == ("economy", "border")
+    assert lex.entries[["term", "weight"]].values.tolist() == [["hợp tác kinh tế", 1.5], ["cửa khẩu", 1.0]]
+    assert tk.score_themes([SENTENCE], lexicon=lex).iloc[0].tolist() == [1.5, 1.0]
+
+
+def _windows_1258(text: str) -> bytes:
+    """Text as Windows-1258 stores it: letters with a circumflex, breve or horn precomposed, tones combining."""
+    tones = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+    out = []
+    for char in text:
+        parts = unicodedata.normalize("NFD", char)
+        base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in tones))
+        out.append(base + "".join(c for c in parts if c in tones))
+    return "".join(out).encode("cp1258")
+
+
+def test_excel_encodings_other_than_utf8_are_refused_with_the_fix(tmp_path):
+    rows = f"{HEADER}\nborder,cửa khẩu,1,,term,gate\nborder,biên giới,1,,term,border\n"
+    legacy = tmp_path / "themes_legacy.csv"
+    legacy.write_bytes(_windows_1258(rows))            # Excel's plain "CSV" on a Vietnamese Windows
+    with pytest.raises(tk.ToolkitError, match=r"themes_legacy.csv, line 2: the lexicon is not valid UTF-8.*CSV UTF-8"):
+        load_lexicon(legacy)
+    wide = tmp_path / "themes_wide.csv"
+    wide.write_bytes(rows.encode("utf-16"))            # Excel's "Unicode Text"
+    with pytest.raises(tk.ToolkitError, match="saved as UTF-16"):
+        load_lexicon(wide)
+
+
+def test_a_decomposed_entry_with_old_tone_placement_matches_modern_text(tmp_path):
+    decomposed = unicodedata.normalize("NFD", "hoà bình")   # decomposed, tone on the a (old placement)
+    assert decomposed != "hòa bình" and unicodedata.normalize("NFC", decomposed) == "hoà bình"
+    path = tmp_path / "themes_nfd.csv"
+    path.write_text(f"{HEADER}\npeace,{decomposed},1,,term,peace\n", encoding="utf-8")
+    lex = load_lexicon(path)
+    assert lex.entries.term.tolist() == ["hòa bình"]
+    assert tk.score_themes(["Giữ gìn hòa bình, ổn định ở vùng biên giới."], lexicon=lex).peace.tolist() == [1.0]
+
+
+def test_duplicates_name_both_lines_even_when_spelled_differently(tmp_path):
+    path = tmp_path / "themes_dup.csv"
+    path.write_text(f"{HEADER}\npeace,hòa bình,1,,term,peace\nborder,cửa khẩu,1,,term,gate\n"
+                    f"peace,{unicodedata.normalize('NFD', 'hoà bình')},1,,term,again\n"
+                    "border,Cửa khẩu,2,,term,gate again\n", encoding="utf-8")
+    with pytest.raises(tk.ToolkitError) as err:
+        load_lexicon(path)
+    message = str(err.value)
+    assert message.splitlines()[0] == "2 problems in the lexicon:"
+    assert (f"{path}, line 4: entry peace / {unicodedata.normalize('NFD', 'hoà bình')!r} / (no context) is the same "
+            "up to Unicode normalisation (NFC/NFD), tone placement or case as on line 2; delete one") in message
+    assert f"{path}, line 5: entry border / 'Cửa khẩu' / (no context) is the same up to upper/lower case as on line 3" in message
+
+
+def test_an_unknown_context_is_named_with_the_file_that_defines_contexts(tmp_path):
+    path = _write(tmp_path, [("economy", "đầu tư", 1, "foriegn", "term", "investment")],
+                  cues=[("foreign", "nước ngoài"), ("foreign", "quốc tế"), ("vietnam", "việt nam")])
+    with pytest.raises(tk.ToolkitError) as err:
+        load_lexicon(path)
+    assert str(err.value) == (f"{path}, line 2: context 'foriegn' is not defined in {tmp_path / 'contexts_v9.csv'} "
+                              "(defined: foreign, vietnam); did you mean 'foreign'?")
+
+
+def test_an_unknown_context_without_a_contexts_file_names_no_such_file(tmp_path):
+    path = _write(tmp_path, [("economy", "đầu tư", 1, "foreign", "term", "investment")])
+    assert not (tmp_path / "contexts_v9.csv").exists()
+    with pytest.raises(tk.ToolkitError, match=r"line 2: context 'foreign' is not defined: this lexicon has no "
+                                              r"contexts file") as err:
+        load_lexicon(path)
+    assert str(tmp_path / "contexts_v9.csv") not in str(err.value)
+
+
+@pytest.mark.parametrize("term, shown", [
+    ("biên giới|biên cương", "'|'"),
+    ("hợp tác.*", "'.*'"),
+    ("đầu tư?", "'?'"),
+    ("[Vv]iệt [Nn]am", "'['"),
+    ("^biên giới$", "'^'"),
+])
+def test_regex_looking_terms_are_refused(tmp_path, term, shown):
+    path = _write(tmp_path, [("border", "cửa khẩu", 1, "", "term", "gate"), ("border", term, 1, "", "term", "x")])
+    with pytest.raises(tk.ToolkitError) as err:
+        load_lexicon(path)
+    assert str(err.value).startswith(f"{path}, line 3: {term!r} looks like a regular expression ({shown}); "
+                                     "entries are matched literally")
+
+
+def test_every_problem_is_listed_once_with_the_path_as_given(tmp_path, monkeypatch):
+    (tmp_path / "lex").mkdir()
+    (tmp_path / "lex" / "themes_v9.csv").write_text(
+        f"{HEADER}\n"
+        "Border Security,cửa khẩu,1,,term,gate\n"      # line 2: not snake_case
+        "border,,1,,term,forgot the term\n"            # line 3: empty term
+        "border,biên giới,0,,term,zero\n"              # line 4: weight
+        "border,đường biên,1,,term,fine\n", encoding="utf-8")
+    (tmp_path / "lex" / "contexts_v9.csv").write_text("context,term\nforeign,nước ngoài\nforeign, \n", encoding="utf-8")
+    (tmp_path / "lex" / "blockers_v9.csv").write_text("blocker,blocks,note\nlào cai,biên giới,wrong pair\n",
+                                                      encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(tk.ToolkitError) as err:
+        load_lexicon("lex/themes_v9.csv")
+    lines = str(err.value).splitlines()
+    assert lines == [
+        "5 problems in the lexicon:",
+        "lex/contexts_v9.csv, line 3: empty term; write a word or phrase, or delete the row",
+        "lex/themes_v9.csv, line 2: theme 'Border Security' is not a name of lower-case letters, digits and "
+        "underscores (e.g. border_security)",
+        "lex/themes_v9.csv, line 3: empty term; write a word or phrase, or delete the row",
+        "lex/themes_v9.csv, line 4: weight must be positive, got 0",
+        "lex/blockers_v9.csv, line 2: blocker 'lào cai' does not contain 'biên giới', so it never blocks it; "
+        "a blocker is a longer name that contains the term",
+    ]
+
+
+@pytest.mark.parametrize("version", ["v1", "v2", "v3"])
+def test_the_shipped_lexicons_pass_every_check(version):
+    lex = load_lexicon(version)
+    assert len(lex.entries) > 20 and lex.themes == tk.lexicon.STUDY_THEMES

@@ -276,3 +276,80 @@ def test_report_groups_by_a_period_derived_from_year(tmp_path):
     with pytest.raises(tk.ToolkitError, match="fall in no period .*qn2005a"):
         tr.run_report(OTHER, out=tmp_path / "other", by="period", periods="2010-2024", log=lambda *a: None)
     assert not (tmp_path / "other").exists()
+
+
+# --- Inputs are checked before the first notebook runs ---
+
+def _excel_lexicon(folder: Path) -> Path:
+    """The test lexicon as a researcher's Excel saves it (BOM, semicolons, CRLF) with three mistakes in it."""
+    folder.mkdir(parents=True)
+    rows = (LEXICON.read_text(encoding="utf-8").replace(",", ";").replace(";pollution;", ";polution;")
+            + "health;Bệnh viện;1;;the hospital again, capitalised\nhealth;  ;1;;a row whose term was deleted\n")
+    path = folder / "themes_mine.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + rows.replace("\n", "\r\n").encode("utf-8"))
+    shutil.copy(OTHER / "contexts_health.csv", folder / "contexts_mine.csv")
+    return path
+
+
+EXPECTED_LEXICON_ERRORS = [
+    "3 problems in the lexicon:",
+    "mine/themes_mine.csv, line 11: context 'polution' is not defined in mine/contexts_mine.csv (defined: pollution); "
+    "did you mean 'pollution'?",
+    "mine/themes_mine.csv, line 21: entry health / 'Bệnh viện' / (no context) is the same up to upper/lower case as "
+    "on line 13; delete one",
+    "mine/themes_mine.csv, line 22: empty term; write a word or phrase, or delete the row",
+]
+
+
+def test_a_bad_lexicon_fails_before_any_notebook_with_the_path_as_given(tmp_path, monkeypatch):
+    _excel_lexicon(tmp_path / "mine")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(tk.ToolkitError) as err:
+        tr.run_report(OTHER, out="report", lexicon="mine/themes_mine.csv", log=pytest.fail)
+    assert str(err.value).splitlines() == EXPECTED_LEXICON_ERRORS
+    assert not (tmp_path / "report").exists()            # nothing written, no notebook started
+
+
+def test_the_command_line_prints_a_lexicon_error_once_and_runs_nothing(tmp_path):
+    import subprocess
+    import sys
+
+    _excel_lexicon(tmp_path / "mine")
+    done = subprocess.run([sys.executable, "-m", "toolkit", "report", str(OTHER), "--lexicon", "mine/themes_mine.csv",
+                           "--out", "report"], cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                          env={**__import__("os").environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.splitlines() == ["error: " + EXPECTED_LEXICON_ERRORS[0], *EXPECTED_LEXICON_ERRORS[1:]]
+    assert not (tmp_path / "report").exists()
+
+
+def test_the_coders_sheets_are_checked_before_any_notebook(tmp_path, monkeypatch):
+    coding = tmp_path / "report" / "coding"
+    coding.mkdir(parents=True)
+    pd.DataFrame({"sample_id": [1, 2, 3], "unit_id": ["qn2005a-s1", "qn2005a-s2", "qn2005b-s1"]}).to_csv(
+        coding / "sample.csv", index=False)
+    # Coder A saved the sheet from Excel (BOM, semicolons, CRLF) with a typo and a row pasted from another sheet.
+    sheet_a = ("sample_id;title;text;environment;health;note\r\n1;Vịnh Hạ Long;Rác thải trôi dạt.;1;0;\r\n"
+               "2;Vịnh Hạ Long;Tàu du lịch đông.;0;0;\r\n3;Trạm y tế;Thiếu bác sĩ.;0;x;typo\r\n"
+               "7;Bệnh viện;Khám bệnh.;0;1;from another sheet\r\n")
+    (coding / "A.csv").write_bytes(b"\xef\xbb\xbf" + sheet_a.encode("utf-8"))
+    pd.DataFrame({"sample_id": [1, 2, 3], "environment": [1, 0, ""], "health": [0, 0, ""]}).to_csv(
+        coding / "B.csv", index=False)                  # B is half done: empty cells are fine
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(tk.ToolkitError) as err:
+        tr.run_report(OTHER, out="report", lexicon=LEXICON, select="06", log=pytest.fail)
+    assert str(err.value).splitlines() == [
+        "report/coding/A.csv, line 4 (sample_id 3): health is 'x'; code 0 or 1 (leave the cell empty while the "
+        "unit is not coded)",
+    ]
+    (coding / "A.csv").write_bytes(b"\xef\xbb\xbf" + sheet_a.replace(";x;", ";1;").encode("utf-8"))
+    with pytest.raises(tk.ToolkitError) as err:
+        tr.run_report(OTHER, out="report", lexicon=LEXICON, select="06", log=pytest.fail)
+    assert str(err.value) == "report/coding/A.csv: sample_id(s) not in sample.csv: 7 (line 5)"
+    pd.DataFrame({"sample_id": [1, 2, 3], "environment": [1, 0, 0], "Health": [0, 0, 1]}).to_csv(
+        coding / "A.csv", index=False)                  # a coder capitalised a column
+    with pytest.raises(tk.ToolkitError) as err:
+        tr.run_report(OTHER, out="report", lexicon=LEXICON, select="06", log=pytest.fail)
+    assert str(err.value) == ("report/coding/A.csv: missing theme column(s) health of the lexicon; read 'Health' "
+                              "for 'health' (names are lower case)")
+    assert sorted(p.name for p in (tmp_path / "report").iterdir()) == ["coding"]

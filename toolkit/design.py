@@ -202,28 +202,83 @@ def write_sheets(sheet: pd.DataFrame, folder: str | Path, coders=("A", "B"), the
     return written
 
 
+def _read_sheet(path: Path, themes, shown: str | None = None) -> tuple[pd.DataFrame, list[int]]:
+    """A coding sheet (CSV or XLSX) as strings with each row's line, its theme cells checked.
+
+    CSV is read as spreadsheets save it (:func:`toolkit.tables.read_table`: byte-order mark,
+    semicolons, the Windows code page refused with the fix). A theme cell must be empty (not coded
+    yet), 0 or 1; anything else is an error naming the file, line and sample_id. A sample_id
+    listed twice is an error too.
+    """
+    from .spreadsheet import restore_frame
+    from .tables import read_table
+
+    shown = str(path) if shown is None else shown
+    if path.suffix.lower() == ".xlsx":
+        try:
+            frame = pd.read_excel(path, dtype=str).fillna("")
+        except Exception as err:   # zip or XML damage: openpyxl raises many kinds
+            raise ToolkitError(f"{shown}: cannot read the coding sheet ({type(err).__name__}: {err}); "
+                               "save it again from the spreadsheet as .xlsx or as CSV UTF-8") from None
+        frame = frame.map(lambda v: v.strip() if isinstance(v, str) else v)
+        frame.columns = [str(c).strip() for c in frame.columns]
+        lines = [i + 2 for i in range(len(frame))]
+        if "sample_id" not in frame.columns:
+            raise ToolkitError(f"{shown}: missing column sample_id in the coding sheet; found "
+                               f"{', '.join(map(str, frame.columns)) or 'none'}")
+    else:
+        frame, lines = read_table(path, ["sample_id"], "coding sheet", shown)
+    frame = restore_frame(frame)
+    frame.columns = [restore(c) for c in frame.columns]   # a theme named "=x" is written as "'=x"
+    problems = []
+    first: dict[str, int] = {}
+    for line, sample_id in zip(lines, frame["sample_id"]):
+        if not sample_id:
+            problems.append(f"{shown}, line {line}: empty sample_id; keep the sheet's sample_id column as it was written")
+        elif sample_id in first:
+            problems.append(f"{shown}, line {line}: sample_id {sample_id} is listed twice (also line {first[sample_id]}); "
+                            "keep one row per unit")
+        else:
+            first[sample_id] = line
+    for theme in themes:
+        if theme not in frame.columns:
+            continue
+        for line, sample_id, value in zip(lines, frame["sample_id"], frame[theme]):
+            try:
+                ok = value == "" or float(value) in (0.0, 1.0)
+            except ValueError:
+                ok = False
+            if not ok:
+                problems.append(f"{shown}, line {line} (sample_id {sample_id}): {theme} is {value!r}; code 0 or 1 "
+                                "(leave the cell empty while the unit is not coded)")
+    if problems:
+        more = f"\n... and {len(problems) - 10} more" if len(problems) > 10 else ""
+        head = "" if len(problems) == 1 else f"{len(problems)} problems in the coding sheet:\n"
+        raise ToolkitError(head + "\n".join(problems[:10]) + more)
+    return frame, lines
+
+
 def read_codes(path: str | Path, sheet: pd.DataFrame, themes=None) -> pd.DataFrame:
     """A coder's (or the adjudicated) codes joined to the design of ``sheet``.
 
     Returns ``sample_id``, ``unit_id``, ``doc_id``, ``stratum``, ``inclusion_prob`` and one 0/1 column
     per theme: the ``coded`` frame of :func:`design_based_shares`. Every sampled unit must be coded
-    0 or 1 for every theme.
+    0 or 1 for every theme; errors name the file and line.
     """
     from .lexicon import STUDY_THEMES
 
     themes = list(themes or STUDY_THEMES)
     path = Path(path)
-    from .spreadsheet import restore_frame
-
-    codes = pd.read_excel(path) if path.suffix.lower() == ".xlsx" else pd.read_csv(path, encoding="utf-8")
-    codes = restore_frame(codes)
-    codes.columns = [restore(c) for c in codes.columns]   # a theme named "=x" is written as "'=x"
+    codes, lines = _read_sheet(path, themes)
     missing = [c for c in ["sample_id", *themes] if c not in codes.columns]
     if missing:
         raise ToolkitError(f"{path}: missing column(s) {', '.join(missing)}")
-    unknown = set(codes.sample_id) - set(sheet.sample_id)
+    known = set(sheet.sample_id.astype(str))
+    unknown = [(line, s) for line, s in zip(lines, codes.sample_id) if s not in known]
     if unknown:
-        raise ToolkitError(f"{path}: sample_id(s) not in the sheet: {', '.join(sorted(map(str, unknown))[:5])}")
+        raise ToolkitError(f"{path}: sample_id(s) not in the sheet: "
+                           f"{', '.join(f'{s} (line {line})' for line, s in unknown[:5])}")
+    codes = codes.assign(sample_id=codes.sample_id.map(dict(zip(sheet.sample_id.astype(str), sheet.sample_id))))
     merged = sheet[["sample_id", "unit_id", "doc_id", "stratum", "inclusion_prob"]].merge(
         codes[["sample_id", *themes]], on="sample_id", how="left")
     for theme in themes:
@@ -231,7 +286,7 @@ def read_codes(path: str | Path, sheet: pd.DataFrame, themes=None) -> pd.DataFra
         bad = merged.sample_id[~values.isin([0, 1])]
         if len(bad):
             raise ToolkitError(f"{path}: {theme} must be 0 or 1 for every unit; not so for "
-                               f"{len(bad)} unit(s), e.g. {', '.join(map(str, bad.head(5)))}")
+                               f"{len(bad)} unit(s) (not coded yet or missing), e.g. {', '.join(map(str, bad.head(5)))}")
         merged[theme] = values.astype(int)
     return merged
 
@@ -433,12 +488,9 @@ def coding_sample(units: pd.DataFrame, folder: str | Path, n: int, *, strata: st
 
 
 def _coded_rows(path: Path, themes) -> tuple[pd.DataFrame | None, int]:
-    from .spreadsheet import restore_frame
-
     if not path.is_file():
         return None, 0
-    frame = pd.read_excel(path) if path.suffix.lower() == ".xlsx" else pd.read_csv(path, encoding="utf-8")
-    frame = restore_frame(frame)
+    frame, _ = _read_sheet(path, themes)
     if not set(themes) <= set(frame.columns):
         return frame, 0
     values = frame[list(themes)].apply(pd.to_numeric, errors="coerce")
@@ -462,6 +514,47 @@ def coding_progress(folder: str | Path, sheet: pd.DataFrame, coders=("A", "B"), 
         rows.append({"coder": coder, "file": best[0].name if best[0] else "", "coded": best[1],
                      "units": len(sheet), "complete": best[1] == len(sheet)})
     return pd.DataFrame(rows)
+
+
+def check_coding_folder(folder: str | Path, themes, shown: str | None = None) -> None:
+    """Check every sheet of a coding folder before a report reads it; raise once with every problem.
+
+    Each coder's sheet and the adjudication (CSV or XLSX) must be readable, keep its
+    ``sample_id`` column with ids of ``sample.csv``, and hold only empty cells, 0 or 1 in the
+    theme columns. ``shown`` is how to name the folder in messages (default: ``folder``).
+    """
+    from .tables import read_table
+
+    folder = Path(folder)
+    shown = str(folder) if shown is None else shown
+    themes = list(themes)
+    known = None
+    if (folder / SAMPLE_FILE).is_file():
+        sample, _ = read_table(folder / SAMPLE_FILE, ["sample_id"], "coding sample", f"{shown}/{SAMPLE_FILE}")
+        known = set(sample.sample_id)
+    problems = []
+    for path in sorted(folder.iterdir()):
+        if path.name == SAMPLE_FILE or path.name.startswith((".", "~$")) or path.suffix.lower() not in (".csv", ".xlsx"):
+            continue
+        label = f"{shown}/{path.name}"
+        try:
+            frame, lines = _read_sheet(path, themes, label)
+        except ToolkitError as err:
+            problems.append(str(err))
+            continue
+        missing = [t for t in themes if t not in frame.columns]
+        if missing:
+            near = [f"{c!r} for {t!r}" for t in missing for c in frame.columns if str(c).casefold() == t.casefold()]
+            problems.append(f"{label}: missing theme column(s) {', '.join(missing)} of the lexicon"
+                            + (f"; read {', '.join(near)} (names are lower case)" if near else
+                               f"; the sheet has {', '.join(map(str, frame.columns))}"))
+        if known is not None:
+            unknown = [f"{s} (line {line})" for line, s in zip(lines, frame.sample_id) if s not in known]
+            if unknown:
+                problems.append(f"{label}: sample_id(s) not in {SAMPLE_FILE}: {', '.join(unknown[:5])}"
+                                + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""))
+    if problems:
+        raise ToolkitError("\n".join(problems))
 
 
 def adjudication_sheet(a: pd.DataFrame, b: pd.DataFrame, sheet: pd.DataFrame, folder: str | Path, themes=None,
@@ -527,7 +620,7 @@ def consensus(a: pd.DataFrame, b: pd.DataFrame, folder: str | Path | None = None
         raise ToolkitError(f"{len(needed)} unit(s) coded differently by the two coders wait for adjudication "
                            f"({ADJUDICATION_FILE} in {folder})")
     decisions = decisions.set_index("sample_id")
-    values = decisions.reindex(merged["sample_id"])[themes].apply(pd.to_numeric, errors="coerce")
+    values = decisions.reindex(merged["sample_id"].astype(str))[themes].apply(pd.to_numeric, errors="coerce")
     out = out.reset_index(drop=True)
     left = set()
     for theme in themes:

@@ -39,6 +39,7 @@ import pandas as pd
 from .errors import ToolkitError
 from .match import index_terms, term_key
 from .normalize import normalize_text
+from .tables import read_table
 
 __all__ = ["Lexicon", "load_lexicon", "lexicon_path", "LEXICON_DIR", "DEFAULT_LEXICON", "STUDY_THEMES"]
 
@@ -128,26 +129,60 @@ def lexicon_path(version: str) -> Path:
     return path
 
 
-def _read(path: Path, required: list[str], what: str) -> pd.DataFrame:
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as err:
-        raise ToolkitError(f"{path}: cannot read the {what} ({err}); save it as UTF-8 CSV with columns "
-                           f"{','.join(required)}") from None
-    missing = [c for c in required if c not in frame.columns]
-    if missing:
-        raise ToolkitError(f"{path}: missing column(s) {', '.join(missing)} in the {what}; "
-                           f"found {', '.join(frame.columns) or 'none'}")
-    return frame
+#: Characters of regular expressions that no Vietnamese word or phrase needs; entries are matched literally.
+_REGEX = re.compile(r"\.\*|\.\+|\\[a-zA-Z.]|[|*?\[\]{}^$]")
 
 
 def _norm(term: str) -> str:
     return normalize_text(term).strip().lower()
 
 
+def _suggest(name: str, known) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _term_problem(term: str) -> str | None:
+    """Why a term (entry, cue or blocker) cannot be matched, or None."""
+    if not term.strip():
+        return "empty term; write a word or phrase, or delete the row"
+    regex = _REGEX.search(term)
+    if regex:
+        return (f"{term!r} looks like a regular expression ({regex.group(0)!r}); entries are matched literally, "
+                "syllable by syllable: write one row per variant (e.g. 'biên giới' and 'biên cương')")
+    try:
+        term_key(term)
+    except ToolkitError:
+        return f"{term!r} has no syllables to match; write a word or phrase"
+    return None
+
+
+def _weight(value: str) -> float:
+    # Excel in locales with a decimal comma (those that save CSV with semicolons) writes 0,5 for 0.5.
+    return float(value.replace(",", ".") if value.count(",") == 1 and "." not in value else value)
+
+
+def _same_spelling(a: str, b: str) -> str:
+    if a == b:
+        return "repeated"
+    if a.lower() == b.lower():
+        return "the same up to upper/lower case"
+    return "the same up to Unicode normalisation (NFC/NFD), tone placement or case"
+
+
 def load_lexicon(path: str | os.PathLike | None = None, contexts: str | os.PathLike | None = None,
                  blockers: str | os.PathLike | None = None) -> Lexicon:
     """Read and validate a theme lexicon with its context cues and blockers.
+
+    The files are read as spreadsheets save them (:func:`toolkit.tables.read_table`):
+    a byte-order mark, semicolons or tabs instead of commas and trailing empty
+    cells are accepted; UTF-16 and the Windows code page are refused with the
+    fix. Terms are normalised (NFC, modern tone placement, lower case) before
+    they are compared, so an entry typed in decomposed Unicode or with old tone
+    placement ("hoà bình") matches the text and counts as a duplicate of its
+    modern spelling.
 
     Parameters
     ----------
@@ -158,14 +193,17 @@ def load_lexicon(path: str | os.PathLike | None = None, contexts: str | os.PathL
     contexts, blockers : path-like, optional
         Default: ``contexts_<version>.csv`` and ``blockers_<version>.csv``
         beside ``path`` (``themes_v2.csv`` -> ``contexts_v2.csv``); a missing
-        blockers file means no blockers.
+        file means no contexts or no blockers.
 
     Raises
     ------
     ToolkitError
-        A theme name that is not snake_case, an empty term, a non-positive
-        weight, an unknown kind, a context without cues, a duplicate entry;
-        messages name the file and line.
+        Every problem of the three files at once, each once, named by the file
+        (as given) and line: a theme name that is not snake_case, an empty term,
+        a term that looks like a regular expression, a non-positive weight, an
+        unknown kind, a context without cues, a duplicate entry (also one that
+        differs only in normalisation, tone placement or case), a blocker that
+        does not contain what it blocks.
 
     Examples
     --------
@@ -179,48 +217,120 @@ def load_lexicon(path: str | os.PathLike | None = None, contexts: str | os.PathL
         path = lexicon_path(path)
     path = Path(path)
     if not path.is_file():
-        raise ToolkitError(f"{path}: lexicon not found; pass a CSV of theme,term,weight,context,note "
-                           f"or a shipped version ({', '.join(sorted(p.stem.split('_', 1)[1] for p in LEXICON_DIR.glob('themes_*.csv')))})")
+        shipped = ", ".join(sorted(p.stem.split("_", 1)[1] for p in LEXICON_DIR.glob("themes_*.csv")))
+        what = "is a folder, not a file" if path.is_dir() else "lexicon not found"
+        raise ToolkitError(f"{path}: {what}; pass a CSV of theme,term,weight,context,note or a shipped version ({shipped})")
     version = path.stem.split("_", 1)[1] if "_" in path.stem else ""
     suffix = f"_{version}" if version else ""
-    contexts = Path(contexts) if contexts is not None else path.with_name(f"contexts{suffix}.csv")
-    blockers = Path(blockers) if blockers is not None else path.with_name(f"blockers{suffix}.csv")
-    required = ["theme", "term", "weight", "context", "note"]
-    entries = _read(path, required, "lexicon")
+    contexts_given = contexts is not None
+    contexts = Path(contexts) if contexts_given else path.with_name(f"contexts{suffix}.csv")
+    blockers_given = blockers is not None
+    blockers = Path(blockers) if blockers_given else path.with_name(f"blockers{suffix}.csv")
+    for given, file, what in ((contexts_given, contexts, "contexts"), (blockers_given, blockers, "blockers")):
+        if given and not file.is_file():
+            raise ToolkitError(f"{file}: {what} file not found")
+    entries, lines = read_table(path, ["theme", "term", "weight", "context", "note"], "lexicon")
     if entries.empty:
-        raise ToolkitError(f"{path}: the lexicon has no entries")
+        raise ToolkitError(f"{path}: the lexicon has no entries; add one row per term under the header")
     if "kind" not in entries.columns:
         entries["kind"] = "term"
     entries["kind"] = entries["kind"].replace("", "term")
-    cues = _read(contexts, ["context", "term"], "context cues") if contexts.is_file() else pd.DataFrame(columns=["context", "term"])
-    context_map = {name: tuple(_norm(t) for t in group.term if t.strip()) for name, group in cues.groupby("context")}
-    block = _read(blockers, ["blocker", "blocks"], "blockers") if blockers.is_file() else pd.DataFrame(columns=["blocker", "blocks"])
-    for i, row in entries.iterrows():
-        where = f"{path}, line {i + 2}"
+    problems: list[str] = []
+
+    # Context cues.
+    context_map: dict[str, tuple[str, ...]] = {}
+    if contexts.is_file():
+        cues, cue_lines = read_table(contexts, ["context", "term"], "context cues")
+        seen: dict[tuple, tuple[int, str]] = {}
+        for line, row in zip(cue_lines, cues.itertuples(index=False)):
+            where = f"{contexts}, line {line}"
+            if not _THEME_NAME.match(row.context):
+                problems.append(f"{where}: context {row.context!r} is not a name of lower-case letters, digits and "
+                                "underscores (e.g. foreign)")
+                continue
+            problem = _term_problem(row.term)
+            if problem:
+                problems.append(f"{where}: {problem}")
+                continue
+            key = (row.context, _norm(row.term))
+            if key in seen:
+                other, spelled = seen[key]
+                problems.append(f"{where}: cue {row.term!r} of context {row.context!r} is {_same_spelling(spelled, row.term)} "
+                                f"as on line {other}; delete one")
+                continue
+            seen[key] = (line, row.term)
+            context_map.setdefault(row.context, ())
+            context_map[row.context] += (_norm(row.term),)
+
+    # Entries.
+    seen = {}
+    for line, row in zip(lines, entries.itertuples(index=False)):
+        where = f"{path}, line {line}"
         if not _THEME_NAME.match(row.theme):
-            raise ToolkitError(f"{where}: theme {row.theme!r} is not a name of lower-case letters, digits and "
-                               "underscores (e.g. border_security)")
-        if not row.term.strip():
-            raise ToolkitError(f"{where}: empty term")
+            fix = re.sub(r"[^a-z0-9]+", "_", normalize_text(row.theme).lower()).strip("_")
+            hint = f" (e.g. {fix})" if _THEME_NAME.match(fix) else " (e.g. border_security)"
+            problems.append(f"{where}: theme {row.theme!r} is not a name of lower-case letters, digits and "
+                            f"underscores{hint}")
+        problem = _term_problem(row.term)
+        if problem:
+            problems.append(f"{where}: {problem}")
         try:
-            weight = float(row.weight)
+            weight = _weight(row.weight)
         except ValueError:
-            raise ToolkitError(f"{where}: weight {row.weight!r} is not a number") from None
-        if not weight > 0:
-            raise ToolkitError(f"{where}: weight must be positive, got {row.weight}")
+            problems.append(f"{where}: weight {row.weight!r} is not a number")
+        else:
+            if not weight > 0:
+                problems.append(f"{where}: weight must be positive, got {row.weight}")
         if row.kind not in KINDS:
-            raise ToolkitError(f"{where}: kind {row.kind!r} is not one of {', '.join(KINDS)}")
+            problems.append(f"{where}: kind {row.kind!r} is not one of {', '.join(KINDS)}")
         for part in row.context.split("+") if row.context else ():
-            if part not in context_map:
-                raise ToolkitError(f"{where}: context {part!r} has no cues in {contexts}")
-    for i, row in block.iterrows():
-        if not row.blocker.strip():
-            raise ToolkitError(f"{blockers}, line {i + 2}: empty blocker")
-    entries = entries.assign(term=[_norm(t) for t in entries.term], weight=entries.weight.astype(float))
-    duplicated = entries.duplicated(["theme", "term", "context"], keep=False)
-    if duplicated.any():
-        first = entries[duplicated].iloc[0]
-        raise ToolkitError(f"{path}: duplicate entry {first.theme} / {first.term} / {first.context or '(no context)'}")
-    block = pd.DataFrame({"blocker": [_norm(b) for b in block.blocker], "blocks": [_norm(b) for b in block.blocks]})
+            if part in context_map:
+                continue
+            if context_map:
+                problems.append(f"{where}: context {part!r} is not defined in {contexts} (defined: "
+                                f"{', '.join(sorted(context_map))}){_suggest(part, context_map)}")
+            elif contexts.is_file():
+                problems.append(f"{where}: context {part!r} is not defined: {contexts} defines no context")
+            else:
+                problems.append(f"{where}: context {part!r} is not defined: this lexicon has no contexts file "
+                                f"(a CSV of context,term, named contexts{suffix}.csv beside the lexicon); "
+                                "define its cues there or leave context empty")
+        if not problem:
+            # Compared as normalised text: spellings that differ only in NFC/NFD, tone placement or case are one
+            # entry (punctuation variants such as "qp - an" and "qp-an" stay distinct entries).
+            key = (row.theme, _norm(row.term), row.context)
+            if key in seen:
+                other, spelled = seen[key]
+                problems.append(f"{where}: entry {row.theme} / {row.term!r} / {row.context or '(no context)'} is "
+                                f"{_same_spelling(spelled, row.term)} as on line {other}; delete one")
+            else:
+                seen[key] = (line, row.term)
+
+    # Blockers.
+    block = pd.DataFrame(columns=["blocker", "blocks"])
+    if blockers.is_file():
+        raw, block_lines = read_table(blockers, ["blocker", "blocks"], "blockers")
+        for line, row in zip(block_lines, raw.itertuples(index=False)):
+            where = f"{blockers}, line {line}"
+            problem = _term_problem(row.blocker)
+            if problem:
+                problems.append(f"{where}: blocker {problem}")
+                continue
+            if row.blocks:
+                problem = _term_problem(row.blocks)
+                if problem:
+                    problems.append(f"{where}: blocks {problem}")
+                    continue
+                inner, outer = term_key(row.blocks), term_key(row.blocker)
+                if not any(outer[i:i + len(inner)] == inner for i in range(len(outer) - len(inner) + 1)):
+                    problems.append(f"{where}: blocker {row.blocker!r} does not contain {row.blocks!r}, so it "
+                                    "never blocks it; a blocker is a longer name that contains the term")
+        block = pd.DataFrame({"blocker": [_norm(b) for b in raw.blocker], "blocks": [_norm(b) for b in raw.blocks]})
+
+    if problems:
+        head = "" if len(problems) == 1 else f"{len(problems)} problems in the lexicon:\n"
+        raise ToolkitError(head + "\n".join(problems))
+    entries = entries.assign(term=[_norm(t) for t in entries.term],
+                             weight=[_weight(w) for w in entries.weight])
     return Lexicon(entries[["theme", "term", "weight", "context", "kind", "note"]].reset_index(drop=True),
                    context_map, block, version)

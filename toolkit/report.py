@@ -372,14 +372,19 @@ def run_report(corpus: str | os.PathLike | None = None, out: str | os.PathLike |
         columns = [*columns, "period"]
     if by not in columns:
         raise ToolkitError(f"--by {by!r} is not a column of {corpus_path.name}/corpus.csv; choose among {', '.join(columns)}")
+    from .lexicon import load_lexicon
+
     if lexicon is not None:
         if re.fullmatch(r"v\d+[a-z0-9_]*", str(lexicon)) and not Path(lexicon).exists():
             lexicon = str(lexicon)   # a lexicon version shipped with the package (load_lexicon("v2"))
-        else:
-            lexicon = Path(lexicon).resolve()
-            if not lexicon.is_file():
-                raise ToolkitError(f"--lexicon {lexicon}: file not found (a CSV of theme,term,weight,context,note, "
-                                   f"or a shipped version such as v1)")
+        elif not Path(lexicon).is_file():
+            raise ToolkitError(f"--lexicon {lexicon}: file not found (a CSV of theme,term,weight,context,note, "
+                               f"or a shipped version such as v1)")
+    # Every input is checked before the first notebook runs, with paths as the user gave them: a bad lexicon
+    # (or its contexts and blockers) fails here once, not in notebook 04 after three notebooks have run.
+    themes = load_lexicon(lexicon).themes
+    if isinstance(lexicon, (str, os.PathLike)) and Path(lexicon).is_file():
+        lexicon = Path(lexicon).resolve()
     study = is_study_corpus(corpus_path) and lexicon is None and by == "year" and periods is None and not generic
     if in_place and not study:
         raise ToolkitError("--in-place rewrites the study's notebooks: only for the study corpus, its lexicon and by=year")
@@ -401,6 +406,12 @@ def run_report(corpus: str | os.PathLike | None = None, out: str | os.PathLike |
     paths = notebooks(folder, select)
     if not paths:
         raise ToolkitError(f"no notebooks found in {folder}; the installation is incomplete (reinstall the package)")
+    coding = out_dir / "coding"
+    if not study and any(p.name.startswith("06_") for p in paths) and coding.is_dir():
+        from .design import check_coding_folder
+
+        # The coders' sheets the validation template reads (its "coding" folder, inside the output folder).
+        check_coding_folder(coding, themes, str(Path(out) / "coding") if out is not None else str(coding))
 
     jobs_list = []
     for path in paths:
