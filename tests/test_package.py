@@ -163,3 +163,18 @@ def test_the_wheel_installed_alone_in_a_fresh_venv_runs_the_whole_report(wheel, 
         for ext in ("png", "pdf", "svg", "csv"):
             assert (work / "out" / "figures" / f"{stem}.{ext}").stat().st_size > 0, f"{stem}.{ext}"
     assert (work / "out" / "figures" / "table_theme_shares_by_year.csv").is_file()
+
+
+def test_no_module_shadows_the_standard_library_and_the_word_layers_import_downwards():
+    import ast
+    import sys
+
+    package = Path(__file__).resolve().parents[1] / "toolkit"
+    names = {p.stem for p in package.glob("*.py")} - {"__init__", "__main__"}
+    assert not names & set(sys.stdlib_module_names), "a module named after a standard-library module"
+    # words (wordseg) <- tokens (tokens) <- batches (batch): no module imports one above it
+    layers = ["wordseg", "tokens", "batch"]
+    for i, name in enumerate(layers):
+        tree = ast.parse((package / f"{name}.py").read_text(encoding="utf-8"))
+        imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level == 1}
+        assert not imported & set(layers[i + 1:]), f"{name} imports {imported & set(layers[i + 1:])}"

@@ -164,7 +164,7 @@ def test_kwic_for_every_hit(sentences):
     assert set(lines.columns) >= {"unit_id", "theme", "term", "pre", "keyword", "post"}
     # Windows are whole syllables (never "hặt chẽ" cut from "chặt chẽ"): the syllables of
     # pre end the syllables before the keyword, those of post start the syllables after it.
-    from toolkit.tokenize import syllabify
+    from toolkit.wordseg import syllabify
     text = sentences.set_index("unit_id").text
     for row in lines.itertuples():
         full = tk.normalize_text(text[row.unit_id])

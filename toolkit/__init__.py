@@ -31,7 +31,9 @@ from .errors import CorpusError, ManifestError, ToolkitError
 from .normalize import normalize_audited, normalize_text
 from .segment import segment, split_sentences
 from .summary import summarize
-from .tokenize import Tokenizer, segment_words, stopwords, tokenize, tokenize_units, word_segment, word_segment_many
+from .batch import segment_words, tokenize_units
+from .tokens import Tokenizer, stopwords, tokenize
+from .wordseg import word_segment, word_segment_many
 from .features import DFM, dfm
 from .parallel import map_partitions
 from .archive import Archive, process_archive

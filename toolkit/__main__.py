@@ -26,7 +26,7 @@ from .corpus import load_corpus
 from .errors import ToolkitError
 from .segment import segment
 from .summary import add_periods, summarize
-from .tokenize import tokenize_units
+from .batch import tokenize_units
 
 
 def _summary(args: argparse.Namespace) -> int:

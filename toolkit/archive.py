@@ -170,7 +170,7 @@ def _process_shard(root: str, rows: pd.DataFrame, settings: dict) -> dict:
     from .segment import segment
     from .summary import add_periods, with_groups
     from .themes import label_themes
-    from .tokenize import tokenize_units
+    from .batch import tokenize_units
 
     seconds = dict.fromkeys(STAGES, 0.0)
     cpu = dict.fromkeys(STAGES, 0.0)

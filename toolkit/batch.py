@@ -27,7 +27,7 @@ over many texts. Results are kept in a content-keyed cache of Parquet shards
 
 This module changes when the way many texts are processed changes; the
 segmentation itself is in :mod:`toolkit.wordseg`, the tokens in
-:mod:`toolkit.tokenize`.
+:mod:`toolkit.tokens`.
 """
 
 from __future__ import annotations
@@ -587,10 +587,10 @@ def _segment_arrow(texts, cache, n_jobs: int, progress, chunk_size: int, schedul
 
 
 def _default_tokens(words):
-    """Tokens of the default :class:`~toolkit.tokenize.Tokenizer`, space-joined, for space-joined words."""
+    """Tokens of the default :class:`~toolkit.tokens.Tokenizer`, space-joined, for space-joined words."""
     import pyarrow.compute as pc
 
-    from .tokenize import Tokenizer
+    from .tokens import Tokenizer
 
     return pc.binary_join(_arrow_tokens(words, Tokenizer())[1], " ")
 
@@ -728,7 +728,7 @@ def tokenize_units(
     """
     import pyarrow.compute as pc
 
-    from .tokenize import Tokenizer
+    from .tokens import Tokenizer
 
     if column not in units.columns:
         raise ToolkitError(f"tokenize_units: no column {column!r}; columns are {', '.join(map(str, units.columns))}")

@@ -643,7 +643,7 @@ def kwic(units: pd.DataFrame, pattern: str | list[str], window: int = 5, text: s
     (['trường'], ['Trường', 'trường'])
     """
     from .themes import _word_starts
-    from .tokenize import word_segment
+    from .wordseg import word_segment
 
     patterns = [pattern] if isinstance(pattern, str) else list(pattern)
     if not patterns or not all(isinstance(p, str) for p in patterns):
@@ -745,7 +745,7 @@ def collocations(units: pd.DataFrame, min_count: int = 2, words: str = "words", 
         ``collocation`` ("w1 w2"), ``count``, ``count_w1``, ``count_w2``,
         ``pmi`` (log2), ``G2`` (2x2 likelihood ratio) and ``p``, sorted by G2.
     """
-    from .tokenize import stopwords as default_stopwords
+    from .tokens import stopwords as default_stopwords
 
     _check_n(min_count, "min_count")
     if words not in units.columns:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from .errors import ToolkitError
 from .normalize import normalize_text
-from .tokenize import syllabify, syllable_spans
+from .wordseg import syllabify, syllable_spans
 
 __all__ = ["Syllables", "syllables", "term_key", "find_terms", "index_terms"]
 

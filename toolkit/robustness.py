@@ -29,7 +29,7 @@ from .segment import segment
 from .stats import cluster_shares
 from .summary import with_groups
 from .themes import _lexicon, _select, corrected_theme_shares, theme_shares
-from .tokenize import word_segment
+from .wordseg import word_segment
 
 __all__ = ["theme_robustness", "conclusions", "underthesea_segmenter", "coded_shares"]
 

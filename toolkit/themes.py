@@ -85,7 +85,7 @@ def _as_texts(texts) -> tuple[list[str], pd.Index]:
 
 def _word_starts(sylls, words: list[str]) -> np.ndarray | None:
     """Syllable positions where a word of ``words`` starts (plus the end), or None if they do not align."""
-    from .tokenize import syllabify
+    from .wordseg import syllabify
 
     sizes = [len(syllabify(normalize_text(w).replace("_", " "))) for w in words]
     if sum(sizes) != len(sylls.lower):

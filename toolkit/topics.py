@@ -167,7 +167,7 @@ def seed_terms(dfm: DFM, lexicon=None, warn: bool = True, stacklevel: int = 2) -
         empty when it does); sorted by theme then term.
     """
     from .themes import _lexicon
-    from .tokenize import tokenize
+    from .tokens import tokenize
 
     lex = _lexicon(lexicon)
     totals = np.asarray(dfm.matrix.sum(axis=0)).ravel()

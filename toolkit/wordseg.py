@@ -29,7 +29,7 @@ NumPy; the labels are exactly those of pyvi's python-crfsuite tagger
 ``bench/README.md``.
 
 This module changes when the segmentation model or its fixes change;
-analysis tokens and stopwords are in :mod:`toolkit.tokenize`, many texts
+analysis tokens and stopwords are in :mod:`toolkit.tokens`, many texts
 (cache, processes, Dask) in :mod:`toolkit.batch`.
 """
 

@@ -14,7 +14,7 @@ from sklearn.feature_extraction.text import CountVectorizer
 import toolkit as tk
 from conftest import DATA
 
-T = sys.modules["toolkit.tokenize"]
+T = sys.modules["toolkit.tokens"]
 B = sys.modules["toolkit.batch"]
 W = sys.modules["toolkit.wordseg"]
 ROOT = Path(__file__).resolve().parents[1]
@@ -117,7 +117,7 @@ def test_domain_change_lines_refer_to_real_list_entries():
     public = {tk.normalize_text(line).lower().replace(" ", "_")
               for line in (Path(T.__file__).parent / "resources" / "stopwords" / "vietnamese-stopwords.txt")
               .read_text(encoding="utf-8").splitlines() if line.strip()}
-    for entry in T._entries(T._read_resource("stopwords_domain.txt")):
+    for entry in W._entries(W._read_resource("stopwords_domain.txt")):
         sign, word = entry[0], entry[1:].strip()
         assert (word in public) == (sign == "-"), f"{entry!r}: removals must be in the list, additions not"
 

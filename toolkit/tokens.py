@@ -8,8 +8,10 @@ numbers or stopwords. Stopwords are the public list in
 
 This module changes when what counts as an analysis token changes. The
 segmentation model and its fixes live in :mod:`toolkit.wordseg`; many texts
-at once (the Parquet cache, worker processes, Dask) in :mod:`toolkit.batch`.
-Their public names are importable from here too, as before the split.
+at once (the Parquet cache, worker processes, Dask) in :mod:`toolkit.batch`,
+which builds on this module (words -> tokens -> batches: no module imports
+one above it). The module is not called ``tokenize``: that name is the
+standard library's, which a script run from ``toolkit/`` would shadow.
 """
 
 from __future__ import annotations
@@ -19,15 +21,9 @@ from functools import lru_cache
 
 from .errors import ToolkitError
 from .normalize import normalize_text
-from .wordseg import (  # noqa: F401  (re-exported: this module's public names before the split)
-    _SYLLABLE_RE, _batch_tagger, _entries, _features, _pyvi, _read_resource, domain_words, pyvi_labels,
-    syllabify, syllable_spans, word_segment, word_segment_many,
-)
+from .wordseg import _entries, _read_resource, word_segment
 
-__all__ = [
-    "word_segment", "tokenize", "Tokenizer", "syllabify", "stopwords", "domain_words",
-    "segment_words", "tokenize_units", "default_cache_dir", "syllable_spans", "word_segment_many",
-]
+__all__ = ["tokenize", "Tokenizer", "stopwords"]
 
 
 @lru_cache(maxsize=1)
@@ -132,6 +128,3 @@ def tokenize(text: str, remove_stopwords: bool = True) -> list[str]:
     ['đẩy_mạnh', 'hợp_tác', 'nước', 'thu_hút', 'dự_án', 'oda']
     """
     return Tokenizer(remove_stopwords=remove_stopwords)(text)
-
-
-from .batch import cache_signature, default_cache_dir, segment_words, tokenize_units  # noqa: E402,F401
