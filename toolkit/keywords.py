@@ -638,7 +638,7 @@ def kwic(units: pd.DataFrame, pattern: str | list[str], window: int = 5, text: s
 
     Examples
     --------
-    >>> units = pd.DataFrame({"unit_id": ["a"], "text": ["Trường hợp này, trường học mới."]})
+    >>> units = pd.DataFrame({"unit_id": ["a"], "text": ["Trường hợp này xảy ra ở trường."]})
     >>> kwic(units, "trường").keyword.tolist(), kwic(units, "trường", match="syllable").keyword.tolist()
     (['trường'], ['Trường', 'trường'])
     """
