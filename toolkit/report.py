@@ -30,8 +30,9 @@ names any that is missing before it starts.
 Examples
 --------
 >>> from toolkit.report import notebooks, TEMPLATES
->>> [p.name for p in notebooks(TEMPLATES)]
-['01_overview.ipynb', '02_keywords.ipynb', '03_topics.ipynb', '04_themes.ipynb', '05_robustness.ipynb']
+>>> [p.name for p in notebooks(TEMPLATES)]  # doctest: +NORMALIZE_WHITESPACE
+['01_overview.ipynb', '02_keywords.ipynb', '03_topics.ipynb', '04_themes.ipynb', '05_robustness.ipynb',
+ '06_validation.ipynb']
 """
 
 from __future__ import annotations
