@@ -105,11 +105,13 @@ def population(folder: Path, source: str, lexicon) -> pd.DataFrame:
     return body
 
 
-def draw(pop: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    rng = np.random.default_rng(SEED)
+def draw(pop: pd.DataFrame, allocation: dict = ALLOCATION, seed: int = SEED, halves=("tune", "test"),
+         prefix: str = "r") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Stratified simple random sampling by ``allocation``, then articles dealt alternately to ``halves``."""
+    rng = np.random.default_rng(seed)
     pop = pop.sort_values("unit_id").reset_index(drop=True)
     picked, strata = [], []
-    for (source, kind, label), n in ALLOCATION.items():
+    for (source, kind, label), n in allocation.items():
         frame = pop[(pop.source == source) & (pop.article_type == kind) & (pop.label == label)]
         take = min(n, len(frame))
         rows = frame.iloc[np.sort(rng.choice(len(frame), size=take, replace=False))].copy()
@@ -123,11 +125,11 @@ def draw(pop: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     for _, group in sample.groupby(["source", "article_type"], sort=True):
         docs = np.array(sorted(group.doc_id.unique()))
         rng.shuffle(docs)
-        half.update({d: ("tune", "test")[i % 2] for i, d in enumerate(docs)})
+        half.update({d: halves[i % 2] for i, d in enumerate(docs)})
     sample["half"] = sample.doc_id.map(half)
     order = rng.permutation(len(sample))
     sample = sample.iloc[order].reset_index(drop=True)
-    sample["sample_id"] = [f"r{i + 1:04d}" for i in range(len(sample))]
+    sample["sample_id"] = [f"{prefix}{i + 1:04d}" for i in range(len(sample))]
     sample["text_sha256"] = [hashlib.sha256(t.encode("utf-8")).hexdigest() for t in sample.text]
     return sample, pd.DataFrame(strata)
 

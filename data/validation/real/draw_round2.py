@@ -33,7 +33,6 @@ Design (fixed before the draw):
 """
 from __future__ import annotations
 
-import hashlib
 import re
 import sys
 from pathlib import Path
@@ -41,7 +40,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from draw import HERE, article_type  # noqa: F401  (article_type documents the shared rule)
+from draw import HERE, article_type, draw  # noqa: F401  (article_type documents the shared rule)
 from draw import population as round1_population
 
 SEED = 20261205
@@ -76,37 +75,11 @@ def population(folder: Path, source: str, exclude: set[str]) -> pd.DataFrame:
     return body
 
 
-def draw(pop: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    rng = np.random.default_rng(SEED)
-    pop = pop.sort_values("unit_id").reset_index(drop=True)
-    picked, strata = [], []
-    for (source, kind, label), n in ALLOCATION.items():
-        frame = pop[(pop.source == source) & (pop.article_type == kind) & (pop.label == label)]
-        take = min(n, len(frame))
-        rows = frame.iloc[np.sort(rng.choice(len(frame), size=take, replace=False))].copy()
-        rows["stratum"] = f"{source}/{kind}/{label}"
-        rows["inclusion_prob"] = take / len(frame)
-        picked.append(rows)
-        strata.append({"stratum": f"{source}/{kind}/{label}", "N": len(frame), "n": take,
-                       "inclusion_prob": take / len(frame)})
-    sample = pd.concat(picked, ignore_index=True)
-    half = {}
-    for _, group in sample.groupby(["source", "article_type"], sort=True):
-        docs = np.array(sorted(group.doc_id.unique()))
-        rng.shuffle(docs)
-        half.update({d: HALVES[i % 2] for i, d in enumerate(docs)})
-    sample["half"] = sample.doc_id.map(half)
-    sample = sample.iloc[rng.permutation(len(sample))].reset_index(drop=True)
-    sample["sample_id"] = [f"s{i + 1:04d}" for i in range(len(sample))]
-    sample["text_sha256"] = [hashlib.sha256(t.encode("utf-8")).hexdigest() for t in sample.text]
-    return sample, pd.DataFrame(strata)
-
-
 def main(sources: Path, out: Path) -> None:
     exclude = set(pd.read_csv(HERE / "sample.csv", usecols=["doc_id"]).doc_id)
     pop = pd.concat([population(sources / "baomoi", "baomoi", exclude),
                      population(sources / "unc", "unc", exclude)], ignore_index=True)
-    sample, strata = draw(pop)
+    sample, strata = draw(pop, ALLOCATION, SEED, HALVES, prefix="s")
     keep = ["sample_id", "half", "source", "doc_id", "unit_id", "paragraph", "sentence", "article_type",
             "stratum", "inclusion_prob", "text_sha256"]
     sample[keep].sort_values("sample_id").to_csv(HERE / "sample_round2.csv", index=False)

@@ -64,32 +64,38 @@ def scores(truth: pd.DataFrame, pred: pd.DataFrame, domestic: np.ndarray, weight
     return out
 
 
-def cross_validated(units: pd.DataFrame, codes: pd.DataFrame, extra: pd.DataFrame, features: str, C: float):
+def cross_validated(units: pd.DataFrame, codes: pd.DataFrame, extra: pd.DataFrame, features: str, C: float,
+                    sides: bool = False):
     """Out-of-fold probabilities for every tuning sentence."""
     proba = pd.DataFrame(0.0, index=units.index, columns=THEMES)
     for fit_idx, score_idx in GroupKFold(n_splits=5).split(units, groups=units.doc_id):
         texts = pd.concat([units.text.iloc[fit_idx], extra.text], ignore_index=True)
         y = pd.concat([codes[THEMES].iloc[fit_idx], extra[THEMES]], ignore_index=True)
-        model = ThemeClassifier(lexicon="v3", features=features, C=C).fit(texts, y)
+        model = ThemeClassifier(lexicon="v3", features=features, C=C, sides=sides).fit(texts, y)
         proba.iloc[score_idx] = model.predict_proba(units.text.iloc[score_idx]).to_numpy()
     return proba
 
 
-def main(units_path: Path) -> None:
-    units = pd.read_csv(units_path, keep_default_na=False).set_index("sample_id").sort_index()
-    codes = pd.read_csv(HERE / "codes" / "tune_consensus.csv", keep_default_na=False).set_index("sample_id")
-    codes = codes.loc[units.index]
+CANDIDATES = (("classifier", "ngrams", False), ("lexicon features", "lexicon", False), ("combined", "both", False))
+
+
+def compare(units: pd.DataFrame, codes: pd.DataFrame, extra: pd.DataFrame, candidates=CANDIDATES):
+    """The cross-validated table of every candidate and C, and each fitted candidate's best setting.
+
+    Returns ``(table, best, winner)``: ``best`` maps a candidate's name to ``(mean F1, C, thresholds,
+    features, sides)``; ``winner`` is the table row of the candidate chosen (highest mean F1 with
+    weighted false alarms at most 3%).
+    """
     domestic = (codes.domain == "domestic").to_numpy()
     weights = 1.0 / units.inclusion_prob.to_numpy(float)
-    extra = extra_examples()
     rows = []
     for version in ("v2", "v3"):
         pred = tk.label_themes(units.text, lexicon=version, method="lexicon")
         rows.append({"method": f"lexicon {version}", "C": np.nan, **scores(codes, pred, domestic, weights)})
     best = {}
-    for name, features in (("classifier", "ngrams"), ("lexicon features", "lexicon"), ("combined", "both")):
+    for name, features, sides in candidates:
         for C in CS:
-            proba = cross_validated(units, codes, extra, features, C)
+            proba = cross_validated(units, codes, extra, features, C, sides)
             thresholds = {}
             for t in THEMES:
                 f1s = [f1(codes[t].to_numpy(bool), proba[t].to_numpy() >= g) for g in GRID]
@@ -100,18 +106,27 @@ def main(units_path: Path) -> None:
             rows.append(row)
             key = np.nanmean([row[t] for t in THEMES])
             if name not in best or key > best[name][0]:
-                best[name] = (key, C, thresholds, features)
+                best[name] = (key, C, thresholds, features, sides)
     table = pd.DataFrame(rows)
     table["mean_f1"] = table[THEMES].mean(axis=1)
-    table.round(4).to_csv(HERE / "tuning_cv.csv", index=False)
-    print(table.round(3).to_string(index=False))
     eligible = table[table.false_alarms_weighted <= 0.03].sort_values("mean_f1", ascending=False)
     winner = eligible.iloc[0] if len(eligible) else table.sort_values("mean_f1", ascending=False).iloc[0]
+    return table, best, winner
+
+
+def main(units_path: Path) -> None:
+    units = pd.read_csv(units_path, keep_default_na=False).set_index("sample_id").sort_index()
+    codes = pd.read_csv(HERE / "codes" / "tune_consensus.csv", keep_default_na=False).set_index("sample_id")
+    codes = codes.loc[units.index]
+    extra = extra_examples()
+    table, best, winner = compare(units, codes, extra)
+    table.round(4).to_csv(HERE / "tuning_cv.csv", index=False)
+    print(table.round(3).to_string(index=False))
     print(f"winner: {winner['method']} (C={winner['C']})")
-    for name, (_, C, thresholds, features) in best.items():
+    for name, (_, C, thresholds, features, sides) in best.items():
         texts = pd.concat([units.text, extra.text], ignore_index=True)
         y = pd.concat([codes[THEMES], extra[THEMES]], ignore_index=True)
-        model = ThemeClassifier(lexicon="v3", features=features, C=C, thresholds=thresholds).fit(texts, y)
+        model = ThemeClassifier(lexicon="v3", features=features, C=C, thresholds=thresholds, sides=sides).fit(texts, y)
         target = DEFAULT_MODEL if name == winner["method"] else HERE / "models" / f"{name.replace(' ', '_')}.json"
         model.save(target)
         print("saved", name, "->", target.relative_to(HERE.parents[2]))

@@ -27,31 +27,16 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from toolkit.classify import DEFAULT_MODEL, ThemeClassifier
-from sklearn.model_selection import GroupKFold
-from tune import CS, GRID, HERE, THEMES, extra_examples, f1, scores
-
-import toolkit as tk
+from tune import CANDIDATES as ROUND1
+from tune import HERE, THEMES, compare, extra_examples
 
 HALVES = ("tune", "test", "fit2")
 
 
-CANDIDATES = (("classifier", "ngrams", False), ("lexicon features", "lexicon", False), ("combined", "both", False),
-              ("combined with sides", "both", True))
-
-
-def cross_validated(units, codes, extra, features, C, sides):
-    """Out-of-fold probabilities for every real sentence (as in tune.py, with the side features)."""
-    proba = pd.DataFrame(0.0, index=units.index, columns=THEMES)
-    for fit_idx, score_idx in GroupKFold(n_splits=5).split(units, groups=units.doc_id):
-        texts = pd.concat([units.text.iloc[fit_idx], extra.text], ignore_index=True)
-        y = pd.concat([codes[THEMES].iloc[fit_idx], extra[THEMES]], ignore_index=True)
-        model = ThemeClassifier(lexicon="v3", features=features, C=C, sides=sides).fit(texts, y)
-        proba.iloc[score_idx] = model.predict_proba(units.text.iloc[score_idx]).to_numpy()
-    return proba
+CANDIDATES = (*ROUND1, ("combined with sides", "both", True))
 
 
 def load(paths: list[Path]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -66,36 +51,11 @@ def load(paths: list[Path]) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def main(paths: list[Path]) -> None:
     units, codes = load(paths)
-    domestic = (codes.domain == "domestic").to_numpy()
-    weights = 1.0 / units.inclusion_prob.to_numpy(float)
     extra = extra_examples()
     print(units.groupby("half").size().to_dict(), codes[THEMES].sum().to_dict())
-    rows = []
-    for version in ("v2", "v3"):
-        pred = tk.label_themes(units.text, lexicon=version, method="lexicon")
-        rows.append({"method": f"lexicon {version}", "C": np.nan, **scores(codes, pred, domestic, weights)})
-    best = {}
-    for name, features, sides in CANDIDATES:
-        for C in CS:
-            proba = cross_validated(units, codes, extra, features, C, sides)
-            thresholds = {}
-            for t in THEMES:
-                f1s = [f1(codes[t].to_numpy(bool), proba[t].to_numpy() >= g) for g in GRID]
-                thresholds[t] = float(GRID[int(np.nanargmax(f1s))])
-            pred = pd.DataFrame({t: proba[t] >= thresholds[t] for t in THEMES})
-            row = {"method": name, "C": C, **scores(codes, pred, domestic, weights),
-                   **{f"threshold_{t}": thresholds[t] for t in THEMES}}
-            rows.append(row)
-            key = np.nanmean([row[t] for t in THEMES])
-            if name not in best or key > best[name][0]:
-                best[name] = (key, C, thresholds, features, sides)
-            print(name, C, {t: round(row[t], 3) for t in THEMES}, round(row["false_alarms_weighted"], 4))
-    table = pd.DataFrame(rows)
-    table["mean_f1"] = table[THEMES].mean(axis=1)
+    table, best, winner = compare(units, codes, extra, CANDIDATES)
     table.round(4).to_csv(HERE / "tuning_cv_round2.csv", index=False)
     print(table.round(3).to_string(index=False))
-    eligible = table[table.false_alarms_weighted <= 0.03].sort_values("mean_f1", ascending=False)
-    winner = eligible.iloc[0] if len(eligible) else table.sort_values("mean_f1", ascending=False).iloc[0]
     print(f"winner: {winner['method']} (C={winner['C']})")
     texts = pd.concat([units.text, extra.text], ignore_index=True)
     y = pd.concat([codes[THEMES], extra[THEMES]], ignore_index=True)
