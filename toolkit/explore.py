@@ -579,7 +579,7 @@ function renderXray() {
   const n = Math.max(chosen.length, 1), traces = [], layout = {height: 520, showlegend: false, template: 'plotly_white', margin: {l: 120, t: 40, r: 10, b: 40}, annotations: []};
   const ticks = [], labels = []; let start = 0;
   X.bounds.forEach((b, k) => { ticks.push((start + b - 1) / 2); labels.push(G[k]); start = b; });
-  layout.yaxis = {range: [X.rows, -1], tickvals: ticks, ticktext: labels, title: D.meta.by, showgrid: false};
+  layout.yaxis = {range: [X.rows, -1], tickvals: ticks, ticktext: labels, title: D.meta.by, showgrid: false, zeroline: false};
   layout.shapes = X.bounds.slice(0, -1).map(b => ({type: 'line', xref: 'paper', x0: 0, x1: 1, y0: b - 0.5, y1: b - 0.5, line: {color: '#9ca3af', width: 1}}));
   chosen.forEach((c, k) => {
     const ax = k === 0 ? '' : String(k + 1), x = X.terms[c];
