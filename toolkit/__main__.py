@@ -93,6 +93,44 @@ def _explore(args: argparse.Namespace) -> int:
     return 0
 
 
+def lab_command(out: str | None, root: str | None = None) -> list[str]:
+    """The JupyterLab command line that opens the study's notebooks, and a report's output folder when given.
+
+    JupyterLab serves one folder: the repository (or ``root``) when the output folder is inside it,
+    so that both ``notebooks/`` and the report are in the file browser, with the report's folder
+    opened; the output folder itself when it is elsewhere (a report beside its corpus).
+    """
+    import os
+    from pathlib import Path
+
+    from .report import ROOT
+
+    base = Path(root) if root else ROOT
+    if out is None:
+        return ["jupyter", "lab", f"--notebook-dir={base / 'notebooks'}"]
+    folder = Path(out).resolve()
+    if not folder.is_dir():
+        raise ToolkitError(f"{out}: no such report folder (make report CORPUS=... OUT={out} writes one)")
+    try:
+        inside = folder.relative_to(base.resolve())
+    except ValueError:
+        return ["jupyter", "lab", f"--notebook-dir={folder}"]
+    return ["jupyter", "lab", f"--notebook-dir={base}", f"--LabApp.default_url=/lab/tree/{inside.as_posix()}"]
+
+
+def _lab(args: argparse.Namespace) -> int:
+    import os
+    import shutil
+
+    command = lab_command(args.out)
+    command[0] = shutil.which("jupyter") or command[0]
+    if os.geteuid() == 0:
+        command.append("--allow-root")
+    print(" ".join(command))
+    os.execvp(command[0], command)
+    return 0  # pragma: no cover - execvp does not return
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command-line parser (every option has a help text)."""
     parser = argparse.ArgumentParser(prog="python -m toolkit", description="Vietnamese discourse-analysis toolkit "
@@ -144,6 +182,10 @@ def build_parser() -> argparse.ArgumentParser:
     explore.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes for word segmentation (default: 1)")
     explore.add_argument("--no-cache", action="store_true", help="do not read or write the segmentation cache")
     explore.set_defaults(func=_explore)
+    lab = sub.add_parser("lab", help="open JupyterLab on the study's notebooks, or on a report's output folder")
+    lab.add_argument("out", nargs="?", default=None, metavar="OUT",
+                     help="a report's output folder (vn-discourse report --out) to open as well")
+    lab.set_defaults(func=_lab)
     return parser
 
 
