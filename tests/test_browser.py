@@ -108,12 +108,13 @@ def test_themes_filter_highlight_and_whole_article(page, explorer):
     units = page.locator("#theme-units .unit")
     assert units.count() == sum(1 for u in data["themes"]["units"] if u[1] == theme) > 0
     assert units.first.locator("mark").count() >= 1
+    _shot(page, "themes")
     units.first.locator("a").click()
     article = page.locator("#article")
     assert article.is_visible()
     doc = units.first.locator(".muted").inner_text().split(" · ")[0]
     assert doc in article.inner_text()
-    _shot(page, "themes")
+    _shot(page, "themes_article")
 
 
 def test_topics_and_dispersion_draw(page, explorer):

@@ -676,7 +676,7 @@ def write_explorer(units: pd.DataFrame, path: str | os.PathLike, by: str = "year
 class Explorer:
     """What :func:`explore` returns: a static summary in a notebook; :meth:`widget` for the interactive one."""
 
-    data: dict
+    data: dict = field(repr=False)
     interactive: bool = False
     _widget: object = field(default=None, repr=False)
 
