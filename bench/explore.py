@@ -7,7 +7,7 @@ Runs load, segment and tokenise (through the word cache), builds the explorer's 
 and prints: seconds per step, the file's size (all, of which plotly.js and the embedded data), and
 the time from navigation to the page being ready (its script has run and the Terms view is drawn)
 in headless Chromium, over ``--loads`` fresh pages; the same for a page holding plotly.js alone, for
-comparison; then the time from a search and a click to the KWIC lines. The machine's load average is
+comparison (the same embedded bundle, plotly.js's cartesian one); then the time from a search and a click to the KWIC lines. The machine's load average is
 printed with the times: the machine is shared, and the times move with it.
 
 ``id-decile`` groups articles by deciles of the number in their doc id: on sites that number
@@ -78,8 +78,7 @@ def main() -> None:
     args = parser.parse_args()
 
     import toolkit as tk
-    from plotly.offline import get_plotlyjs
-    from toolkit.explore import explorer_data, explorer_html
+    from toolkit.explore import explorer_data, explorer_html, plotly_bundle
     from toolkit.summary import with_groups
 
     OUT.mkdir(exist_ok=True)
@@ -101,7 +100,7 @@ def main() -> None:
     path.write_text(page, encoding="utf-8")
     t3 = time.perf_counter()
     size = path.stat().st_size
-    plotly_size = len(get_plotlyjs().encode("utf-8"))
+    plotly_size = len(plotly_bundle().encode("utf-8"))
     blob = re.search(r'id="explorer-data">(.*?)</script>', page, re.S).group(1)
     print(f"{name}: {len(corpus.documents):,} articles, {len(units):,} sentence units, {len(data['meta']['groups'])} "
           f"groups of {by}")
@@ -112,7 +111,7 @@ def main() -> None:
           f"{len(data['terms']['terms']):,} terms, {sum(map(len, data['terms']['kwic'])):,} KWIC lines, "
           f"{len(data['themes']['units']):,} theme units, {len(data['articles']['text'])} whole articles")
     base = OUT / "plotly_only.html"
-    base.write_text(f"<!DOCTYPE html><html><head><meta charset='utf-8'><script>{get_plotlyjs()}</script></head>"
+    base.write_text(f"<!DOCTYPE html><html><head><meta charset='utf-8'><script>{plotly_bundle()}</script></head>"
                     "<body><script>window.explorerReady = true;</script></body></html>", encoding="utf-8")
     baseline, _ = open_times(base, args.loads, None)
     load_before = os.getloadavg()[0]

@@ -77,6 +77,10 @@ def test_caps_bound_what_is_kept(units, corpus):
     assert len(small["dispersion"]["terms"]) == 3
     assert all(len(x["pos"]) <= 4 <= x["total"] or len(x["pos"]) == x["total"] for x in small["dispersion"]["terms"])
     assert len(small["articles"]["text"]) == 1
+    sampled = explorer_data(units, by="year", theme_sample=30)
+    assert sampled["themes"]["sample"] == 30
+    assert sum(n for _, th, _, n in sampled["themes"]["counts"] if th == 0) == 30
+    assert small["themes"]["sample"] is None
     with pytest.raises(tk.ToolkitError, match="unknown explorer option"):
         explorer_data(units, by="year", kwic_line=3)
 
@@ -124,7 +128,7 @@ def test_dispersion_positions_fall_in_their_articles(units, data):
 def test_standalone_html_needs_no_network_and_carries_the_data(data, tmp_path):
     page = explorer_html(data)
     assert not re.search(r"<script[^>]+src=", page), "a script is loaded from outside the file"
-    assert "Plotly" in page and "plotly.js" in page.lower()
+    assert "plotly.js (cartesian - minified)" in page
     blob = re.search(r'<script type="application/json" id="explorer-data">(.*?)</script>', page, re.S).group(1)
     assert json.loads(blob) == json.loads(json.dumps(data))
 
@@ -196,3 +200,14 @@ def test_write_explorer_and_the_command_line(units, tmp_path):
     blob = re.search(r'id="explorer-data">(.*?)</script>', out.read_text(encoding="utf-8"), re.S).group(1)
     assert json.loads(blob)["meta"]["groups"] == ["Hà Giang", "Lạng Sơn"]
     assert main(["explore", str(tmp_path / "nowhere"), "--out", str(out)]) == 2
+
+
+def test_the_shipped_plotly_bundle_is_the_version_of_the_installed_plotly():
+    from plotly.offline import get_plotlyjs
+
+    from toolkit.explore import plotly_bundle
+
+    version = re.search(r"plotly\.js v(\d+\.\d+\.\d+)", get_plotlyjs()[:300]).group(1)
+    assert re.search(r"plotly\.js \(cartesian - minified\) v(\d+\.\d+\.\d+)", plotly_bundle()[:300]).group(1) == version
+    for trace in ("scatter", "bar", "heatmap"):
+        assert f'moduleType:"trace",name:"{trace}"' in plotly_bundle().replace(" ", "")

@@ -27,7 +27,8 @@ What is embedded is bounded, so that a file for tens of thousands of articles st
 fast: the ``n_terms`` most distinctive and the most frequent terms of each group, at most
 ``kwic_lines`` KWIC lines per term (spread over the groups, the total count always shown), at most
 ``theme_units`` units per group and theme, ``dispersion_terms`` terms in the dispersion view with
-at most ``dispersion_points`` points each, and whole-article text for at most ``articles`` articles.
+at most ``dispersion_points`` points each, whole-article text for at most ``articles`` articles, and
+the lexicon matched on at most ``theme_sample`` units (a seeded random sample beyond that).
 Every cap is reported in the file. The explorer describes; the report's tables and tests are where
 the inference is.
 """
@@ -37,6 +38,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,8 +55,8 @@ __all__ = ["explore", "explorer_data", "explorer_html", "write_explorer", "Explo
 INTERACTIVE_ENV = "TOOLKIT_EXPLORE_INTERACTIVE"
 
 DEFAULTS = dict(n_terms=60, n_frequent=20, kwic_lines=12, window=7, theme_units=15, n_topics=6, topic_units=3,
-                topic_fit_units=20_000, dispersion_terms=24, dispersion_points=1500, articles=150,
-                article_chars=4000, alpha=0.05)
+                topic_fit_units=20_000, dispersion_terms=24, dispersion_points=1500, articles=120,
+                article_chars=3000, theme_sample=100_000, alpha=0.05)
 
 
 def _tokens(value) -> list[str]:
@@ -65,6 +67,15 @@ def _tokens(value) -> list[str]:
 
 def _label(token: str) -> str:
     return str(token).replace("_", " ")
+
+
+_BEFORE_PUNCT = re.compile(r" ([,.;:!?%)\]…])")
+_AFTER_PUNCT = re.compile(r"([(\[]) ")
+
+
+def _words_text(words) -> str:
+    """Segmented words as text: syllables spaced, no space before closing punctuation or after an opening one."""
+    return _AFTER_PUNCT.sub(r"\1", _BEFORE_PUNCT.sub(r"\1", _label(" ".join(words))))
 
 
 def _spread(groups: np.ndarray, cap: int, seed: int = 0) -> np.ndarray:
@@ -200,8 +211,8 @@ def _kwic_lines(body: pd.DataFrame, by: str, unit_dfm, kept: list[str], opts: di
                 mine.append([d, "", "", body.text.iat[r]])
                 continue
             for p in hits:
-                mine.append([d, _label(" ".join(seq[max(0, p - window):p])), _label(seq[p]),
-                             _label(" ".join(seq[p + 1:p + 1 + window]))])
+                mine.append([d, _words_text(seq[max(0, p - window):p]), _label(seq[p]),
+                             _words_text(seq[p + 1:p + 1 + window])])
         lines.append(mine[:opts["kwic_lines"]])
     return lines, totals
 
@@ -212,6 +223,11 @@ def _themes_view(body: pd.DataFrame, by: str, groups: list[str], lexicon, opts: 
 
     lex = _lexicon(lexicon)
     themes = list(lex.themes)
+    sampled = len(body) > opts["theme_sample"]
+    if sampled:
+        # Matching costs about a millisecond a unit: a large corpus is measured on a seeded sample of units.
+        rng = np.random.default_rng(0)
+        body = body.iloc[np.sort(rng.choice(len(body), opts["theme_sample"], replace=False))].reset_index(drop=True)
     hits = match_themes(body["text"], lex)
     entries = sorted(set(hits.term), key=lambda t: (str(t).lower(), t))
     entry_index = {t: i for i, t in enumerate(entries)}
@@ -236,7 +252,7 @@ def _themes_view(body: pd.DataFrame, by: str, groups: list[str], lexicon, opts: 
                           h.cue if isinstance(h.cue, str) else "", float(h.contribution)] for h in why.itertuples()]
                 units.append([_doc_index(dataset, body.doc_id.iloc[r], g), themes.index(theme), text, marks])
     return {"themes": themes, "entries": entries, "units": units, "counts": counts,
-            "lexicon": getattr(lex, "version", "") or ""}
+            "lexicon": getattr(lex, "version", "") or "", "sample": int(len(body)) if sampled else None}
 
 
 def _topics_view(body: pd.DataFrame, by: str, groups: list[str], opts: dict, seed: int, dataset: dict) -> dict | None:
@@ -325,7 +341,8 @@ def explorer_data(units: pd.DataFrame, by: str = "year", lexicon=None, seed: int
     caps
         Any of ``n_terms``, ``n_frequent``, ``kwic_lines``, ``window``, ``theme_units``, ``n_topics``,
         ``topic_units``, ``topic_fit_units``, ``dispersion_terms``, ``dispersion_points``,
-        ``articles``, ``article_chars``.
+        ``articles``, ``article_chars``, ``theme_sample`` (units matched against the lexicon; a larger corpus
+        is matched on a seeded random sample of this many units, and the Themes view says so).
     """
     unknown = set(caps) - set(DEFAULTS)
     if unknown:
@@ -403,7 +420,7 @@ def terms_figure(data: dict):
         labelled = set(order.tolist()) | set(np.argsort([-f for f in part["freq"]], kind="stable")[:8].tolist())
         text = [view["labels"][t] if j in labelled else "" for j, t in enumerate(part["t"])]
         hover = [f"<b>{html.escape(view['labels'][t])}</b><br>{f:g} per 10,000 tokens<br>log2 ratio {'' if lr is None else lr}"
-                 f"<br>AUC {'' if a is None else a}, p_adj {'' if p is None else p}"
+                 f"<br>AUC {'n/a' if a is None else a}, p_adj {'n/a' if p is None else p}"
                  for t, f, lr, a, p in zip(part["t"], part["freq"], part["lr"], part["auc"], part["padj"])]
         fig.add_trace(go.Scatter(
             x=part["freq"], y=y, text=text, customdata=part["t"], mode="markers+text", textposition="top center",
@@ -458,8 +475,9 @@ def theme_counts_figure(data: dict):
         rows = [c for c in view["counts"] if c[1] == k]
         fig.add_trace(go.Bar(x=[groups[c[0]] for c in rows], y=[100 * c[2] / max(c[3], 1) for c in rows], name=theme,
                              marker_color=colours[k], hovertemplate="%{x}: %{y:.1f} per 100 units<extra>" + html.escape(theme) + "</extra>"))
+    where = (f" in a random sample of {view['sample']:,} body units" if view.get("sample") else "")
     fig.update_layout(barmode="group", height=320, template="plotly_white", margin={"t": 40, "b": 80},
-                      title={"text": "Body units with a lexicon hit, per 100 units (any hit, before the decision rule)",
+                      title={"text": f"Body units with a lexicon hit, per 100 units{where} (any hit, before the decision rule)",
                              "font": {"size": 13}}, legend={"orientation": "h", "y": -0.3})
     return fig
 
@@ -617,14 +635,36 @@ def _topics_html(data: dict) -> str:
     return "".join(parts)
 
 
-def explorer_html(data: dict, plotlyjs: bool | str = True) -> str:
-    """The standalone explorer page: plotly.js (embedded by default), the data as JSON, the views and the glue script."""
-    from plotly.offline import get_plotlyjs
+#: plotly.js's cartesian bundle (scatter, bar, heatmap...), shipped in the package: see resources/plotly/README.md.
+CARTESIAN_BUNDLE = Path(__file__).resolve().parent / "resources" / "plotly" / "plotly-cartesian.min.js"
 
+
+def plotly_bundle(which: str = "cartesian") -> str:
+    """The plotly.js to embed: ``"cartesian"`` (the shipped partial bundle, 1.5 MB) or ``"full"`` (plotly's, 4.8 MB)."""
+    if which == "cartesian":
+        return CARTESIAN_BUNDLE.read_text(encoding="utf-8")
+    if which == "full":
+        from plotly.offline import get_plotlyjs
+
+        return get_plotlyjs()
+    raise ToolkitError(f"plotlyjs must be 'cartesian', 'full', a URL or False; got {which!r}")
+
+
+def explorer_html(data: dict, plotlyjs: bool | str = "cartesian") -> str:
+    """The standalone explorer page: plotly.js embedded, the data as JSON, the views and the glue script.
+
+    ``plotlyjs``: ``"cartesian"`` (default) embeds the shipped cartesian bundle of plotly.js, which
+    has every trace the explorer draws; ``"full"`` (or True) plotly's full bundle; a URL ending in
+    ``.js`` loads it from there instead (the file then needs the network); False leaves it out.
+    """
     meta = data["meta"]
     title = f"Explorer: {meta['name']}" if meta["name"] else "Corpus explorer"
-    script = f"<script>{get_plotlyjs()}</script>" if plotlyjs is True else (
-        f'<script src="{html.escape(plotlyjs)}"></script>' if plotlyjs else "")
+    if plotlyjs is True:
+        plotlyjs = "full"
+    if isinstance(plotlyjs, str) and plotlyjs.endswith(".js"):
+        script = f'<script src="{html.escape(plotlyjs)}"></script>'
+    else:
+        script = f"<script>{plotly_bundle(plotlyjs)}</script>" if plotlyjs else ""
     # JSON inside <script type="application/json">: "</" must not close the element early.
     blob = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
     caps = meta["caps"]
