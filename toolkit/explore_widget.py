@@ -26,12 +26,13 @@ def term_detail_html(data: dict, i: int) -> str:
         for k, g in enumerate(groups))
     lines = "".join(
         f'<tr class="kwic-line"><td>{html.escape(data["docs"][d])}</td><td>{html.escape(groups[data["doc_group"][d]])}</td>'
-        f'<td style="text-align:right">{html.escape(pre)}</td><td style="{_MARK};font-weight:600">{html.escape(kw)}</td>'
-        f"<td>{html.escape(post)}</td></tr>"
+        f'<td style="text-align:right;white-space:nowrap">{html.escape(pre)}</td>'
+        f'<td style="{_MARK};font-weight:600;white-space:nowrap">{html.escape(kw)}</td>'
+        f'<td style="white-space:nowrap">{html.escape(post)}</td></tr>'
         for d, pre, kw, post in view["kwic"][i])
     return (f"<h3>{html.escape(view['labels'][i])}</h3><table><tr><th>group</th><th>count</th><th>per 10,000</th>"
             f"<th>articles</th></tr>{rows}</table><p style='{_MUTED}'>{len(view['kwic'][i])} of {view['kwic_total'][i]} "
-            f"occurrences shown</p><table>{lines}</table>")
+            f"occurrences shown</p><div style='overflow-x:auto'><table>{lines}</table></div>")
 
 
 def theme_units_html(data: dict, group: int = -1, theme: int = -1, entry: int = -1) -> tuple[str, list[int]]:
