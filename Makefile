@@ -42,8 +42,9 @@ notebooks: venv
 test: venv
 	$(BIN)/python -m pytest tests toolkit notebooks $(NBVAL)
 
+# JupyterLab on notebooks/; with OUT=reports/x it also opens that report's output folder.
 lab: venv
-	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m toolkit lab $(OUT)
 
 # The documentation site from docs/ and the docstrings, into site/ (warnings are errors).
 docs: venv

@@ -63,12 +63,14 @@ def test_every_option_has_help():
 
     parser = build_parser()
     subparsers = next(a for a in parser._actions if a.choices and isinstance(a.choices, dict)).choices
-    assert set(subparsers) == {"summary", "report"}
+    assert set(subparsers) == {"summary", "report", "explore", "lab"}
     for name, sub in subparsers.items():
         for action in sub._actions:
             assert action.help and action.help.strip(), f"{name} {action.option_strings or action.dest} has no help"
     report_options = {o for a in subparsers["report"]._actions for o in a.option_strings}
     assert {"--lexicon", "--by", "--jobs", "--notebooks", "--out", "--unit", "--seed"} <= report_options
+    explore_options = {o for a in subparsers["explore"]._actions for o in a.option_strings}
+    assert {"--by", "--out", "--lexicon", "--periods", "--unit"} <= explore_options
 
 
 def test_without_a_corpus_argument_the_study_runs_from_any_folder(tmp_path, monkeypatch, capsys):

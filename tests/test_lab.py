@@ -66,3 +66,20 @@ def test_lab_has_the_project_kernel(server):
     base, token = server
     specs = _get(f"{base}/api/kernelspecs?token={token}")
     assert "python3" in specs["kernelspecs"]
+
+
+def test_lab_opens_a_reports_output_folder(tmp_path):
+    from toolkit import ToolkitError
+    from toolkit.__main__ import lab_command
+
+    assert lab_command(None, root=tmp_path) == ["jupyter", "lab", f"--notebook-dir={tmp_path / 'notebooks'}"]
+    inside = tmp_path / "reports" / "mine"
+    inside.mkdir(parents=True)
+    # inside the repository: the repository is served (notebooks/ and the report), the report opened
+    assert lab_command(str(inside), root=tmp_path)[2:] == [f"--notebook-dir={tmp_path}",
+                                                           "--LabApp.default_url=/lab/tree/reports/mine"]
+    elsewhere = tmp_path.parent / f"{tmp_path.name}-beside-corpus"
+    elsewhere.mkdir()
+    assert lab_command(str(elsewhere), root=tmp_path)[2:] == [f"--notebook-dir={elsewhere.resolve()}"]
+    with pytest.raises(ToolkitError, match="no such report folder"):
+        lab_command(str(tmp_path / "missing"), root=tmp_path)

@@ -11,6 +11,8 @@ The pipeline runs one way, one module per stage::
     agreement agreement, disagreements   two coders: Krippendorff's alpha, kappa, what they dispute
     keywords  keyness (article-level test), log_odds, top_tfidf, class_tfidf, kwic, kwic_sample, collocations, display_forms
     topics    fit_topics, topic_terms, topic_shares, topic_selection, choose_k, beats_null, article_topics, compare_topics
+    explore   explore, write_explorer   terms, themes, topics, dispersion: a notebook widget or one HTML file
+    coding    code_sheet         hand-coding the validation sample, one unit at a time
 
     archive   process_archive    the same stages a shard of articles at a time (processes or Dask),
                                  keeping per-article counts: corpora larger than memory
@@ -53,6 +55,8 @@ from .topics import (
     article_topics, beats_null, choose_k, compare_topics, default_ks, fit_topics, seed_effect, seed_terms, topic_coherence,
     topic_selection, topic_shares, topic_stability, topic_terms,
 )
+from .explore import explore, write_explorer
+from .coding import code_sheet
 
 __all__ = [
     "__version__", "Corpus", "load_corpus", "read_manifest", "CorpusError", "ManifestError", "ToolkitError",
@@ -66,4 +70,5 @@ __all__ = [
     "kwic", "log_odds", "article_test", "EffectSizesOnlyWarning", "top_tfidf", "display_forms", "add_display", "fit_topics", "topic_shares", "topic_stability",
     "topic_terms", "topic_selection", "choose_k", "compare_topics", "seed_effect", "seed_terms", "topic_coherence",
     "kwic_sample", "article_topics", "beats_null", "default_ks",
+    "explore", "write_explorer", "code_sheet",
 ]

@@ -1,4 +1,4 @@
-"""Command line: ``python -m toolkit summary|report [CORPUS]`` (installed as ``vn-discourse``).
+"""Command line: ``python -m toolkit summary|report|explore [CORPUS]`` (installed as ``vn-discourse``).
 
 ``summary`` loads, cleans, segments and tokenises a corpus folder (a
 ``corpus.csv`` manifest and a ``raw/`` folder) and prints the corpus summary:
@@ -12,6 +12,9 @@ package's generic templates for any other corpus, to ``--out`` (default
 ``reports/<corpus name>/`` beside the corpus), never over inputs or the
 study's files. Exit status: 0 when every notebook ran, 1 when a notebook
 failed (its HTML is still written), 2 for bad arguments or input.
+
+``explore`` writes the corpus explorer (:mod:`toolkit.explore`) to ``--out``: one HTML file with
+plotly.js and the data embedded, which opens without a network.
 """
 
 from __future__ import annotations
@@ -71,6 +74,63 @@ def _report(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+def _explore(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .explore import write_explorer
+    from .summary import with_groups
+
+    from .report import STUDY_DATA, is_study_corpus
+
+    if args.corpus is None and not is_study_corpus(None):
+        raise ToolkitError("no corpus given: pass a corpus folder (corpus.csv + raw/)")
+    corpus = add_periods(load_corpus(STUDY_DATA if args.corpus is None else args.corpus), args.periods)
+    units = with_groups(tokenize_units(segment(corpus, unit=args.unit), n_jobs=args.jobs, cache=not args.no_cache),
+                        corpus.documents, args.by)
+    path = write_explorer(units, args.out, by=args.by, lexicon=args.lexicon, seed=args.seed, documents=corpus.documents,
+                          name=Path(corpus.root).resolve().name)
+    print(f"explorer of {len(corpus.documents)} documents by {args.by}: {path} ({path.stat().st_size / 1e6:.1f} MB)")
+    return 0
+
+
+def lab_command(out: str | None, root: str | None = None) -> list[str]:
+    """The JupyterLab command line that opens the study's notebooks, and a report's output folder when given.
+
+    JupyterLab serves one folder: the repository (or ``root``) when the output folder is inside it,
+    so that both ``notebooks/`` and the report are in the file browser, with the report's folder
+    opened; the output folder itself when it is elsewhere (a report beside its corpus).
+    """
+    import os
+    from pathlib import Path
+
+    from .report import ROOT
+
+    base = Path(root) if root else ROOT
+    if out is None:
+        return ["jupyter", "lab", f"--notebook-dir={base / 'notebooks'}"]
+    folder = Path(out).resolve()
+    if not folder.is_dir():
+        raise ToolkitError(f"{out}: no such report folder (make report CORPUS=... OUT={out} writes one)")
+    try:
+        inside = folder.relative_to(base.resolve())
+    except ValueError:
+        return ["jupyter", "lab", f"--notebook-dir={folder}"]
+    return ["jupyter", "lab", f"--notebook-dir={base}", f"--LabApp.default_url=/lab/tree/{inside.as_posix()}"]
+
+
+def _lab(args: argparse.Namespace) -> int:
+    import os
+    import shutil
+
+    command = lab_command(args.out)
+    command[0] = shutil.which("jupyter") or command[0]
+    if os.geteuid() == 0:
+        command.append("--allow-root")
+    print(" ".join(command))
+    os.execvp(command[0], command)
+    return 0  # pragma: no cover - execvp does not return
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command-line parser (every option has a help text)."""
     parser = argparse.ArgumentParser(prog="python -m toolkit", description="Vietnamese discourse-analysis toolkit "
@@ -113,6 +173,19 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--in-place", action="store_true",
                         help="rewrite the committed study notebooks with their new outputs (study corpus only)")
     report.set_defaults(func=_report)
+    explore = sub.add_parser("explore", help="write the corpus explorer (terms, themes, topics, dispersion) as one "
+                                             "self-contained HTML file")
+    common(explore)
+    explore.add_argument("--out", required=True, metavar="FILE.html", help="the HTML file to write")
+    explore.add_argument("--lexicon", default=None, metavar="PATH", help="theme lexicon CSV (default: the study's lexicon)")
+    explore.add_argument("--seed", type=int, default=0, help="random seed for sampling and the topic model (default: 0)")
+    explore.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes for word segmentation (default: 1)")
+    explore.add_argument("--no-cache", action="store_true", help="do not read or write the segmentation cache")
+    explore.set_defaults(func=_explore)
+    lab = sub.add_parser("lab", help="open JupyterLab on the study's notebooks, or on a report's output folder")
+    lab.add_argument("out", nargs="?", default=None, metavar="OUT",
+                     help="a report's output folder (vn-discourse report --out) to open as well")
+    lab.set_defaults(func=_lab)
     return parser
 
 

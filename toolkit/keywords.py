@@ -234,7 +234,9 @@ def _article_counts(dfm: DFM):
         return None
     totals = np.asarray(dfm.docs.sum(axis=1)).ravel().astype(float)
     keep = totals > 0
-    labels = dfm.doc_rows.loc[keep, list(dfm.rows.columns)].astype(str).agg(" / ".join, axis=1).to_numpy()
+    columns = dfm.doc_rows.loc[keep, list(dfm.rows.columns)].astype(str)
+    # One grouping column (the usual case) needs no row-wise join, which takes seconds on 35,000 articles.
+    labels = columns.iloc[:, 0].to_numpy() if columns.shape[1] == 1 else columns.agg(" / ".join, axis=1).to_numpy()
     return dfm.docs[keep], labels, totals[keep]
 
 

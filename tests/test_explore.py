@@ -1,0 +1,213 @@
+"""The explorer's data, its standalone HTML and its notebook widget, on the study corpus (real text)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import toolkit as tk
+from conftest import DATA
+from toolkit.explore import Explorer, explorer_data, explorer_html, write_explorer
+
+
+@pytest.fixture(scope="module")
+def units(sentences):
+    return tk.tokenize_units(sentences, cache=False)
+
+
+@pytest.fixture(scope="module")
+def data(units, corpus):
+    return explorer_data(units, by="year", documents=corpus.documents, name="study")
+
+
+def _body(units):
+    return units[(units.kind == "body") & units.duplicate_of.isna()]
+
+
+def test_counts_per_group_are_the_tokens_counted_by_hand(units, data):
+    body = _body(units)
+    view = data["terms"]
+    for group_index, group in enumerate(data["meta"]["groups"]):
+        counted = Counter(t for tokens in body[body.year.astype(str) == group].tokens for t in tokens)
+        for i, term in enumerate(view["terms"]):
+            assert view["counts"][i][group_index] == counted[term], (term, group)
+        assert view["tokens"][group_index] == sum(counted.values())
+
+
+def test_article_counts_are_articles_holding_the_term(units, data):
+    body = _body(units)
+    view = data["terms"]
+    i = view["terms"].index("đối_ngoại")
+    for k, group in enumerate(data["meta"]["groups"]):
+        part = body[body.year.astype(str) == group]
+        holding = {d for d, tokens in zip(part.doc_id, part.tokens) if "đối_ngoại" in tokens}
+        assert view["articles"][i][k] == len(holding)
+
+
+def test_kwic_lines_show_the_term_in_its_article_and_group(corpus, units, data):
+    view = data["terms"]
+    year_of = corpus.documents.set_index("doc_id").year.astype(str)
+    body = _body(units)
+    text_of = body.groupby("doc_id").text.agg(" ".join)
+    for i, term in enumerate(view["terms"]):
+        lines = view["kwic"][i]
+        assert 1 <= len(lines) <= min(data["meta"]["caps"]["kwic_lines"], view["kwic_total"][i])
+        for d, pre, keyword, post in lines:
+            doc = data["docs"][d]
+            assert keyword.lower() == term.replace("_", " ")
+            assert year_of[doc] == data["meta"]["groups"][data["doc_group"][d]]
+            assert keyword.split()[0] in text_of[doc]
+    # every occurrence shown when there are few: "ký kết" occurs 10 times in the body units
+    i = view["terms"].index("ký_kết")
+    assert view["kwic_total"][i] == sum(t.count("ký_kết") for t in body.tokens) == len(view["kwic"][i])
+
+
+def test_caps_bound_what_is_kept(units, corpus):
+    small = explorer_data(units, by="year", documents=corpus.documents, n_terms=5, n_frequent=2, kwic_lines=2,
+                          theme_units=1, dispersion_terms=3, dispersion_points=4, articles=1)
+    assert all(len(part["t"]) <= 7 for part in small["terms"]["groups"].values())
+    assert max(len(lines) for lines in small["terms"]["kwic"]) == 2
+    per = Counter((small["doc_group"][d], t) for d, t, _, _ in small["themes"]["units"])
+    assert max(per.values()) == 1
+    assert len(small["dispersion"]["terms"]) == 3
+    assert all(len(x["pos"]) <= 4 <= x["total"] or len(x["pos"]) == x["total"] for x in small["dispersion"]["terms"])
+    assert len(small["articles"]["text"]) == 1
+    sampled = explorer_data(units, by="year", theme_sample=30)
+    assert sampled["themes"]["sample"] == 30
+    assert sum(n for _, th, _, n in sampled["themes"]["counts"] if th == 0) == 30
+    assert small["themes"]["sample"] is None
+    with pytest.raises(tk.ToolkitError, match="unknown explorer option"):
+        explorer_data(units, by="year", kwic_line=3)
+
+
+def test_distinctiveness_is_the_article_level_keyness(units, data):
+    counts = tk.dfm(_body(units).assign(year=lambda d: d.year.astype(str)), by="year")
+    key = tk.keyness(counts, "2017").set_index("term")
+    part = data["terms"]["groups"]["2017"]
+    for t, lr, p in zip(part["t"], part["lr"], part["padj"]):
+        term = data["terms"]["terms"][t]
+        assert lr == pytest.approx(key.log_ratio[term], abs=1e-3)
+        assert (p is None) == bool(np.isnan(key.p_adj[term]))
+
+
+def test_theme_units_show_their_hits_and_why(units, data):
+    view = data["themes"]
+    assert view["themes"] == list(tk.THEMES)
+    assert view["units"]
+    for d, theme, text, marks in view["units"]:
+        assert any(m[2] == theme for m in marks)
+        for start, end, th, entry, cue, weight in marks:
+            found = text[start:end].lower()
+            assert found.split()[0] in view["entries"][entry].lower() or view["entries"][entry].lower().split()[0] in found
+            assert weight > 0
+    # units with a hit per group and theme: the units whose lexicon score is positive
+    body = _body(units).reset_index(drop=True)
+    scores = tk.score_themes(body.text)
+    for g, th, with_hit, n in view["counts"]:
+        group = data["meta"]["groups"][g]
+        inside = (body.year.astype(str) == group).to_numpy()
+        assert n == inside.sum()
+        assert with_hit == int((scores[view["themes"][th]].to_numpy()[inside] > 0).sum())
+
+
+def test_dispersion_positions_fall_in_their_articles(units, data):
+    view = data["dispersion"]
+    body = _body(units)
+    assert view["rows"] == body.doc_id.nunique() and view["bounds"][-1] == view["rows"]
+    for x in view["terms"]:
+        term = data["terms"]["terms"][x["term"]]
+        assert x["total"] == sum(t.count(term) for t in body.tokens)
+        assert all(0 < p < 1 for p in x["pos"]) and all(0 <= r < view["rows"] for r in x["rows"])
+
+
+def test_standalone_html_needs_no_network_and_carries_the_data(data, tmp_path):
+    page = explorer_html(data)
+    assert not re.search(r"<script[^>]+src=", page), "a script is loaded from outside the file"
+    assert "plotly.js (cartesian - minified)" in page
+    blob = re.search(r'<script type="application/json" id="explorer-data">(.*?)</script>', page, re.S).group(1)
+    assert json.loads(blob) == json.loads(json.dumps(data))
+
+
+def test_article_text_cannot_close_the_script(units, corpus):
+    hostile = units.copy()
+    row = hostile.index[(hostile.kind == "body")][0]
+    hostile.loc[row, "text"] = hostile.loc[row, "text"] + " </script><script>alert(1)</script>"
+    page = explorer_html(explorer_data(hostile, by="year", documents=corpus.documents))
+    assert "</script><script>alert(1)" not in page
+
+
+def test_one_group_gives_frequencies_without_a_test(units):
+    one = explorer_data(units.assign(all="all"), by="all")
+    assert one["meta"]["groups"] == ["all"]
+    assert not one["terms"]["tested"]
+    assert all(v is None for v in one["terms"]["groups"]["all"]["lr"])
+
+
+def test_bad_grouping_is_named(units):
+    with pytest.raises(tk.ToolkitError, match="cannot group by 'provinc'"):
+        explorer_data(units, by="provinc")
+
+
+def test_static_summary_is_deterministic_and_script_free(units, corpus):
+    a = tk.explore(units, by="year", interactive=False)
+    b = tk.explore(units, by="year", interactive=False)
+    assert a._repr_html_() == b._repr_html_()
+    assert "<script" not in a._repr_html_()
+    top = a.summary()
+    assert top.loc[1, "2012"] == data_top_term(a.data, "2012")
+
+
+def data_top_term(data, group):
+    part = data["terms"]["groups"][group]
+    best = max(range(len(part["t"])), key=lambda j: (part["lr"][j], -j))
+    return data["terms"]["labels"][part["t"][best]]
+
+
+def test_interactive_follows_the_environment(units, monkeypatch):
+    monkeypatch.setenv("TOOLKIT_EXPLORE_INTERACTIVE", "1")
+    assert tk.explore(units, by="year").interactive
+    monkeypatch.delenv("TOOLKIT_EXPLORE_INTERACTIVE")
+    assert not tk.explore(units, by="year").interactive
+
+
+def test_widget_search_and_filters(data):
+    tab = Explorer(data).widget()
+    h = tab.explorer
+    h["search"].value = "ký kết"
+    assert h["matches"].options[0][0] == "ký kết"
+    h["matches"].value = h["matches"].options[0][1]
+    assert h["detail"].value.count('class="kwic-line"') == 10
+    h["theme"].value = data["themes"]["themes"].index("border_security")
+    assert "<mark" in h["units"].value and "border_security" in h["units"].value
+    h["article_pick"].value = h["article_pick"].options[0][1]
+    assert data["docs"][h["article_pick"].value] in h["article"].value
+    h["xray_terms"].value = (0, 1)
+    assert len(h["xray"].data) == 2
+
+
+def test_write_explorer_and_the_command_line(units, tmp_path):
+    from toolkit.__main__ import main
+
+    path = write_explorer(units, tmp_path / "a.html", by="year")
+    assert path.stat().st_size > 1_000_000   # plotly.js is embedded
+    out = tmp_path / "cli.html"
+    assert main(["explore", str(DATA), "--by", "province", "--out", str(out)]) == 0
+    blob = re.search(r'id="explorer-data">(.*?)</script>', out.read_text(encoding="utf-8"), re.S).group(1)
+    assert json.loads(blob)["meta"]["groups"] == ["Hà Giang", "Lạng Sơn"]
+    assert main(["explore", str(tmp_path / "nowhere"), "--out", str(out)]) == 2
+
+
+def test_the_shipped_plotly_bundle_is_the_version_of_the_installed_plotly():
+    from plotly.offline import get_plotlyjs
+
+    from toolkit.explore import plotly_bundle
+
+    version = re.search(r"plotly\.js v(\d+\.\d+\.\d+)", get_plotlyjs()[:300]).group(1)
+    assert re.search(r"plotly\.js \(cartesian - minified\) v(\d+\.\d+\.\d+)", plotly_bundle()[:300]).group(1) == version
+    for trace in ("scatter", "bar", "heatmap"):
+        assert f'moduleType:"trace",name:"{trace}"' in plotly_bundle().replace(" ", "")
