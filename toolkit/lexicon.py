@@ -327,6 +327,7 @@ def load_lexicon(path: str | os.PathLike | None = None, contexts: str | os.PathL
                                     "never blocks it; a blocker is a longer name that contains the term")
         block = pd.DataFrame({"blocker": [_norm(b) for b in raw.blocker], "blocks": [_norm(b) for b in raw.blocks]})
 
+    context_map = dict(sorted(context_map.items()))   # contexts by name, whatever the file's order
     if problems:
         head = "" if len(problems) == 1 else f"{len(problems)} problems in the lexicon:\n"
         raise ToolkitError(head + "\n".join(problems))

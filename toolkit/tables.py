@@ -132,5 +132,6 @@ def read_table(path: str | os.PathLike, required: list[str] | tuple[str, ...], w
         if filled:
             raise ToolkitError(f"{shown}, line {filled[0]}: column {i + 1} has values but no name in the header "
                                f"of the {what}; name it or delete it")
-    frame = pd.DataFrame([[row[i] for i in keep] for row in rows], columns=[header[i] for i in keep], dtype=object)
+    # The string dtype pandas.read_csv(dtype=str) gives, so that readers downstream see the same frames.
+    frame = pd.DataFrame([[row[i] for i in keep] for row in rows], columns=[header[i] for i in keep]).astype(str)
     return frame, lines
