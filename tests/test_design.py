@@ -367,3 +367,16 @@ def test_a_sheet_saved_by_excel_is_read_and_its_errors_name_the_line(tmp_path):
     path.write_bytes("\n".join(rows).encode("cp1252", errors="replace").replace(b"oui", b"\xe9t\xe9"))
     with pytest.raises(tk.ToolkitError, match="A.csv, line 4: the coding sheet is not valid UTF-8"):
         tk.read_codes(path, sheet)
+
+
+def test_marked_units_are_oversampled_and_the_weights_still_add_up(study_units):
+    _, units = study_units
+    body = units[(units.kind == "body") & units.duplicate_of.isna()]
+    marked = int(tk.label_themes(body.text, "v2").any(axis=1).sum())
+    for share in (0.5, 0.2):
+        sheet = tk.validation_sample(units, 20, strata="year", seed=2, lexicon="v2", marked_share=share)
+        drawn = int(sheet.stratum.str.endswith("/theme").sum())
+        assert drawn == min(round(20 * share), marked)
+        assert (1 / sheet.inclusion_prob).sum() == pytest.approx(len(body))
+    with pytest.raises(tk.ToolkitError, match="marked_share must be between 0 and 1"):
+        tk.validation_sample(units, 20, lexicon="v2", marked_share=1.5)

@@ -73,7 +73,8 @@ def _labels(units: pd.DataFrame, lexicon, labels) -> pd.DataFrame:
 
 
 def validation_sample(units: pd.DataFrame, n: int, *, strata: str | list[str] | None = None, seed: int = 0,
-                      lexicon=None, labels: pd.DataFrame | None = None, min_per_stratum: int = 2) -> pd.DataFrame:
+                      lexicon=None, labels: pd.DataFrame | None = None, min_per_stratum: int = 2,
+                      marked_share: float = 0.5) -> pd.DataFrame:
     """A stratified simple random sample of units to hand-code, with each unit's inclusion probability.
 
     Parameters
@@ -93,6 +94,11 @@ def validation_sample(units: pd.DataFrame, n: int, *, strata: str | list[str] | 
     min_per_stratum : int
         Each stratum gets at least this many units (or all of its units); the rest is allocated in
         proportion to stratum size.
+    marked_share : float, default 0.5
+        With ``lexicon`` or ``labels``: the share of ``n`` drawn from the units the measurement marks
+        (any theme), in proportion to size among their strata, the rest from the unmarked ones. Marked
+        units are usually a few percent of a corpus; drawn in proportion they would give a handful of
+        positives to judge precision on. Capped by the marked units there are.
 
     Returns
     -------
@@ -121,7 +127,20 @@ def validation_sample(units: pd.DataFrame, n: int, *, strata: str | list[str] | 
         keys.append(pd.Series(np.where(auto.to_numpy().any(axis=1), "theme", "none"), index=pool.index))
     pool["stratum"] = ["/".join(parts) for parts in zip(*keys)] if keys else "all"
     sizes = pool["stratum"].value_counts().sort_index()
-    alloc = _allocate(sizes, n, min_per_stratum)
+    if lexicon is not None or labels is not None:
+        if not 0 <= marked_share <= 1:
+            raise ToolkitError(f"marked_share must be between 0 and 1, got {marked_share!r}")
+        marked = sizes[[str(s).split("/")[-1] == "theme" for s in sizes.index]]
+        rest = sizes.drop(marked.index)
+        n_marked = min(int(round(n * marked_share)), int(marked.sum()))
+        n_marked = max(n_marked, min(n - int(rest.sum()), int(marked.sum())))   # all the rest is too little
+        parts = [(marked, n_marked), (rest, n - n_marked)]
+        alloc = {}
+        for part, size in parts:
+            if len(part):
+                alloc.update(_allocate(part, size, min(min_per_stratum, size // max(len(part), 1))))
+    else:
+        alloc = _allocate(sizes, n, min_per_stratum)
     rng = np.random.default_rng(seed)
     picked = []
     for stratum, size in sizes.items():
