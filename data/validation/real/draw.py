@@ -139,14 +139,20 @@ def main(sources: Path, out: Path) -> None:
     pop = pd.concat([population(sources / "baomoi", "baomoi", lexicon),
                      population(sources / "unc", "unc", lexicon)], ignore_index=True)
     sample, strata = draw(pop)
+    write(sample, strata, out, ("tune", "test"), "")
+
+
+def write(sample: pd.DataFrame, strata: pd.DataFrame, out: Path, halves, suffix: str) -> None:
+    """The text-free record beside this script (``sample{suffix}.csv``, ``strata{suffix}.csv``) and, in ``out``,
+    each half's coding sheet and its scoring file with the text."""
     keep = ["sample_id", "half", "source", "doc_id", "unit_id", "paragraph", "sentence", "article_type",
             "stratum", "inclusion_prob", "text_sha256"]
-    sample[keep].sort_values("sample_id").to_csv(HERE / "sample.csv", index=False)
-    strata.to_csv(HERE / "strata.csv", index=False)
+    sample[keep].sort_values("sample_id").to_csv(HERE / f"sample{suffix}.csv", index=False)
+    strata.to_csv(HERE / f"strata{suffix}.csv", index=False)
     out.mkdir(parents=True, exist_ok=True)
     sheet = ["sample_id", "title", "context_before", "text", "context_after"]
-    for half in ("tune", "test"):
-        part = sample[sample.half == half]
+    for half in halves:
+        part = sample[sample.half == half].sort_values("sample_id")
         part[sheet].to_csv(out / f"sheet_{half}.csv", index=False, encoding="utf-8")
         # text with the design, for scoring; never handed to a coder
         part[sheet + ["source", "doc_id", "unit_id", "stratum", "inclusion_prob"]].to_csv(

@@ -40,7 +40,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from draw import HERE, article_type, draw  # noqa: F401  (article_type documents the shared rule)
+from draw import HERE, article_type, draw, write  # noqa: F401  (article_type documents the shared rule)
 from draw import population as round1_population
 
 SEED = 20261205
@@ -80,19 +80,7 @@ def main(sources: Path, out: Path) -> None:
     pop = pd.concat([population(sources / "baomoi", "baomoi", exclude),
                      population(sources / "unc", "unc", exclude)], ignore_index=True)
     sample, strata = draw(pop, ALLOCATION, SEED, HALVES, prefix="s")
-    keep = ["sample_id", "half", "source", "doc_id", "unit_id", "paragraph", "sentence", "article_type",
-            "stratum", "inclusion_prob", "text_sha256"]
-    sample[keep].sort_values("sample_id").to_csv(HERE / "sample_round2.csv", index=False)
-    strata.to_csv(HERE / "strata_round2.csv", index=False)
-    out.mkdir(parents=True, exist_ok=True)
-    sheet = ["sample_id", "title", "context_before", "text", "context_after"]
-    for half in HALVES:
-        part = sample[sample.half == half].sort_values("sample_id")
-        part[sheet].to_csv(out / f"sheet_{half}.csv", index=False, encoding="utf-8")
-        part[sheet + ["source", "doc_id", "unit_id", "stratum", "inclusion_prob"]].to_csv(
-            out / f"units_{half}.csv", index=False, encoding="utf-8")
-    print(strata.to_string(index=False))
-    print(sample.groupby("half").agg(sentences=("sample_id", "size"), articles=("doc_id", "nunique")))
+    write(sample, strata, out, HALVES, "_round2")
 
 
 if __name__ == "__main__":
