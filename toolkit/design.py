@@ -654,6 +654,24 @@ def consensus(a: pd.DataFrame, b: pd.DataFrame, folder: str | Path | None = None
     return out.astype({t: int for t in themes})
 
 
+def precision_recall_f1(truth: np.ndarray, pred: np.ndarray, weights: np.ndarray | None = None) -> tuple[float, float, float]:
+    """Precision, recall and F1 of bool arrays, each unit weighted (default 1); NaN for an empty denominator.
+
+    >>> precision_recall_f1(np.array([1, 1, 0, 0], bool), np.array([1, 0, 1, 0], bool))
+    (np.float64(0.5), np.float64(0.5), np.float64(0.5))
+    """
+    w = np.ones(len(truth)) if weights is None else weights
+    tp, pp, tt = (w * (truth & pred)).sum(), (w * pred).sum(), (w * truth).sum()
+    return (tp / pp if pp else np.nan, tp / tt if tt else np.nan, 2 * tp / (pp + tt) if pp + tt else np.nan)
+
+
+def article_draws(docs, n_boot: int, rng: np.random.Generator) -> list[np.ndarray]:
+    """Row indices of ``n_boot`` resamples of whole articles (the rows of a drawn article move together)."""
+    ids, index = np.unique(np.asarray(docs), return_inverse=True)
+    members = [np.flatnonzero(index == i) for i in range(len(ids))]
+    return [np.concatenate([members[i] for i in rng.integers(0, len(ids), len(ids))]) for _ in range(n_boot)]
+
+
 def accuracy(coded: pd.DataFrame, units: pd.DataFrame, *, lexicon=None, labels: pd.DataFrame | None = None,
              cluster: str = "doc_id", ci: float = 0.95, n_boot: int = 2000, seed: int = 0) -> pd.DataFrame:
     """How well the automated measurement matches the coded sample, per theme.
@@ -683,25 +701,17 @@ def accuracy(coded: pd.DataFrame, units: pd.DataFrame, *, lexicon=None, labels: 
     docs = coded[cluster].to_numpy() if cluster in coded.columns else \
         chosen.set_index("unit_id").loc[coded["unit_id"], cluster].to_numpy()
     table = confusion(truth, pred, themes)
-    rng = np.random.default_rng(seed)
-    ids, index = np.unique(docs, return_inverse=True)
-    members = [np.flatnonzero(index == i) for i in range(len(ids))]
-    draws = [np.concatenate([members[i] for i in rng.integers(0, len(ids), len(ids))]) for _ in range(n_boot)]
+    draws = article_draws(docs, n_boot, np.random.default_rng(seed))
     q = (1 - ci) / 2
-
-    def prf(t, p, w):
-        tp, pp, tt = (w * (t & p)).sum(), (w * p).sum(), (w * t).sum()
-        return (tp / pp if pp else np.nan, tp / tt if tt else np.nan, 2 * tp / (pp + tt) if pp + tt else np.nan)
-
+    prf = precision_recall_f1
     for i, theme in enumerate(themes):
         t, p = truth[theme].to_numpy(bool), pred[theme].to_numpy(bool)
-        ones = np.ones(len(t))
-        boot = np.array([prf(t[d], p[d], ones[d]) for d in draws])
+        boot = np.array([prf(t[d], p[d]) for d in draws])
         with np.errstate(all="ignore"):
             low, high = np.nanquantile(boot, q, axis=0), np.nanquantile(boot, 1 - q, axis=0)
         for j, measure in enumerate(("precision", "recall", "f1")):
             table.loc[i, f"{measure}_low"], table.loc[i, f"{measure}_high"] = low[j], high[j]
         for j, value in enumerate(prf(t, p, weights)):
             table.loc[i, ("precision", "recall", "f1")[j] + "_weighted"] = value
-    table.insert(1, "articles", len(ids))
+    table.insert(1, "articles", len(np.unique(docs)))
     return table

@@ -2,13 +2,14 @@
 
 Usage::
 
-    python evaluate.py UNITS_TEST_CSV                                   # round 1
-    python evaluate.py UNITS_TEST2_CSV test2 models/round2              # round 2
+    python evaluate.py UNITS_TEST_CSV test models models/round2/round1_default.json                 # round 1
+    python evaluate.py UNITS_TEST2_CSV test2 models/round2 models/round2/default_scored_on_test2.json  # round 2
 
 UNITS_TEST_CSV is the ``units_test.csv`` that ``draw.py`` writes (``units_test2.csv`` of
 ``draw_round2.py`` for round 2). Gold codes: ``codes/HALF_consensus.csv`` (the adjudicated consensus of
 the two coders; HALF defaults to ``test``). The candidates are the lexicons v2 and v3, the fitted
-models in MODELS (default ``models/``) and the shipped default. Writes ``results_HALF.csv``:
+models in MODELS (default ``models/``) and the default, DEFAULT (the shipped model unless given: name
+the model that was scored, since the shipped one is refitted afterwards). Writes ``results_HALF.csv``:
 
 * per method and theme: precision, recall and F1 on the sampled sentences, each with a 95% percentile
   interval from 2,000 bootstrap resamples of articles (sentences of one article move together);
@@ -31,6 +32,7 @@ from scipy.stats import beta
 
 import toolkit as tk
 from toolkit.classify import DEFAULT_MODEL, load_classifier
+from toolkit.design import article_draws, precision_recall_f1
 
 HERE = Path(__file__).resolve().parent
 THEMES = list(tk.THEMES)
@@ -38,48 +40,34 @@ SEED = 7
 B = 2000
 
 
-def _prf(truth, pred, weights=None):
-    w = np.ones(len(truth)) if weights is None else weights
-    tp = (w * (truth & pred)).sum()
-    p_ = (w * pred).sum()
-    t_ = (w * truth).sum()
-    precision = tp / p_ if p_ else np.nan
-    recall = tp / t_ if t_ else np.nan
-    f1 = 2 * tp / (p_ + t_) if p_ + t_ else np.nan
-    return precision, recall, f1
-
-
-def predictions(texts: pd.Series, models: Path) -> dict[str, pd.DataFrame]:
+def predictions(texts: pd.Series, models: Path, default: Path = DEFAULT_MODEL) -> dict[str, pd.DataFrame]:
     out = {f"lexicon {v}": tk.label_themes(texts, lexicon=v, method="lexicon") for v in ("v2", "v3")}
-    for path in sorted(models.glob("*.json")) + [DEFAULT_MODEL]:
+    for path in [p for p in sorted(models.glob("*.json")) if p.resolve() != default.resolve()] + [default]:
         model = load_classifier(path)
-        name = path.stem.replace("_", " ") if path != DEFAULT_MODEL else \
+        name = path.stem.replace("_", " ") if path != default else \
             f"default ({model.features}{' + sides' if getattr(model, 'sides', False) else ''})"
         out[name] = model.predict(texts)
     return out
 
 
-def evaluate(units: pd.DataFrame, codes: pd.DataFrame, models: Path = HERE / "models") -> pd.DataFrame:
-    rng = np.random.default_rng(SEED)
-    docs = units.doc_id.to_numpy()
-    unique = np.unique(docs)
-    members = [np.flatnonzero(docs == d) for d in unique]
-    draws = [np.concatenate([members[i] for i in rng.integers(0, len(unique), len(unique))]) for _ in range(B)]
+def evaluate(units: pd.DataFrame, codes: pd.DataFrame, models: Path = HERE / "models",
+             default: Path = DEFAULT_MODEL) -> pd.DataFrame:
+    draws = article_draws(units.doc_id.to_numpy(), B, np.random.default_rng(SEED))
     domestic = (codes.domain == "domestic").to_numpy()
     weights = 1.0 / units.inclusion_prob.to_numpy()
     rows = []
-    for method, pred in predictions(units.text, models).items():
+    for method, pred in predictions(units.text, models, default).items():
         for theme in THEMES:
             truth = codes[theme].to_numpy(bool)
             guess = pred[theme].to_numpy(bool)
-            p, r, f = _prf(truth, guess)
-            boot = np.array([_prf(truth[d], guess[d]) for d in draws])
+            p, r, f = precision_recall_f1(truth, guess)
+            boot = np.array([precision_recall_f1(truth[d], guess[d]) for d in draws])
             lo, hi = np.nanpercentile(boot, [2.5, 97.5], axis=0)
             rows.append({"method": method, "theme": theme, "positives": int(truth.sum()), "predicted": int(guess.sum()),
                          "precision": p, "precision_low": lo[0], "precision_high": hi[0],
                          "recall": r, "recall_low": lo[1], "recall_high": hi[1],
                          "f1": f, "f1_low": lo[2], "f1_high": hi[2],
-                         "weighted_f1": _prf(truth, guess, weights)[2]})
+                         "weighted_f1": precision_recall_f1(truth, guess, weights)[2]})
         alarms = pred.to_numpy(bool)[domestic].any(axis=1)
         k, n = int(alarms.sum()), int(domestic.sum())
         rows.append({"method": method, "theme": "false_alarms (domestic, any theme)", "positives": n,
@@ -101,11 +89,11 @@ def evaluate(units: pd.DataFrame, codes: pd.DataFrame, models: Path = HERE / "mo
     return pd.DataFrame(rows)
 
 
-def main(units_path: Path, half: str = "test", models: Path = HERE / "models") -> None:
+def main(units_path: Path, half: str = "test", models: Path = HERE / "models", default: Path = DEFAULT_MODEL) -> None:
     units = pd.read_csv(units_path, keep_default_na=False).set_index("sample_id").sort_index()
     codes = pd.read_csv(HERE / "codes" / f"{half}_consensus.csv", keep_default_na=False).set_index("sample_id")
     codes = codes.loc[units.index]
-    table = evaluate(units, codes, models)
+    table = evaluate(units, codes, models, default)
     table.round(4).to_csv(HERE / f"results_{half}.csv", index=False)
     with pd.option_context("display.width", 200):
         print(table[["method", "theme", "positives", "predicted", "precision", "recall", "f1", "f1_low", "f1_high",
@@ -113,6 +101,6 @@ def main(units_path: Path, half: str = "test", models: Path = HERE / "models") -
 
 
 if __name__ == "__main__":
-    if len(sys.argv) not in (2, 3, 4):
+    if len(sys.argv) not in (2, 3, 4, 5):
         sys.exit(__doc__)
-    main(Path(sys.argv[1]), *sys.argv[2:3], *[HERE / m for m in sys.argv[3:4]])
+    main(Path(sys.argv[1]), *sys.argv[2:3], *[HERE / m for m in sys.argv[3:5]])

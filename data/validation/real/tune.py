@@ -34,6 +34,7 @@ from sklearn.model_selection import GroupKFold
 
 import toolkit as tk
 from toolkit.classify import DEFAULT_MODEL, ThemeClassifier
+from toolkit.design import precision_recall_f1
 
 HERE = Path(__file__).resolve().parent
 THEMES = list(tk.THEMES)
@@ -49,8 +50,7 @@ def extra_examples() -> pd.DataFrame:
 
 
 def f1(truth: np.ndarray, pred: np.ndarray) -> float:
-    tp = (truth & pred).sum()
-    return 2 * tp / (truth.sum() + pred.sum()) if truth.sum() + pred.sum() else np.nan
+    return precision_recall_f1(truth, pred)[2]
 
 
 def scores(truth: pd.DataFrame, pred: pd.DataFrame, domestic: np.ndarray, weights: np.ndarray) -> dict:
