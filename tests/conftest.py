@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -74,3 +82,33 @@ def category_corpus(root: Path) -> Path:
     manifest = "doc_id,file,year,category\n" + "".join(
         f"{doc},{doc}.txt,{doc[2:6]},{category}\n" for doc, category in CATEGORIES.items())
     return write_corpus(root, files, manifest)
+
+
+@contextlib.contextmanager
+def jupyterlab(root: Path, runtime: Path, extra=(), wait: float = 60):
+    """A JupyterLab server on loopback serving ``root``: yields ``(base_url, token)``, stopped on exit."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    token = secrets.token_hex(16)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}", "--ServerApp.open_browser=False",
+         "--allow-root", *extra],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "JUPYTER_RUNTIME_DIR": str(runtime)})
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + wait
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail(f"JupyterLab did not start within {wait:.0f} s")
+    try:
+        yield base, token
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)

@@ -1,49 +1,18 @@
 """JupyterLab starts on loopback and serves every notebook through its REST API."""
 
 import json
-import secrets
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 
 import pytest
 
+from conftest import jupyterlab
 from toolkit.report import ROOT, notebooks
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    port, token = _free_port(), secrets.token_hex(16)
-    runtime = tmp_path_factory.mktemp("jupyter-runtime")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={ROOT / 'notebooks'}",
-         "--ServerApp.open_browser=False", "--allow-root"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        env={**__import__("os").environ, "JUPYTER_RUNTIME_DIR": str(runtime)},
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("JupyterLab did not start within 60 s")
-    yield base, token
-    proc.terminate()
-    proc.wait(timeout=30)
+    with jupyterlab(ROOT / "notebooks", tmp_path_factory.mktemp("jupyter-runtime")) as running:
+        yield running
 
 
 def _get(url):
