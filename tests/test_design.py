@@ -64,17 +64,22 @@ def test_design_based_shares_are_unbiased_and_cover_by_simulation():
         assert abs(naive_bias) > 0.03, (year, naive_bias)   # -0.043 and +0.04 expected
 
 
+def _simple_random_sample(rng, n_all, n, prevalence, sensitivity, false_positive, theme):
+    """A corpus of one-unit articles with true codes ``y`` and automated labels ``f``, a simple random sample
+    ``take`` of ``n`` coded units, and the design-based share of ``theme``."""
+    y = (rng.random(n_all) < prevalence).astype(int)
+    f = np.where(y == 1, rng.random(n_all) < sensitivity, rng.random(n_all) < false_positive).astype(int)
+    units = pd.DataFrame({"unit_id": np.arange(n_all).astype(str), "doc_id": np.arange(n_all), "text": ""})
+    take = np.sort(rng.choice(n_all, n, replace=False))
+    coded = pd.DataFrame({"unit_id": units.unit_id[take], "inclusion_prob": n / n_all, theme: y[take]})
+    return y, f, take, tk.design_based_shares(units, coded, labels=pd.DataFrame({theme: f}))
+
+
 def test_equals_prediction_powered_inference_under_simple_random_sampling():
     """With a simple random sample, one unit per article and lambda = 1, the estimate is the PPI mean
     (Angelopoulos et al. 2023, eq. 2) and the interval its CLT interval up to the variance's small terms."""
-    rng = np.random.default_rng(3)
-    n_all, n = 4000, 400
-    y = (rng.random(n_all) < 0.2).astype(int)
-    f = np.where(y == 1, rng.random(n_all) < 0.8, rng.random(n_all) < 0.05).astype(int)
-    units = pd.DataFrame({"unit_id": np.arange(n_all).astype(str), "doc_id": np.arange(n_all), "text": ""})
-    take = np.sort(rng.choice(n_all, n, replace=False))
-    coded = pd.DataFrame({"unit_id": units.unit_id[take], "inclusion_prob": n / n_all, "border_security": y[take]})
-    out = tk.design_based_shares(units, coded, labels=pd.DataFrame({"border_security": f}))
+    y, f, take, out = _simple_random_sample(np.random.default_rng(3), 4000, 400, 0.2, 0.8, 0.05, "border_security")
+    n_all, n = len(y), len(take)
     ppi = f.mean() - (f[take] - y[take]).mean()
     assert out.estimate.iloc[0] == pytest.approx(ppi, abs=1e-12)
     # PPI's standard error: sqrt(var(f)/N + var(f - y)/n) over the unlabelled (all) and labelled units
@@ -89,14 +94,8 @@ def test_equals_the_reference_implementation_of_prediction_powered_inference():
     the same point estimate to rounding, the same interval up to our t quantile and small-sample factor."""
     from ppi_py import ppi_mean_ci, ppi_mean_pointestimate
 
-    rng = np.random.default_rng(11)
-    n_all, n = 5000, 300
-    y = (rng.random(n_all) < 0.12).astype(float)
-    f = np.where(y == 1, rng.random(n_all) < 0.7, rng.random(n_all) < 0.04).astype(float)
-    units = pd.DataFrame({"unit_id": np.arange(n_all).astype(str), "doc_id": np.arange(n_all), "text": ""})
-    take = np.sort(rng.choice(n_all, n, replace=False))
-    coded = pd.DataFrame({"unit_id": units.unit_id[take], "inclusion_prob": n / n_all, "economic_diplomacy": y[take]})
-    out = tk.design_based_shares(units, coded, labels=pd.DataFrame({"economic_diplomacy": f})).iloc[0]
+    y, f, take, out = _simple_random_sample(np.random.default_rng(11), 5000, 300, 0.12, 0.7, 0.04, "economic_diplomacy")
+    y, f, out = y.astype(float), f.astype(float), out.iloc[0]
     point = float(np.ravel(ppi_mean_pointestimate(y[take], f[take], f, lam=1))[0])
     low, high = (float(np.ravel(v)[0]) for v in ppi_mean_ci(y[take], f[take], f, alpha=0.05, lam=1))
     assert out.estimate == pytest.approx(point, abs=1e-12)

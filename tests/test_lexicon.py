@@ -105,6 +105,8 @@ def test_a_lexicon_travels_to_worker_processes():
 
 import unicodedata  # noqa: E402
 
+from conftest import to_cp1258  # noqa: E402
+
 HEADER = "theme,term,weight,context,kind,note"
 SENTENCE = "Tỉnh Lào Cai đẩy mạnh hợp tác kinh tế với Vân Nam (Trung Quốc) qua cửa khẩu quốc tế."
 
@@ -124,21 +126,10 @@ def test_a_lexicon_saved_by_excel_reads_as_written(tmp_path):
     assert tk.score_themes([SENTENCE], lexicon=lex).iloc[0].tolist() == [1.5, 1.0]
 
 
-def _windows_1258(text: str) -> bytes:
-    """Text as Windows-1258 stores it: letters with a circumflex, breve or horn precomposed, tones combining."""
-    tones = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
-    out = []
-    for char in text:
-        parts = unicodedata.normalize("NFD", char)
-        base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in tones))
-        out.append(base + "".join(c for c in parts if c in tones))
-    return "".join(out).encode("cp1258")
-
-
 def test_excel_encodings_other_than_utf8_are_refused_with_the_fix(tmp_path):
     rows = f"{HEADER}\nborder,cửa khẩu,1,,term,gate\nborder,biên giới,1,,term,border\n"
     legacy = tmp_path / "themes_legacy.csv"
-    legacy.write_bytes(_windows_1258(rows))            # Excel's plain "CSV" on a Vietnamese Windows
+    legacy.write_bytes(to_cp1258(rows))            # Excel's plain "CSV" on a Vietnamese Windows
     with pytest.raises(tk.ToolkitError, match=r"themes_legacy.csv, line 2: the lexicon is not valid UTF-8.*CSV UTF-8"):
         load_lexicon(legacy)
     wide = tmp_path / "themes_wide.csv"
