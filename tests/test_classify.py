@@ -131,3 +131,63 @@ def test_side_features_tell_who_takes_part_and_round_trip(tmp_path):
     assert again.sides and again.predict_proba(texts).round(6).equals(model.predict_proba(texts).round(6))
     plain = ThemeClassifier(min_df=1, C=1.0)
     assert not plain.sides
+
+
+@pytest.fixture(scope="module")
+def study_body():
+    """The study corpus's measured units (body sentences, no near-duplicates), with their titles."""
+    corpus = tk.load_corpus(ROOT / "data")
+    units = tk.segment(corpus, unit="sentence")
+    return units[(units.kind == "body") & units.duplicate_of.isna()].reset_index(drop=True)
+
+
+def test_unit_context_is_the_title_and_neighbours_in_article_order(study_body):
+    from toolkit.classify import unit_context
+
+    shuffled = study_body.sample(frac=1.0, random_state=3)
+    got = unit_context(shuffled)
+    ordered = study_body.sort_values(["doc_id", "paragraph", "sentence"]).reset_index(drop=True)
+    prev = ordered.groupby("doc_id").text.shift(1).fillna("")
+    nxt = ordered.groupby("doc_id").text.shift(-1).fillna("")
+    want = dict(zip(ordered.unit_id, zip(ordered.title, prev, nxt)))
+    assert got == [want[u] for u in shuffled.unit_id]
+    first = ordered.groupby("doc_id").head(1)
+    assert all(want[u][1] == "" for u in first.unit_id)       # no sentence before an article's first
+    assert set(study_body.title) == {t for t, _, _ in got}     # titles come from the manifest
+    sheet = pd.DataFrame({"text": ["Một."], "context_before": ["Trước."], "context_after": [None]})
+    assert unit_context(sheet) == [("", "Trước.", "")]        # a coding sheet's own context is used
+    with pytest.raises(tk.ToolkitError, match="doc_id"):
+        unit_context(pd.DataFrame({"text": ["Một."]}))
+
+
+def test_label_themes_reads_context_when_given_units(study_body):
+    from toolkit.classify import CONTEXT_MODEL, unit_context
+
+    context_model, sentence_model = load_classifier(CONTEXT_MODEL), load_classifier()
+    assert context_model.context and not sentence_model.context
+    framed = tk.label_themes(study_body)
+    assert framed.equals(context_model.predict(study_body.text, unit_context(study_body)))
+    alone = tk.label_themes(study_body.text)
+    assert alone.equals(sentence_model.predict(study_body.text))
+    # a frame without articles or context columns is read as sentences alone
+    assert tk.label_themes(study_body[["text"]]).equals(alone)
+    with pytest.raises(tk.ToolkitError, match="context="):
+        context_model.predict(study_body.text)
+
+
+def test_context_features_see_the_partner_named_in_the_title(tmp_path, coded):
+    from toolkit.classify import context_features
+
+    text = ["Hai bên nhất trí tăng cường hợp tác thương mại."]
+    titled = context_features(text, [("Lào và Việt Nam ký hiệp định thương mại", "", "")], "v3")
+    bare = context_features(text, [("", "", "")], "v3")
+    assert titled[0, :2].tolist() == [1.0, 1.0] and bare[0].sum() == 0
+    model = ThemeClassifier(min_df=1, context=True, sides=True, lexicon="v3")
+    none = [("", "", "")] * len(coded)
+    model.fit(coded.text, coded[THEMES], context=none)
+    again = load_classifier(model.save(tmp_path / "c.json"))
+    assert again.context
+    assert np.allclose(again.predict_proba(coded.text[:20], none[:20]), model.predict_proba(coded.text[:20], none[:20]),
+                       atol=1e-4)                      # coefficients are saved to 6 decimals
+    with pytest.raises(tk.ToolkitError, match="context features come with lexicon"):
+        ThemeClassifier(features="ngrams", context=True)

@@ -212,7 +212,7 @@ def _process_shard(root: str, rows: pd.DataFrame, settings: dict) -> dict:
     sample = measured.iloc[keep][["unit_id", "doc_id", by, "tokens"]].assign(priority=priority[keep])
     sample["tokens"] = sample["tokens"].astype(str)
     lap("counts")
-    labels = (label_themes(measured.text, lexicon=settings["lexicon"]).astype(np.int64) if len(measured)
+    labels = (label_themes(measured, lexicon=settings["lexicon"]).astype(np.int64) if len(measured)
               else pd.DataFrame(0, index=measured.index, columns=list(themes)))
     frame = pd.concat([measured[["doc_id", by]], labels.set_index(measured.index)], axis=1)
     articles = frame.groupby(["doc_id", by], sort=True).agg(**{"units": ("doc_id", "size")},

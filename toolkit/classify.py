@@ -12,7 +12,12 @@ signal and each word sequence counts, one calibrated logistic regression per the
   ``min_df`` training sentences. Syllables need no word segmentation, so labelling is fast on archives;
 * **side features** (``sides=True``): whether a Vietnamese side and a foreign actor take part, and
   whether the sentence speaks of the economy, security or culture, crossed with each other and with
-  the lexicon's hits (:func:`side_features`).
+  the lexicon's hits (:func:`side_features`);
+* **context features** (``context=True``): the same sides and the lexicon's themes found in the
+  article's title and the sentences just before and after, and the sentence's fields crossed with the
+  sides of its context (:func:`context_features`). A coder reads "Hai bên nhất trí mở rộng thương mại"
+  with its article: the context says who "hai bên" are. :func:`unit_context` gives each unit its
+  context from the units frame.
 
 ``features="lexicon"``, ``"ngrams"`` or ``"both"`` choose the feature set, so the three measurements a
 validation compares (lexicon features only, words only, their combination) are one class. A model is
@@ -47,11 +52,15 @@ from .errors import ToolkitError
 from .lexicon import LEXICON_DIR, Lexicon, load_lexicon
 from .match import find_terms, syllables
 
-__all__ = ["ThemeClassifier", "load_classifier", "DEFAULT_MODEL", "lexicon_features", "side_features",
-           "syllable_ngrams"]
+__all__ = ["ThemeClassifier", "load_classifier", "DEFAULT_MODEL", "CONTEXT_MODEL", "lexicon_features",
+           "side_features", "context_features", "unit_context", "syllable_ngrams"]
 
-#: The shipped model for the study's three themes (trained on the tuning half of the real-text set).
+#: The shipped model for the study's three themes that reads sentences alone (trained on the real-text
+#: validation set, see data/validation/real/README.md).
 DEFAULT_MODEL = LEXICON_DIR.parent / "models" / "themes_classifier.json"
+#: The shipped model that also reads each sentence's context (title, sentence before and after); used
+#: by :func:`toolkit.label_themes` when it is given units with their articles.
+CONTEXT_MODEL = LEXICON_DIR.parent / "models" / "themes_classifier_context.json"
 FEATURE_SETS = ("lexicon", "ngrams", "both")
 
 
@@ -179,6 +188,87 @@ def side_features(texts) -> np.ndarray:
     return np.asarray(rows, dtype=float).reshape(len(rows), len(SIDE_FEATURES))
 
 
+def _signals(strings: list[str], lex: Lexicon) -> tuple[dict[str, int], pd.DataFrame, np.ndarray]:
+    """Lexicon and side features of each distinct string, computed once: ``(position, lexical, sides)``."""
+    unique = list(dict.fromkeys(strings))
+    return {s: i for i, s in enumerate(unique)}, lexicon_features(unique, lex), side_features(unique)
+
+
+def context_features(texts, context, lexicon: Lexicon | str | None = None) -> np.ndarray:
+    """What each text's context says: one row per text.
+
+    ``context`` holds one tuple of strings per text (for example the article's title and the sentences
+    before and after, :func:`unit_context`). Columns: the side features of :func:`side_features`, found
+    in any part of the context (``foreign_only`` recomputed on the whole context); per theme of the
+    lexicon, whether any part has a hit of it; and the text's own fields (economy, security, culture)
+    crossed with a foreign actor, a Vietnamese side, and both, in its context.
+
+    >>> context_features(["Hai bên nhất trí mở rộng thương mại."],
+    ...                  [("Việt Nam và Lào ký hiệp định", "", "")], "v3")[0, :3].tolist()
+    [1.0, 1.0, 0.0]
+    """
+    from .themes import _lexicon
+
+    lex = _lexicon(lexicon)
+    texts = list(texts)
+    position, lexical, sides = _signals([*texts, *(p for c in context for p in c if p)], lex)
+    return _context_block(texts, context, position, lexical, sides, lex)
+
+
+def _context_block(texts, context, position, lexical, sides, lex) -> np.ndarray:
+    present = np.column_stack([(lexical[f"{t}:score"] > 0).to_numpy(float) for t in lex.themes])
+    signal = np.hstack([sides[:, :2], present])
+    found = np.zeros((len(texts), signal.shape[1]))
+    for r, parts in enumerate(context):
+        rows = [position[p] for p in parts if p]
+        if rows:
+            found[r] = signal[rows].max(axis=0)
+    vn, foreign = found[:, [0]], found[:, [1]]
+    own = sides[[position[t] for t in texts]]
+    fields = own[:, 3:]
+    crossed = np.hstack([fields * foreign, fields * vn, fields * (vn * foreign)])
+    return np.hstack([vn, foreign, foreign * (1 - vn), found[:, 2:], crossed])
+
+
+def unit_context(units: pd.DataFrame) -> list[tuple[str, str, str]]:
+    """Each unit's context ``(title, sentence before, sentence after)``, in the frame's row order.
+
+    With columns ``context_before`` / ``context_after`` (a coding sheet), they are used as given.
+    Otherwise the units are put in article order (``doc_id``, then ``paragraph`` and ``sentence`` when
+    present, else their order in the frame) and the neighbours are the units of the same article in
+    the frame: pass the units that were measured (body sentences), as :func:`toolkit.label_themes`
+    does. The title is the ``title`` column when there is one.
+
+    >>> frame = pd.DataFrame({"doc_id": ["a", "a", "b"], "text": ["Một.", "Hai.", "Ba."], "title": ["T", "T", "U"]})
+    >>> unit_context(frame)
+    [('T', '', 'Hai.'), ('T', 'Một.', ''), ('U', '', '')]
+    """
+    if "text" not in units.columns:
+        raise ToolkitError("units need a text column")
+    n = len(units)
+    text = units["text"].astype(str).to_numpy()
+    if {"context_before", "context_after"} <= set(units.columns):
+        before = units["context_before"].fillna("").astype(str).to_numpy()
+        after = units["context_after"].fillna("").astype(str).to_numpy()
+    elif "doc_id" in units.columns:
+        keys = [c for c in ("doc_id", "paragraph", "sentence") if c in units.columns]
+        frame = pd.DataFrame({k: units[k].to_numpy() for k in keys}).assign(_row=np.arange(n), _text=text)
+        frame = frame.sort_values([*keys, "_row"], kind="stable")
+        doc = frame["doc_id"].to_numpy()
+        ordered = frame["_text"].to_numpy()
+        same_prev = np.r_[False, doc[1:] == doc[:-1]]
+        same_next = np.r_[doc[:-1] == doc[1:], False]
+        prev = np.where(same_prev, np.r_[[""], ordered[:-1]], "")
+        nxt = np.where(same_next, np.r_[ordered[1:], [""]], "")
+        before, after = np.empty(n, dtype=object), np.empty(n, dtype=object)
+        before[frame["_row"].to_numpy()] = prev
+        after[frame["_row"].to_numpy()] = nxt
+    else:
+        raise ToolkitError("a unit's context needs doc_id (units of articles) or context_before / context_after columns")
+    title = units["title"].fillna("").astype(str).to_numpy() if "title" in units.columns else np.full(n, "")
+    return [(str(t), str(b), str(a)) for t, b, a in zip(title, before, after)]
+
+
 def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
 
@@ -203,10 +293,13 @@ class ThemeClassifier:
         crossed with each theme's lexicon hits, and each field crossed with the sides: a relation is a
         field *and* a partner, which a linear model on words alone cannot express, and a security word in
         news about other countries can count for less than on Vietnam's border.
+    context : bool, default False
+        With lexicon features, add what the text's context says (:func:`context_features`). Such a model
+        needs ``context=`` (one ``(title, before, after)`` tuple per text) in ``fit`` and ``predict``.
     """
 
     def __init__(self, lexicon=None, features: str = "both", C: float = 1.0, min_df: int = 2,
-                 class_weight: str | None = "balanced", thresholds=0.5, sides: bool = False):
+                 class_weight: str | None = "balanced", thresholds=0.5, sides: bool = False, context: bool = False):
         if features not in FEATURE_SETS:
             raise ToolkitError(f"features must be one of {', '.join(FEATURE_SETS)}, got {features!r}")
         if not C > 0:
@@ -220,6 +313,9 @@ class ThemeClassifier:
         self.class_weight = class_weight
         self.thresholds = thresholds
         self.sides = bool(sides)
+        self.context = bool(context)
+        if self.context and features == "ngrams":
+            raise ToolkitError("context features come with lexicon features; use features='both' or 'lexicon'")
 
     # -- features -----------------------------------------------------------------------------
     def _lex(self) -> Lexicon:
@@ -227,14 +323,29 @@ class ThemeClassifier:
 
         return _lexicon(self.lexicon)
 
-    def _matrix(self, texts: list[str]) -> sp.csr_matrix:
+    def _context_of(self, texts: list[str], context) -> list | None:
+        if not self.context:
+            return None
+        if context is None:
+            raise ToolkitError("this classifier reads each text's context: pass context= (see toolkit.classify.unit_context)")
+        context = [tuple(str(p) for p in parts) for parts in context]
+        if len(context) != len(texts):
+            raise ToolkitError(f"{len(texts)} texts but {len(context)} contexts")
+        return context
+
+    def _matrix(self, texts: list[str], context=None) -> sp.csr_matrix:
         blocks = []
         if self.features in ("lexicon", "both"):
             lex = self._lex()
-            lexical = lexicon_features(texts, lex)
+            parts = [p for c in context for p in c if p] if context is not None else []
+            position, lexical_all, side_all = _signals([*texts, *parts], lex)
+            own = [position[t] for t in texts]
+            lexical = lexical_all.iloc[own].reset_index(drop=True)
             blocks.append(sp.csr_matrix(lexical.to_numpy()))
+            if context is not None:
+                blocks.append(sp.csr_matrix(_context_block(texts, context, position, lexical_all, side_all, lex)))
             if self.sides:
-                side = side_features(texts)
+                side = side_all[own]
                 present = np.column_stack([(lexical[f"{t}:score"] > 0).to_numpy(float) for t in lex.themes])
                 crossed = np.column_stack([present[:, i] * side[:, j] for i in range(present.shape[1])
                                            for j in range(side.shape[1])])
@@ -254,8 +365,9 @@ class ThemeClassifier:
         return sp.hstack(blocks, format="csr")
 
     # -- fitting ------------------------------------------------------------------------------
-    def fit(self, texts, y: pd.DataFrame, sample_weight=None) -> "ThemeClassifier":
-        """Fit one model per column of ``y`` (0/1 codes, one column per theme)."""
+    def fit(self, texts, y: pd.DataFrame, sample_weight=None, context=None) -> "ThemeClassifier":
+        """Fit one model per column of ``y`` (0/1 codes, one column per theme); ``context`` as in
+        :meth:`predict_proba`."""
         from sklearn.linear_model import LogisticRegression
 
         from .themes import _as_texts
@@ -273,7 +385,7 @@ class ThemeClassifier:
             self.vocabulary_ = {g: i for i, g in enumerate(kept)}
         else:
             self.vocabulary_ = {}
-        X = self._matrix(values)
+        X = self._matrix(values, self._context_of(values, context))
         self.coef_, self.intercept_ = {}, {}
         for theme in self.themes_:
             target = np.asarray(y[theme], dtype=int)
@@ -290,20 +402,24 @@ class ThemeClassifier:
     def _threshold(self, theme: str) -> float:
         return float(self.thresholds.get(theme, 0.5) if isinstance(self.thresholds, dict) else self.thresholds)
 
-    def predict_proba(self, texts) -> pd.DataFrame:
-        """Probability of each theme, one float column per theme."""
+    def predict_proba(self, texts, context=None) -> pd.DataFrame:
+        """Probability of each theme, one float column per theme.
+
+        ``context``: with a model fitted with ``context=True``, one ``(title, before, after)`` tuple of
+        strings per text (:func:`unit_context`); ignored otherwise.
+        """
         from .themes import _as_texts
 
         if not hasattr(self, "coef_"):
             raise ToolkitError("the classifier is not fitted; call fit() or load_classifier()")
         values, index = _as_texts(texts)
-        X = self._matrix(values) if values else sp.csr_matrix((0, len(next(iter(self.coef_.values())))))
+        X = (self._matrix(values, self._context_of(values, context)) if values else sp.csr_matrix((0, len(next(iter(self.coef_.values()))))))
         out = {t: _sigmoid(X @ self.coef_[t] + self.intercept_[t]) for t in self.themes_}
         return pd.DataFrame(out, index=index, columns=list(self.themes_))
 
-    def predict(self, texts) -> pd.DataFrame:
+    def predict(self, texts, context=None) -> pd.DataFrame:
         """Bool labels: probability at least the theme's threshold."""
-        proba = self.predict_proba(texts)
+        proba = self.predict_proba(texts, context)
         return pd.DataFrame({t: proba[t] >= self._threshold(t) for t in self.themes_}, index=proba.index)
 
     # -- persistence --------------------------------------------------------------------------
@@ -313,6 +429,7 @@ class ThemeClassifier:
         data = {
             "format": "vn-discourse theme classifier 1", "features": self.features, "C": self.C,
             "min_df": self.min_df, "class_weight": self.class_weight, "sides": self.sides,
+            "context": self.context,
             "thresholds": {t: self._threshold(t) for t in self.themes_}, "themes": list(self.themes_),
             "lexicon_version": self.lexicon_version_, "vocabulary": sorted(self.vocabulary_, key=self.vocabulary_.get),
             "coef": {t: [round(float(v), 6) for v in self.coef_[t]] for t in self.themes_},
@@ -340,7 +457,7 @@ def load_classifier(path: str | os.PathLike | None = None, lexicon=None) -> Them
     model = ThemeClassifier(lexicon=lexicon if lexicon is not None else load_lexicon(data["lexicon_version"]),
                             features=data["features"], C=data["C"], min_df=data["min_df"],
                             class_weight=data["class_weight"], thresholds=data["thresholds"],
-                            sides=data.get("sides", False))
+                            sides=data.get("sides", False), context=data.get("context", False))
     model.themes_ = tuple(data["themes"])
     model.vocabulary_ = {g: i for i, g in enumerate(data["vocabulary"])}
     model.coef_ = {t: np.asarray(v, dtype=float) for t, v in data["coef"].items()}

@@ -69,7 +69,7 @@ def _labels(units: pd.DataFrame, lexicon, labels) -> pd.DataFrame:
     present = [t for t in lex.themes if t in units.columns]
     if len(present) == len(lex.themes):
         return units[list(lex.themes)].astype(float)
-    return label_themes(units["text"], lex).astype(float)
+    return label_themes(units, lex).astype(float)
 
 
 def validation_sample(units: pd.DataFrame, n: int, *, strata: str | list[str] | None = None, seed: int = 0,

@@ -224,16 +224,32 @@ def _shipped_model() -> bool:
     return DEFAULT_MODEL.is_file()
 
 
-def _classifier(model):
-    from .classify import ThemeClassifier, load_classifier
+def _classifier(model, context: bool = False):
+    """The classifier to use: ``model``, or the shipped one (the context model when ``context`` and it
+    is shipped)."""
+    from .classify import CONTEXT_MODEL, ThemeClassifier, load_classifier
 
     if isinstance(model, ThemeClassifier):
         return model
     if model is None:
-        if "classifier" not in _DEFAULT:
-            _DEFAULT["classifier"] = load_classifier()
-        return _DEFAULT["classifier"]
+        key = "context classifier" if context and CONTEXT_MODEL.is_file() else "classifier"
+        if key not in _DEFAULT:
+            _DEFAULT[key] = load_classifier(CONTEXT_MODEL if key == "context classifier" else None)
+        return _DEFAULT[key]
     return load_classifier(model)
+
+
+def _texts_and_context(texts):
+    """``texts`` as given, or a units frame's ``text`` and each unit's context (None when the frame has
+    neither ``doc_id`` nor context columns)."""
+    if not isinstance(texts, pd.DataFrame):
+        return texts, None
+    from .classify import unit_context
+
+    if "text" not in texts.columns:
+        raise ToolkitError("a frame of units needs a text column")
+    usable = "doc_id" in texts.columns or {"context_before", "context_after"} <= set(texts.columns)
+    return texts["text"], (unit_context(texts) if usable else None)
 
 
 def label_themes(texts, lexicon: Lexicon | str | None = None, threshold: float = 1.0, segmenter=None,
@@ -242,7 +258,11 @@ def label_themes(texts, lexicon: Lexicon | str | None = None, threshold: float =
 
     Parameters
     ----------
-    texts : list or Series of str
+    texts : list or Series of str, or DataFrame of units
+        A frame of units (``text``, with ``doc_id`` or ``context_before`` / ``context_after``, and
+        optionally ``title``, ``paragraph``, ``sentence``) lets the classifier read each sentence's
+        context: the title and the neighbouring units of the same article in the frame
+        (:func:`toolkit.classify.unit_context`). Pass the units measured, as ``theme_shares`` does.
     lexicon : Lexicon, path or version, optional
     threshold : float, default 1.0
         ``method="lexicon"``: a theme is present when its score (:func:`score_themes`) is at least this.
@@ -253,8 +273,9 @@ def label_themes(texts, lexicon: Lexicon | str | None = None, threshold: float =
         (``model``, default the shipped model of the study's themes, trained on the tuning half of the
         real-text validation set: logistic regression on the lexicon's hits and syllable n-grams).
         ``"auto"``: the shipped classifier for the default lexicon when the package ships one (the
-        combination validated on real text), the dictionary rule for any other lexicon, when
-        ``threshold`` or ``segmenter`` is given, or when no model is shipped.
+        combination validated on real text; given units with their articles, the shipped model that
+        also reads context), the dictionary rule for any other lexicon, when ``threshold`` or
+        ``segmenter`` is given, or when no model is shipped.
     model : ThemeClassifier or path, optional
         The classifier for ``method="classifier"``.
 
@@ -268,17 +289,18 @@ def label_themes(texts, lexicon: Lexicon | str | None = None, threshold: float =
     if method not in METHODS:
         raise ToolkitError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
     lex = _lexicon(lexicon)
+    texts, context = _texts_and_context(texts)
     if method == "auto":
         plain = threshold == 1.0 and segmenter is None
         shipped = plain and _is_default_lexicon(lex) and _shipped_model()
         method = "classifier" if (model is not None or shipped) else "lexicon"
     if method == "lexicon":
         return score_themes(texts, lex, segmenter) >= threshold
-    clf = _classifier(model)
+    clf = _classifier(model, context is not None)
     if set(clf.themes_) != set(lex.themes):
         raise ToolkitError(f"the classifier measures {', '.join(clf.themes_)}, the lexicon "
                            f"{', '.join(lex.themes)}; use method='lexicon' or a model trained on these themes")
-    return clf.predict(texts)[list(lex.themes)]
+    return clf.predict(texts, context)[list(lex.themes)]
 
 
 def _windows(sylls, start: int, end: int, window: int) -> tuple[str, str]:
@@ -328,7 +350,7 @@ def _select(units: pd.DataFrame, kinds, drop_duplicates: bool) -> pd.DataFrame:
 def _labelled(units, lexicon, kinds, drop_duplicates, threshold=1.0, segmenter=None, method="auto") -> pd.DataFrame:
     lex = _lexicon(lexicon)
     chosen = _select(units, kinds, drop_duplicates)
-    labels = label_themes(chosen["text"], lex, threshold, segmenter, method=method)
+    labels = label_themes(chosen, lex, threshold, segmenter, method=method)
     return pd.concat([chosen.drop(columns=[c for c in lex.themes if c in chosen.columns]), labels], axis=1)
 
 

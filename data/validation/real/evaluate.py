@@ -4,6 +4,7 @@ Usage::
 
     python evaluate.py UNITS_TEST_CSV test models models/round2/round1_default.json                 # round 1
     python evaluate.py UNITS_TEST2_CSV test2 models/round2 models/round2/default_scored_on_test2.json  # round 2
+    python evaluate.py UNITS_TEST3_CSV test3 models/round3 models/round3/context_default.json          # round 3
 
 UNITS_TEST_CSV is the ``units_test.csv`` that ``draw.py`` writes (``units_test2.csv`` of
 ``draw_round2.py`` for round 2). Gold codes: ``codes/HALF_consensus.csv`` (the adjudicated consensus of
@@ -31,7 +32,7 @@ import pandas as pd
 from scipy.stats import beta
 
 import toolkit as tk
-from toolkit.classify import DEFAULT_MODEL, load_classifier
+from toolkit.classify import DEFAULT_MODEL, load_classifier, unit_context
 from toolkit.design import article_draws, precision_recall_f1
 
 HERE = Path(__file__).resolve().parent
@@ -40,13 +41,17 @@ SEED = 7
 B = 2000
 
 
-def predictions(texts: pd.Series, models: Path, default: Path = DEFAULT_MODEL) -> dict[str, pd.DataFrame]:
+def predictions(units: pd.DataFrame, models: Path, default: Path = DEFAULT_MODEL) -> dict[str, pd.DataFrame]:
+    """Each candidate's labels of the sheet's sentences; a model that reads context gets each sentence's
+    title and neighbours as its coders saw them on the sheet."""
+    texts = units.text
+    context = unit_context(units[["text", "title", "context_before", "context_after"]])
     out = {f"lexicon {v}": tk.label_themes(texts, lexicon=v, method="lexicon") for v in ("v2", "v3")}
     for path in [p for p in sorted(models.glob("*.json")) if p.resolve() != default.resolve()] + [default]:
         model = load_classifier(path)
-        name = path.stem.replace("_", " ") if path != default else \
-            f"default ({model.features}{' + sides' if getattr(model, 'sides', False) else ''})"
-        out[name] = model.predict(texts)
+        extras = "".join(f" + {name}" for name in ("sides", "context") if getattr(model, name, False))
+        name = path.stem.replace("_", " ") if path != default else f"default ({model.features}{extras})"
+        out[name] = model.predict(texts, context)
     return out
 
 
@@ -56,7 +61,7 @@ def evaluate(units: pd.DataFrame, codes: pd.DataFrame, models: Path = HERE / "mo
     domestic = (codes.domain == "domestic").to_numpy()
     weights = 1.0 / units.inclusion_prob.to_numpy()
     rows = []
-    for method, pred in predictions(units.text, models, default).items():
+    for method, pred in predictions(units, models, default).items():
         for theme in THEMES:
             truth = codes[theme].to_numpy(bool)
             guess = pred[theme].to_numpy(bool)

@@ -33,7 +33,7 @@ import pandas as pd
 from sklearn.model_selection import GroupKFold
 
 import toolkit as tk
-from toolkit.classify import DEFAULT_MODEL, ThemeClassifier
+from toolkit.classify import DEFAULT_MODEL, ThemeClassifier, unit_context
 from toolkit.design import precision_recall_f1
 
 HERE = Path(__file__).resolve().parent
@@ -64,15 +64,24 @@ def scores(truth: pd.DataFrame, pred: pd.DataFrame, domestic: np.ndarray, weight
     return out
 
 
+def contexts(units: pd.DataFrame, extra: pd.DataFrame) -> tuple[list, list]:
+    """Each sampled sentence's (title, before, after) from its sheet; the extra examples have none."""
+    return unit_context(units[["text", "title", "context_before", "context_after"]]), [("", "", "")] * len(extra)
+
+
 def cross_validated(units: pd.DataFrame, codes: pd.DataFrame, extra: pd.DataFrame, features: str, C: float,
-                    sides: bool = False):
+                    sides: bool = False, context: bool = False):
     """Out-of-fold probabilities for every tuning sentence."""
     proba = pd.DataFrame(0.0, index=units.index, columns=THEMES)
+    own, none = contexts(units, extra) if context else (None, None)
     for fit_idx, score_idx in GroupKFold(n_splits=5).split(units, groups=units.doc_id):
         texts = pd.concat([units.text.iloc[fit_idx], extra.text], ignore_index=True)
         y = pd.concat([codes[THEMES].iloc[fit_idx], extra[THEMES]], ignore_index=True)
-        model = ThemeClassifier(lexicon="v3", features=features, C=C, sides=sides).fit(texts, y)
-        proba.iloc[score_idx] = model.predict_proba(units.text.iloc[score_idx]).to_numpy()
+        fit_context = [own[i] for i in fit_idx] + none if context else None
+        model = ThemeClassifier(lexicon="v3", features=features, C=C, sides=sides, context=context)
+        model.fit(texts, y, context=fit_context)
+        score_context = [own[i] for i in score_idx] if context else None
+        proba.iloc[score_idx] = model.predict_proba(units.text.iloc[score_idx], score_context).to_numpy()
     return proba
 
 
@@ -82,8 +91,9 @@ CANDIDATES = (("classifier", "ngrams", False), ("lexicon features", "lexicon", F
 def compare(units: pd.DataFrame, codes: pd.DataFrame, extra: pd.DataFrame, candidates=CANDIDATES):
     """The cross-validated table of every candidate and C, and each fitted candidate's best setting.
 
+    A candidate is ``(name, features, sides)`` or ``(name, features, sides, context)``.
     Returns ``(table, best, winner)``: ``best`` maps a candidate's name to ``(mean F1, C, thresholds,
-    features, sides)``; ``winner`` is the table row of the candidate chosen (highest mean F1 with
+    features, sides, context)``; ``winner`` is the table row of the candidate chosen (highest mean F1 with
     weighted false alarms at most 3%).
     """
     domestic = (codes.domain == "domestic").to_numpy()
@@ -93,9 +103,10 @@ def compare(units: pd.DataFrame, codes: pd.DataFrame, extra: pd.DataFrame, candi
         pred = tk.label_themes(units.text, lexicon=version, method="lexicon")
         rows.append({"method": f"lexicon {version}", "C": np.nan, **scores(codes, pred, domestic, weights)})
     best = {}
-    for name, features, sides in candidates:
+    for name, features, sides, *rest in candidates:
+        context = bool(rest and rest[0])
         for C in CS:
-            proba = cross_validated(units, codes, extra, features, C, sides)
+            proba = cross_validated(units, codes, extra, features, C, sides, context)
             thresholds = {}
             for t in THEMES:
                 f1s = [f1(codes[t].to_numpy(bool), proba[t].to_numpy() >= g) for g in GRID]
@@ -106,7 +117,7 @@ def compare(units: pd.DataFrame, codes: pd.DataFrame, extra: pd.DataFrame, candi
             rows.append(row)
             key = np.nanmean([row[t] for t in THEMES])
             if name not in best or key > best[name][0]:
-                best[name] = (key, C, thresholds, features, sides)
+                best[name] = (key, C, thresholds, features, sides, context)
     table = pd.DataFrame(rows)
     table["mean_f1"] = table[THEMES].mean(axis=1)
     eligible = table[table.false_alarms_weighted <= 0.03].sort_values("mean_f1", ascending=False)
@@ -123,7 +134,7 @@ def main(units_path: Path) -> None:
     table.round(4).to_csv(HERE / "tuning_cv.csv", index=False)
     print(table.round(3).to_string(index=False))
     print(f"winner: {winner['method']} (C={winner['C']})")
-    for name, (_, C, thresholds, features, sides) in best.items():
+    for name, (_, C, thresholds, features, sides, _context) in best.items():
         texts = pd.concat([units.text, extra.text], ignore_index=True)
         y = pd.concat([codes[THEMES], extra[THEMES]], ignore_index=True)
         model = ThemeClassifier(lexicon="v3", features=features, C=C, thresholds=thresholds, sides=sides).fit(texts, y)

@@ -39,9 +39,9 @@ HALVES = ("tune", "test", "fit2")
 CANDIDATES = (*ROUND1, ("combined with sides", "both", True))
 
 
-def load(paths: list[Path]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def load(paths: list[Path], halves=HALVES) -> tuple[pd.DataFrame, pd.DataFrame]:
     units, codes = [], []
-    for half, path in zip(HALVES, paths):
+    for half, path in zip(halves, paths):
         part = pd.read_csv(path, keep_default_na=False).set_index("sample_id").sort_index()
         coded = pd.read_csv(HERE / "codes" / f"{half}_consensus.csv", keep_default_na=False).set_index("sample_id")
         units.append(part.assign(half=half))
@@ -61,7 +61,7 @@ def main(paths: list[Path]) -> None:
     y = pd.concat([codes[THEMES], extra[THEMES]], ignore_index=True)
     models = HERE / "models" / "round2"
     models.mkdir(exist_ok=True)
-    for name, (_, C, thresholds, features, sides) in best.items():
+    for name, (_, C, thresholds, features, sides, _context) in best.items():
         model = ThemeClassifier(lexicon="v3", features=features, C=C, thresholds=thresholds, sides=sides).fit(texts, y)
         target = DEFAULT_MODEL if name == winner["method"] else models / f"{name.replace(' ', '_')}.json"
         model.save(target)
