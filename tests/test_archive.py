@@ -40,7 +40,7 @@ def test_one_shard_gives_the_in_memory_numbers(whole, sentences):
     same_dfm(whole.counts, tk.dfm(tokens, by="year"))
     pd.testing.assert_frame_equal(whole.keyness(2023), tk.keyness(tk.dfm(tokens, by="year"), 2023))
     # Per-article counts, checked against the labels of each unit.
-    labels = tk.label_themes(measured(sentences).text)
+    labels = tk.label_themes(measured(sentences))          # units of articles: read with their context
     by_article = labels.groupby(measured(sentences).doc_id).sum()
     assert whole.articles.set_index("doc_id")[list(tk.THEMES)].equals(by_article.astype(np.int64))
     assert whole.articles.units.sum() == len(measured(sentences)) == 80     # 88 body sentences, 8 of them repeats

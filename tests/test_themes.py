@@ -123,7 +123,7 @@ def shares(sentences):
 
 def test_theme_shares_by_year(sentences, shares):
     body = sentences[(sentences.kind == "body") & sentences.duplicate_of.isna()]
-    labels = label_themes(body.text)
+    labels = label_themes(body)              # units of articles: read with their context
     expected = labels.groupby(body.year.to_numpy()).mean()
     got = shares.pivot(index="year", columns="theme", values="share")
     pd.testing.assert_frame_equal(got[list(THEMES)], expected[list(THEMES)], check_names=False)
