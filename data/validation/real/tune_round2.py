@@ -49,14 +49,20 @@ def load(paths: list[Path], halves=HALVES) -> tuple[pd.DataFrame, pd.DataFrame]:
     return pd.concat(units), pd.concat(codes)
 
 
-def main(paths: list[Path]) -> None:
-    units, codes = load(paths)
+def compare_and_record(paths: list[Path], halves, candidates, name: str):
+    """Load the fitting sentences, compare the candidates, write ``name`` and print the table."""
+    units, codes = load(paths, halves)
     extra = extra_examples()
     print(units.groupby("half").size().to_dict(), codes[THEMES].sum().to_dict())
-    table, best, winner = compare(units, codes, extra, CANDIDATES)
-    table.round(4).to_csv(HERE / "tuning_cv_round2.csv", index=False)
+    table, best, winner = compare(units, codes, extra, candidates)
+    table.round(4).to_csv(HERE / name, index=False)
     print(table.round(3).to_string(index=False))
     print(f"winner: {winner['method']} (C={winner['C']})")
+    return units, codes, extra, best, winner
+
+
+def main(paths: list[Path]) -> None:
+    units, codes, extra, best, winner = compare_and_record(paths, HALVES, CANDIDATES, "tuning_cv_round2.csv")
     texts = pd.concat([units.text, extra.text], ignore_index=True)
     y = pd.concat([codes[THEMES], extra[THEMES]], ignore_index=True)
     models = HERE / "models" / "round2"

@@ -32,21 +32,15 @@ from pathlib import Path
 import pandas as pd
 
 from toolkit.classify import CONTEXT_MODEL, DEFAULT_MODEL, ThemeClassifier
-from tune import HERE, THEMES, compare, contexts, extra_examples
-from tune_round2 import load
+from tune import HERE, THEMES, contexts
+from tune_round2 import compare_and_record
 
 HALVES = ("tune", "test", "fit2", "test2")
 CANDIDATES = (("combined with sides", "both", True, False), ("combined with sides and context", "both", True, True))
 
 
 def main(paths: list[Path]) -> None:
-    units, codes = load(paths, HALVES)
-    extra = extra_examples()
-    print(units.groupby("half").size().to_dict(), codes[THEMES].sum().to_dict())
-    table, best, winner = compare(units, codes, extra, CANDIDATES)
-    table.round(4).to_csv(HERE / "tuning_cv_round3.csv", index=False)
-    print(table.round(3).to_string(index=False))
-    print(f"winner: {winner['method']} (C={winner['C']})")
+    units, codes, extra, best, winner = compare_and_record(paths, HALVES, CANDIDATES, "tuning_cv_round3.csv")
     _, C, thresholds, features, sides, context = best[winner["method"]]
     own, none = contexts(units, extra)
     texts = pd.concat([units.text, extra.text], ignore_index=True)
