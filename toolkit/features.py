@@ -162,7 +162,8 @@ class DFM:
         Returns
         -------
         DFM
-            Terms sorted; groups and articles sorted as :func:`group_dfm` sorts them.
+            Terms sorted; groups and articles sorted as :func:`group_dfm` sorts them;
+            ``doc_rows.doc_id`` as strings.
 
         Examples
         --------
