@@ -40,3 +40,21 @@ def test_third_party_data_keeps_its_licence_and_attribution():
         assert needle in readme
     assert (DATA / "benchmarks" / "ud-vi-vtb" / "LICENSE.txt").read_text().startswith("Attribution-ShareAlike")
     assert (ROOT / "toolkit" / "resources" / "stopwords" / "README.md").exists()
+
+
+def test_shipped_real_counts_carry_their_gpl_licence_and_no_text():
+    folder = DATA / "real_counts" / "unc"
+    assert sorted(p.name for p in folder.iterdir()) == ["COPYING", "LICENSE", "README.md", "articles.csv",
+                                                         "counts.parquet"]
+    assert (folder / "COPYING").read_text(encoding="utf-8").lstrip().startswith("GNU GENERAL PUBLIC LICENSE")
+    note = (folder / "LICENSE").read_text(encoding="utf-8")
+    assert "GNU General Public License, version 3" in note and "undertheseanlp/resources" in note
+    assert "this folder only" in note and "MIT" in note
+    readme = (folder / "README.md").read_text(encoding="utf-8")
+    for needle in ("undertheseanlp/resources", "cbdb3c3ac065d49bd047dc55ad173181f9e846e3", "GPL-3.0", "Dân trí",
+                   "python data/real_counts/build.py"):
+        assert needle in readme
+    assert "real_counts/unc/" in (DATA / "README.md").read_text(encoding="utf-8")
+    # Counts only: the two files have no column that could hold text.
+    assert list(pd.read_parquet(folder / "counts.parquet").columns) == ["doc_id", "term", "count"]
+    assert list(pd.read_csv(folder / "articles.csv", nrows=1).columns) == ["doc_id", "category", "year", "n_tokens"]

@@ -1,5 +1,6 @@
 """Sparse document-term matrices over tokenised units."""
 
+import pandas as pd
 import pytest
 import scipy.sparse as sp
 
@@ -86,3 +87,31 @@ def test_any_manifest_column_is_a_grouping(tmp_path):
     assert "province" not in str(error.value)
     with pytest.raises(tk.ToolkitError, match="cannot group by province"):
         tk.dfm(body, by="province")
+
+
+def test_from_counts_rebuilds_the_grouped_dfm_of_the_units(sentences):
+    body = tk.tokenize_units(sentences[sentences.kind == "body"], cache=False)
+    by_year = tk.dfm(body, by="year")
+    # Per-article counts in long form, as data/real_counts ships them, and one row per article.
+    long = tk.dfm(body, by="doc_id").to_frame()
+    articles = body[["doc_id", "year"]].drop_duplicates().sample(frac=1, random_state=0)   # any order
+    rebuilt = tk.DFM.from_counts(long.sample(frac=1, random_state=1), articles, by="year")
+    assert list(rebuilt.terms) == list(by_year.terms) and rebuilt.rows.equals(by_year.rows)
+    assert (rebuilt.matrix != by_year.matrix).nnz == 0
+    assert (rebuilt.docs != by_year.docs).nnz == 0 and rebuilt.doc_rows.equals(by_year.doc_rows)
+    # Repeated (article, term) rows add up.
+    twice = tk.DFM.from_counts(pd.concat([long, long]), articles, by="year")
+    assert (twice.matrix != 2 * by_year.matrix).nnz == 0
+
+
+def test_from_counts_names_bad_input(sentences):
+    counts = pd.DataFrame({"doc_id": ["a", "b"], "term": ["x", "y"], "count": [1, 2]})
+    articles = pd.DataFrame({"doc_id": ["a", "b"], "year": [2012, 2023]})
+    with pytest.raises(tk.ToolkitError, match="doc_id 'c' of the counts is not in articles"):
+        tk.DFM.from_counts(counts.assign(doc_id=["a", "c"]), articles, by="year")
+    with pytest.raises(tk.ToolkitError, match="positive integers; column 'count' has 1.5"):
+        tk.DFM.from_counts(counts.assign(count=[1.5, 2]), articles, by="year")
+    with pytest.raises(tk.ToolkitError, match="articles has no column 'province'"):
+        tk.DFM.from_counts(counts, articles, by="province")
+    with pytest.raises(tk.ToolkitError, match="repeat doc_id 'a'"):
+        tk.DFM.from_counts(counts, pd.concat([articles, articles]), by="year")

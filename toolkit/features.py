@@ -131,6 +131,77 @@ class DFM:
                                    f"articles and {len(terms)} terms")
         return cls(matrix, terms, rows, docs, doc_rows)
 
+    @classmethod
+    def from_counts(cls, counts: pd.DataFrame, articles: pd.DataFrame, by: str | list[str],
+                    doc_id: str = "doc_id", term: str = "term", count: str = "count") -> "DFM":
+        """A grouped DFM, per-article counts kept, from long per-article term counts and article metadata.
+
+        The counts of each article come as one row per article and term
+        (``doc_id``, ``term``, ``count``: e.g. the shipped
+        ``data/real_counts/unc/counts.parquet``, or ``DFM.to_frame()`` of a
+        DFM grouped by ``doc_id``); ``articles`` gives each article's
+        grouping columns. The result is what ``toolkit.dfm(units, by=by)``
+        gives for the same counts: group sums in ``matrix`` and each
+        article's counts in ``docs``/``doc_rows``, so :func:`toolkit.keyness`
+        and :func:`toolkit.log_odds` make their article-level test.
+
+        Parameters
+        ----------
+        counts : pandas.DataFrame
+            Columns ``doc_id``, ``term`` and ``count`` (positive integers);
+            rows repeating an article and term are added up.
+        articles : pandas.DataFrame
+            One row per article: ``doc_id`` and the ``by`` columns. An
+            article without counts is kept (it has no tokens, so the tests
+            leave it out).
+        by : str or list of str
+            Grouping column(s) of ``articles``.
+        doc_id, term, count : str
+            Column names, if they differ.
+
+        Returns
+        -------
+        DFM
+            Terms sorted; groups and articles sorted as :func:`group_dfm` sorts them;
+            ``doc_rows.doc_id`` as strings.
+
+        Examples
+        --------
+        >>> counts = pd.DataFrame({"doc_id": ["a", "a", "b", "c"], "term": ["x", "y", "x", "y"], "count": [2, 1, 1, 3]})
+        >>> articles = pd.DataFrame({"doc_id": ["a", "b", "c"], "year": [2012, 2012, 2023]})
+        >>> grouped = DFM.from_counts(counts, articles, by="year")
+        >>> grouped.rows.year.tolist(), grouped.matrix.toarray().tolist(), grouped.docs.shape
+        ([2012, 2023], [[3, 1], [0, 3]], (3, 2))
+        """
+        by = [by] if isinstance(by, str) else list(by)
+        for frame, name, needed in ((counts, "counts", [doc_id, term, count]), (articles, "articles", [doc_id, *by])):
+            missing = [c for c in needed if c not in frame.columns]
+            if missing:
+                raise ToolkitError(f"DFM.from_counts: {name} has no column {', '.join(map(repr, missing))}; "
+                                   f"its columns are {', '.join(map(str, frame.columns))}")
+        if doc_id in by:
+            raise ToolkitError(f"DFM.from_counts: by must not include {doc_id!r}: the groups hold articles")
+        ids = articles[doc_id].astype(str)
+        if ids.duplicated().any():
+            raise ToolkitError(f"DFM.from_counts: articles repeat doc_id {ids[ids.duplicated()].iloc[0]!r}; "
+                               "give one row per article")
+        values = pd.to_numeric(counts[count], errors="coerce").to_numpy()
+        with np.errstate(invalid="ignore"):
+            bad = ~(np.isfinite(values) & (values == np.round(values)) & (values > 0))
+        if bad.any():
+            raise ToolkitError(f"DFM.from_counts: counts must be positive integers; column {count!r} has "
+                               f"{counts[count].iloc[np.flatnonzero(bad)[0]]!s}")
+        position = pd.Index(ids).get_indexer(counts[doc_id].astype(str))
+        if (position < 0).any():
+            unknown = counts[doc_id].astype(str)[position < 0].iloc[0]
+            raise ToolkitError(f"DFM.from_counts: doc_id {unknown!r} of the counts is not in articles")
+        codes, terms = pd.factorize(counts[term].astype(str), sort=True)
+        docs = sp.csr_matrix((values.astype(np.int64), (position, codes)), shape=(len(ids), len(terms)))
+        docs.sum_duplicates()
+        rows = articles[[doc_id, *by]].reset_index(drop=True).rename(columns={doc_id: "doc_id"})
+        rows["doc_id"] = ids.to_numpy()
+        return group_dfm(cls(docs, np.asarray(terms, dtype=object), rows[["doc_id"]]), rows, by)
+
     def to_frame(self) -> pd.DataFrame:
         """Tidy long form: one row per non-zero cell, with the row labels."""
         coo = self.matrix.tocoo()
