@@ -140,7 +140,7 @@ def test_per_article_totals_give_the_same_shares_and_tests(sentences):
     from toolkit.stats import cluster_shares, permutation_test
 
     units = sentences[(sentences.kind == "body") & sentences.duplicate_of.isna()]
-    labels = tk.label_themes(units.text).astype(int)
+    labels = tk.label_themes(units).astype(int)       # units of articles: read with their context
     frame = pd.concat([units[["doc_id", "year"]].reset_index(drop=True), labels.reset_index(drop=True)], axis=1)
     themes = list(labels.columns)
     totals = frame.groupby(["doc_id", "year"], as_index=False)[themes].sum()
