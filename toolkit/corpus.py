@@ -31,6 +31,7 @@ import pandas as pd
 from .clean import clean_lines, drop_hidden_blocks
 from .errors import CorpusError, ManifestError, ToolkitError
 from .normalize import normalize_audited, normalize_text, normalize_tones
+from .tables import csv_rows
 
 __all__ = ["Corpus", "load_corpus", "load_rows", "manifest_rows", "read_manifest", "REQUIRED_COLUMNS"]
 
@@ -189,34 +190,8 @@ def _read_manifest(path: Path, min_year: int, max_year: int | None) -> tuple[pd.
     # The first non-empty line, read with universal newlines, without splitting the whole manifest.
     header_line = next(line for line in io.StringIO(text, newline=None) if line.strip()).rstrip("\n")
     delimiter = _detect_delimiter(path, header_line)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows, lines, header = [], [], None
-    try:
-        while True:
-            start = reader.line_num + 1
-            try:
-                row = next(reader)
-            except StopIteration:
-                break
-            if not any(field.strip() for field in row):
-                continue
-            if header is None:
-                header = [c.strip() for c in row]
-                repeated = sorted({c for c in header if c and header.count(c) > 1})
-                if repeated:
-                    raise ManifestError(f"{path}: column(s) {', '.join(map(repr, repeated))} appear twice in the header")
-                continue
-            if len(row) > len(header) and not any(v.strip() for v in row[len(header):]):
-                row = row[:len(header)]   # trailing empty cells, as spreadsheets write them
-            if len(row) > len(header):
-                raise ManifestError(
-                    f"{_row_label(path, start)}: {len(row)} values but the header has {len(header)} columns; "
-                    f"a value that contains {DELIMITERS[delimiter]} must be quoted (\"...\")"
-                )
-            rows.append(row + [""] * (len(header) - len(row)))
-            lines.append(start)
-    except csv.Error as err:
-        raise ManifestError(f"{_row_label(path, reader.line_num)}: cannot be read as CSV ({err})") from None
+    header, rows, lines = csv_rows(text, delimiter,
+                                   lambda line, message: ManifestError(f"{_row_label(path, line)}: {message}"))
     if not rows:
         raise ManifestError(
             f"{path}: has a header but no rows; add one row per article file under the header, e.g. a1,a1.txt,2017"

@@ -20,9 +20,10 @@ import pandas as pd
 
 from .errors import ToolkitError
 
-__all__ = ["read_table", "DELIMITERS"]
+__all__ = ["read_table", "csv_rows", "DELIMITERS"]
 
 DELIMITERS = {",": "commas", ";": "semicolons", "\t": "tabs"}
+_NAMES = {**DELIMITERS, "|": "vertical bars"}      # the corpus manifest also accepts "|"
 
 
 def _line_of(data: bytes, offset: int) -> int:
@@ -32,6 +33,47 @@ def _line_of(data: bytes, offset: int) -> int:
 
 def _columns(header: str, delimiter: str) -> list[str]:
     return [c.strip() for c in next(csv.reader([header], delimiter=delimiter), [])]
+
+
+def csv_rows(text: str, delimiter: str, error) -> tuple[list[str], list[list[str]], list[int]]:
+    r"""The header, the rows and the 1-based file line on which each row starts, of a CSV text.
+
+    Blank rows are skipped; empty cells beyond the header's width (as spreadsheets write them) are
+    dropped and short rows padded with ``""``; cells are returned as written. ``error(line, message)``
+    makes the exception raised for a column named twice, a row with more values than the header, or
+    text that is not CSV, so that each reader (:func:`read_table`, the corpus manifest) names the file
+    its own way.
+
+    >>> csv_rows("a;b\r\n\r\n1;2;\r\n3\r\n", ";", ValueError)
+    (['a', 'b'], [['1', '2'], ['3', '']], [3, 4])
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header, rows, lines = None, [], []
+    try:
+        while True:
+            start = reader.line_num + 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            if not any(cell.strip() for cell in row):
+                continue
+            if header is None:
+                header = [c.strip() for c in row]
+                repeated = sorted({c for c in header if c and header.count(c) > 1})
+                if repeated:
+                    raise error(start, f"column(s) {', '.join(map(repr, repeated))} appear twice in the header")
+                continue
+            while len(row) > len(header) and not row[-1].strip():
+                row = row[:-1]   # trailing empty cells, as spreadsheets write them
+            if len(row) > len(header):
+                raise error(start, f"{len(row)} values but the header has {len(header)} columns; a value that "
+                                   f"contains {_NAMES.get(delimiter, repr(delimiter))} must be quoted (\"...\")")
+            rows.append(row + [""] * (len(header) - len(row)))
+            lines.append(start)
+    except csv.Error as err:
+        raise error(reader.line_num, f"cannot be read as CSV ({err})") from None
+    return header or [], rows, lines
 
 
 def read_table(path: str | os.PathLike, required: list[str] | tuple[str, ...], what: str,
@@ -99,33 +141,9 @@ def read_table(path: str | os.PathLike, required: list[str] | tuple[str, ...], w
         raise ToolkitError(f"{shown}: missing column(s) {', '.join(missing)} in the {what}; the header line reads "
                            f"{header_line[:120]!r} ({len(found)} column(s) separated by {DELIMITERS[seen]}). "
                            f"The header must name {', '.join(required)}.{hint}")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header, rows, lines = None, [], []
-    try:
-        while True:
-            start = reader.line_num + 1
-            try:
-                row = next(reader)
-            except StopIteration:
-                break
-            if not any(cell.strip() for cell in row):
-                continue
-            if header is None:
-                header = [c.strip() for c in row]
-                repeated = sorted({c for c in header if c and header.count(c) > 1})
-                if repeated:
-                    raise ToolkitError(f"{shown}, line {start}: column(s) {', '.join(map(repr, repeated))} appear "
-                                       f"twice in the header of the {what}")
-                continue
-            while len(row) > len(header) and not row[-1].strip():
-                row = row[:-1]   # trailing empty cells, as spreadsheets write them
-            if len(row) > len(header):
-                raise ToolkitError(f"{shown}, line {start}: {len(row)} values but the header has {len(header)} "
-                                   f"columns; a value that contains {DELIMITERS[delimiter]} must be quoted (\"...\")")
-            rows.append([c.strip() for c in row] + [""] * (len(header) - len(row)))
-            lines.append(start)
-    except csv.Error as err:
-        raise ToolkitError(f"{shown}, line {reader.line_num}: the {what} cannot be read as CSV ({err})") from None
+    header, rows, lines = csv_rows(
+        text, delimiter, lambda line, message: ToolkitError(f"{shown}, line {line}: {message} (in the {what})"))
+    rows = [[c.strip() for c in row] for row in rows]
     keep = [i for i, name in enumerate(header) if name]
     for i in set(range(len(header))) - set(keep):
         filled = [lines[r] for r, row in enumerate(rows) if row[i]]
