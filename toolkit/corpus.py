@@ -165,55 +165,25 @@ def _detect_delimiter(path: Path, header: str) -> str:
     )
 
 
-def _read_manifest(path: Path, min_year: int, max_year: int | None) -> tuple[pd.DataFrame, list[int]]:
-    """The validated manifest and the file line on which each row starts."""
-    max_year = _check_years(min_year, max_year)
-    if not path.is_file():
-        raise ManifestError(f"{path}: manifest not found; a corpus folder needs a corpus.csv listing its files")
+def _manifest_text(path: Path) -> str:
+    """The manifest's text: UTF-8 with or without a byte-order mark, or a ManifestError saying how to save it."""
     data = path.read_bytes()
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise ManifestError(
             f"{path}: saved as UTF-16 (Excel's 'Unicode Text'); save it as 'CSV UTF-8 (Comma delimited)'"
         )
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         raise ManifestError(
             f"{path}: not valid UTF-8 at byte {err.start} (line {_line_of(data, err.start)}); Excel's plain 'CSV' "
             "saves in the Windows code page: save it as 'CSV UTF-8 (Comma delimited)'"
         ) from None
-    if not text.strip():
-        raise ManifestError(
-            f"{path}: the manifest is empty; write a header line doc_id,file,year (other columns may follow) "
-            "and one row per article file, e.g. a1,a1.txt,2017"
-        )
-    # The first non-empty line, read with universal newlines, without splitting the whole manifest.
-    header_line = next(line for line in io.StringIO(text, newline=None) if line.strip()).rstrip("\n")
-    delimiter = _detect_delimiter(path, header_line)
-    header, rows, lines = csv_rows(text, delimiter,
-                                   lambda line, message: ManifestError(f"{_row_label(path, line)}: {message}"))
-    if not rows:
-        raise ManifestError(
-            f"{path}: has a header but no rows; add one row per article file under the header, e.g. a1,a1.txt,2017"
-        )
-    unnamed = [i for i, name in enumerate(header) if not name]
-    for i in unnamed:
-        filled = [lines[r] for r, row in enumerate(rows) if row[i].strip()]
-        if filled:
-            raise ManifestError(
-                f"{path}: column {i + 1} has values (line {filled[0]}) but no name in the header; name it or delete it"
-            )
-    if unnamed:   # empty columns a spreadsheet left at the edge of the table
-        keep = [i for i in range(len(header)) if header[i]]
-        header = [header[i] for i in keep]
-        rows = [[row[i] for i in keep] for row in rows]
-    manifest = pd.DataFrame(rows, columns=header, dtype=object)
-    for column in manifest.columns:
-        if column in ("doc_id", "file"):
-            # Identifiers: kept exactly as written (only surrounding spaces dropped), never normalised as text.
-            manifest[column] = manifest[column].map(str.strip)
-        else:
-            manifest[column] = manifest[column].map(lambda v: normalize_text(v).strip())
+
+
+def _check_ids(path: Path, manifest: pd.DataFrame, lines: list[int]) -> None:
+    """Every doc_id and file present and unique; doc_ids distinct also across normalisation, tone placement
+    and case."""
     for column in ("doc_id", "file"):
         values = manifest[column].tolist()
         for index, value in enumerate(values):
@@ -250,8 +220,12 @@ def _read_manifest(path: Path, min_year: int, max_year: int | None) -> tuple[pd.
                         f"differ only in {how}; files named after them collide on case-insensitive file systems "
                         "(Windows, macOS): make them differ in more than case"
                     )
+
+
+def _years(path: Path, values, lines: list[int], min_year: int, max_year: int) -> list[int]:
+    """The year column as ints within the plausible range, or a ManifestError naming the line."""
     years = []
-    for index, value in enumerate(manifest["year"]):
+    for index, value in enumerate(values):
         try:
             year = int(value)
         except ValueError:
@@ -264,7 +238,49 @@ def _read_manifest(path: Path, min_year: int, max_year: int | None) -> tuple[pd.
                 f"{_row_label(path, lines[index])}: year {year} is outside the plausible range {min_year}-{max_year}"
             )
         years.append(year)
-    manifest["year"] = years
+    return years
+
+
+def _read_manifest(path: Path, min_year: int, max_year: int | None) -> tuple[pd.DataFrame, list[int]]:
+    """The validated manifest and the file line on which each row starts."""
+    max_year = _check_years(min_year, max_year)
+    if not path.is_file():
+        raise ManifestError(f"{path}: manifest not found; a corpus folder needs a corpus.csv listing its files")
+    text = _manifest_text(path)
+    if not text.strip():
+        raise ManifestError(
+            f"{path}: the manifest is empty; write a header line doc_id,file,year (other columns may follow) "
+            "and one row per article file, e.g. a1,a1.txt,2017"
+        )
+    # The first non-empty line, read with universal newlines, without splitting the whole manifest.
+    header_line = next(line for line in io.StringIO(text, newline=None) if line.strip()).rstrip("\n")
+    delimiter = _detect_delimiter(path, header_line)
+    header, rows, lines = csv_rows(text, delimiter,
+                                   lambda line, message: ManifestError(f"{_row_label(path, line)}: {message}"))
+    if not rows:
+        raise ManifestError(
+            f"{path}: has a header but no rows; add one row per article file under the header, e.g. a1,a1.txt,2017"
+        )
+    unnamed = [i for i, name in enumerate(header) if not name]
+    for i in unnamed:
+        filled = [lines[r] for r, row in enumerate(rows) if row[i].strip()]
+        if filled:
+            raise ManifestError(
+                f"{path}: column {i + 1} has values (line {filled[0]}) but no name in the header; name it or delete it"
+            )
+    if unnamed:   # empty columns a spreadsheet left at the edge of the table
+        keep = [i for i in range(len(header)) if header[i]]
+        header = [header[i] for i in keep]
+        rows = [[row[i] for i in keep] for row in rows]
+    manifest = pd.DataFrame(rows, columns=header, dtype=object)
+    for column in manifest.columns:
+        if column in ("doc_id", "file"):
+            # Identifiers: kept exactly as written (only surrounding spaces dropped), never normalised as text.
+            manifest[column] = manifest[column].map(str.strip)
+        else:
+            manifest[column] = manifest[column].map(lambda v: normalize_text(v).strip())
+    _check_ids(path, manifest, lines)
+    manifest["year"] = _years(path, manifest["year"], lines, min_year, max_year)
     # Only the encoding is filled in: the manifest keeps the columns it has (province, outlet and title are
     # added to Corpus.documents, not here, so that nothing offers a column the manifest does not have).
     if "encoding" not in manifest.columns:
