@@ -172,45 +172,9 @@ def _same_spelling(a: str, b: str) -> str:
     return "the same up to Unicode normalisation (NFC/NFD), tone placement or case"
 
 
-def load_lexicon(path: str | os.PathLike | None = None, contexts: str | os.PathLike | None = None,
-                 blockers: str | os.PathLike | None = None) -> Lexicon:
-    """Read and validate a theme lexicon with its context cues and blockers.
-
-    The files are read as spreadsheets save them (:func:`toolkit.tables.read_table`):
-    a byte-order mark, semicolons or tabs instead of commas and trailing empty
-    cells are accepted; UTF-16 and the Windows code page are refused with the
-    fix. Terms are normalised (NFC, modern tone placement, lower case) before
-    they are compared, so an entry typed in decomposed Unicode or with old tone
-    placement ("hoà bình") matches the text and counts as a duplicate of its
-    modern spelling.
-
-    Parameters
-    ----------
-    path : path-like or str, optional
-        CSV with columns theme, term, weight, context, note (and optionally
-        kind); or a shipped version name such as ``"v1"``. Default:
-        :data:`DEFAULT_LEXICON`.
-    contexts, blockers : path-like, optional
-        Default: ``contexts_<version>.csv`` and ``blockers_<version>.csv``
-        beside ``path`` (``themes_v2.csv`` -> ``contexts_v2.csv``); a missing
-        file means no contexts or no blockers.
-
-    Raises
-    ------
-    ToolkitError
-        Every problem of the three files at once, each once, named by the file
-        (as given) and line: a theme name that is not snake_case, an empty term,
-        a term that looks like a regular expression, a non-positive weight, an
-        unknown kind, a context without cues, a duplicate entry (also one that
-        differs only in normalisation, tone placement or case), a blocker that
-        does not contain what it blocks.
-
-    Examples
-    --------
-    >>> lex = load_lexicon("v2")
-    >>> lex.themes
-    ('economic_diplomacy', 'border_security', 'people_to_people')
-    """
+def _lexicon_files(path, contexts, blockers) -> tuple[Path, Path, Path, str]:
+    """The lexicon file (a path or a shipped version name), its contexts and blockers files (given, or
+    named after the lexicon's version beside it) and the version."""
     if path is None:
         path = DEFAULT_LEXICON
     elif isinstance(path, str) and re.fullmatch(r"v\d+[a-z0-9_]*", path):
@@ -229,15 +193,11 @@ def load_lexicon(path: str | os.PathLike | None = None, contexts: str | os.PathL
     for given, file, what in ((contexts_given, contexts, "contexts"), (blockers_given, blockers, "blockers")):
         if given and not file.is_file():
             raise ToolkitError(f"{file}: {what} file not found")
-    entries, lines = read_table(path, ["theme", "term", "weight", "context", "note"], "lexicon")
-    if entries.empty:
-        raise ToolkitError(f"{path}: the lexicon has no entries; add one row per term under the header")
-    if "kind" not in entries.columns:
-        entries["kind"] = "term"
-    entries["kind"] = entries["kind"].replace("", "term")
-    problems: list[str] = []
+    return path, contexts, blockers, version
 
-    # Context cues.
+
+def _read_cues(contexts: Path, problems: list[str]) -> dict[str, tuple[str, ...]]:
+    """The context cues of the contexts file (if it exists), normalised; each problem appended to ``problems``."""
     context_map: dict[str, tuple[str, ...]] = {}
     if contexts.is_file():
         cues, cue_lines = read_table(contexts, ["context", "term"], "context cues")
@@ -262,7 +222,13 @@ def load_lexicon(path: str | os.PathLike | None = None, contexts: str | os.PathL
             context_map.setdefault(row.context, ())
             context_map[row.context] += (_norm(row.term),)
 
-    # Entries.
+    return context_map
+
+
+def _check_entries(path: Path, entries: pd.DataFrame, lines: list[int], context_map: dict, contexts: Path,
+                   suffix: str, problems: list[str]) -> None:
+    """Append to ``problems`` what is wrong with each entry: its theme name, term, weight, kind, contexts,
+    and entries that repeat one another."""
     seen = {}
     for line, row in zip(lines, entries.itertuples(index=False)):
         where = f"{path}, line {line}"
@@ -306,7 +272,11 @@ def load_lexicon(path: str | os.PathLike | None = None, contexts: str | os.PathL
             else:
                 seen[key] = (line, row.term)
 
-    # Blockers.
+
+
+def _read_blockers(blockers: Path, problems: list[str]) -> pd.DataFrame:
+    """The blockers file (if it exists) as normalised ``blocker`` / ``blocks`` columns; each problem appended
+    to ``problems``."""
     block = pd.DataFrame(columns=["blocker", "blocks"])
     if blockers.is_file():
         raw, block_lines = read_table(blockers, ["blocker", "blocks"], "blockers")
@@ -326,6 +296,64 @@ def load_lexicon(path: str | os.PathLike | None = None, contexts: str | os.PathL
                     problems.append(f"{where}: blocker {row.blocker!r} does not contain {row.blocks!r}, so it "
                                     "never blocks it; a blocker is a longer name that contains the term")
         block = pd.DataFrame({"blocker": [_norm(b) for b in raw.blocker], "blocks": [_norm(b) for b in raw.blocks]})
+
+    return block
+
+
+def load_lexicon(path: str | os.PathLike | None = None, contexts: str | os.PathLike | None = None,
+                 blockers: str | os.PathLike | None = None) -> Lexicon:
+    """Read and validate a theme lexicon with its context cues and blockers.
+
+    The files are read as spreadsheets save them (:func:`toolkit.tables.read_table`):
+    a byte-order mark, semicolons or tabs instead of commas and trailing empty
+    cells are accepted; UTF-16 and the Windows code page are refused with the
+    fix. Terms are normalised (NFC, modern tone placement, lower case) before
+    they are compared, so an entry typed in decomposed Unicode or with old tone
+    placement ("hoà bình") matches the text and counts as a duplicate of its
+    modern spelling.
+
+    Parameters
+    ----------
+    path : path-like or str, optional
+        CSV with columns theme, term, weight, context, note (and optionally
+        kind); or a shipped version name such as ``"v1"``. Default:
+        :data:`DEFAULT_LEXICON`.
+    contexts, blockers : path-like, optional
+        Default: ``contexts_<version>.csv`` and ``blockers_<version>.csv``
+        beside ``path`` (``themes_v2.csv`` -> ``contexts_v2.csv``); a missing
+        file means no contexts or no blockers.
+
+    Raises
+    ------
+    ToolkitError
+        Every problem of the three files at once, each once, named by the file
+        (as given) and line: a theme name that is not snake_case, an empty term,
+        a term that looks like a regular expression, a non-positive weight, an
+        unknown kind, a context without cues, a duplicate entry (also one that
+        differs only in normalisation, tone placement or case), a blocker that
+        does not contain what it blocks.
+
+    Examples
+    --------
+    >>> lex = load_lexicon("v2")
+    >>> lex.themes
+    ('economic_diplomacy', 'border_security', 'people_to_people')
+    """
+    path, contexts, blockers, version = _lexicon_files(path, contexts, blockers)
+    suffix = f"_{version}" if version else ""
+    entries, lines = read_table(path, ["theme", "term", "weight", "context", "note"], "lexicon")
+    if entries.empty:
+        raise ToolkitError(f"{path}: the lexicon has no entries; add one row per term under the header")
+    if "kind" not in entries.columns:
+        entries["kind"] = "term"
+    entries["kind"] = entries["kind"].replace("", "term")
+    problems: list[str] = []
+
+    context_map = _read_cues(contexts, problems)
+
+    _check_entries(path, entries, lines, context_map, contexts, suffix, problems)
+
+    block = _read_blockers(blockers, problems)
 
     context_map = dict(sorted(context_map.items()))   # contexts by name, whatever the file's order
     if problems:
