@@ -745,6 +745,91 @@ def manifest_rows(
     return table
 
 
+def _normalised_lines(raw_lines: list[str], doc_id: str, path: Path, removed: list[dict],
+                      repairs: list[dict]) -> tuple[list[str], list[int]]:
+    """The normalised lines of an article with the raw line number of each; fragments removed and
+    repairs appended to ``removed`` and ``repairs``; a CorpusError for garbled or legacy-encoded text."""
+    lines, numbers, garbled, legacy_lines, samples = [], [], [], [], {}
+    for number, raw in enumerate(raw_lines, start=1):
+        audit = normalize_audited(raw)
+        if audit.problem:
+            garbled.append((number, audit.problem))
+        for fragment_reason, fragment in audit.removed:
+            removed.append({"doc_id": doc_id, "line": number, "text": fragment, "reason": fragment_reason})
+        for kind, before, after in audit.repairs:
+            repairs.append({"doc_id": doc_id, "line": number, "kind": kind, "before": before, "after": after})
+        if _is_legacy_line(audit.text):
+            legacy_lines.append(number)
+            samples[number] = audit.text.strip()
+        for piece in audit.text.split("\n"):
+            lines.append(piece)
+            numbers.append(number)
+    if garbled:
+        number, problem = garbled[0]
+        n_text = sum(1 for line in raw_lines if line.strip())
+        whole = (
+            f" {len(garbled)} of {n_text} lines are garbled this way: the whole file was probably read as "
+            "Windows-1252 and saved again as UTF-8 (double-encoded)."
+            if len(garbled) > 1 else ""
+        )
+        raise CorpusError(
+            f"{path}, line {number}: {problem}.{whole} Re-save the original text as UTF-8, or retype the "
+            "garbled words; lines that could be repaired exactly are listed in corpus.repairs"
+        )
+    _check_legacy(
+        "\n".join(lines), path, legacy_lines, sum(1 for line in raw_lines if line.strip()), samples
+    )
+    return lines, numbers
+
+
+def _load_document(path: Path, row: pd.Series, removed: list[dict], repairs: list[dict]) -> dict:
+    """One article: decoded, normalised line by line (each change tied to its raw line), cleaned; its
+    removed lines and repairs appended to ``removed`` and ``repairs``. Returns its documents row."""
+    data = path.read_bytes()
+    decoded = _decode(data, row["encoding"], path)
+    _check_page(decoded, path)
+    # Normalise line by line so that every change is tied to its raw line number
+    # (a <br> inside a line makes two lines that both keep that number).
+    raw_lines = decoded.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    n_lines = sum(1 for line in raw_lines if line.strip())
+    # Script, style and head elements that span lines go whole, before the line-by-line normalisation.
+    raw_lines, hidden = drop_hidden_blocks(raw_lines)
+    for record in hidden:
+        removed.append({"doc_id": row["doc_id"], **record})
+    lines, numbers = _normalised_lines(raw_lines, row["doc_id"], path, removed, repairs)
+    if not any(line.strip() for line in lines):
+        raise CorpusError(f"{path}: the file is empty (doc_id {row['doc_id']}); remove its row or add the text")
+    cleaned = clean_lines(lines)
+    # clean_lines numbers lines by position; map them back to raw line numbers.
+    cleaned.lines[:] = [(numbers[n - 1], text) for n, text in cleaned.lines]
+    for record in cleaned.removed:
+        record["line"] = numbers[record["line"] - 1]
+    if not cleaned.lines:
+        reasons = sorted({r["reason"] for r in cleaned.removed})
+        raise CorpusError(
+            f"{path}: nothing left after cleaning (doc_id {row['doc_id']}); every line was site furniture "
+            f"({', '.join(reasons)}). Check that the file holds the article text."
+        )
+    for record in cleaned.removed:
+        removed.append({"doc_id": row["doc_id"], **record})
+    body = "\n".join(line for _, line in cleaned.lines)
+    extra = {**dict.fromkeys(_FILLED_COLUMNS, ""),
+             **{k: v for k, v in row.items() if k not in ("doc_id", "year", "file")}}
+    return {
+        **extra,
+        "doc_id": row["doc_id"],
+        "year": row["year"],
+        "file": row["file"],
+        "text": body,
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "n_lines": n_lines,
+        "n_removed": len(cleaned.removed),
+        "n_chars": len(body),
+        **{k: cleaned.metadata.get(k, "") for k in ("dateline", "byline", "source", "timestamp")},
+        "line_numbers": tuple(number for number, _ in cleaned.lines),
+    }
+
+
 def load_rows(root: str | os.PathLike, rows: pd.DataFrame, raw_dir: str = "raw") -> Corpus:
     """Decode, normalise and clean the articles of some rows of :func:`manifest_rows`.
 
@@ -769,79 +854,7 @@ def load_rows(root: str | os.PathLike, rows: pd.DataFrame, raw_dir: str = "raw")
     paths = [raw_path / p for p in rows["path"]]
     documents, removed, repairs = [], [], []
     for index, row in table.iterrows():
-        path = paths[index]
-        data = path.read_bytes()
-        decoded = _decode(data, row["encoding"], path)
-        _check_page(decoded, path)
-        # Normalise line by line so that every change is tied to its raw line number
-        # (a <br> inside a line makes two lines that both keep that number).
-        raw_lines = decoded.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-        n_lines = sum(1 for line in raw_lines if line.strip())
-        # Script, style and head elements that span lines go whole, before the line-by-line normalisation.
-        raw_lines, hidden = drop_hidden_blocks(raw_lines)
-        for record in hidden:
-            removed.append({"doc_id": row["doc_id"], **record})
-        lines, numbers, garbled, legacy_lines, samples = [], [], [], [], {}
-        for number, raw in enumerate(raw_lines, start=1):
-            audit = normalize_audited(raw)
-            if audit.problem:
-                garbled.append((number, audit.problem))
-            for fragment_reason, fragment in audit.removed:
-                removed.append({"doc_id": row["doc_id"], "line": number, "text": fragment, "reason": fragment_reason})
-            for kind, before, after in audit.repairs:
-                repairs.append({"doc_id": row["doc_id"], "line": number, "kind": kind, "before": before, "after": after})
-            if _is_legacy_line(audit.text):
-                legacy_lines.append(number)
-                samples[number] = audit.text.strip()
-            for piece in audit.text.split("\n"):
-                lines.append(piece)
-                numbers.append(number)
-        if garbled:
-            number, problem = garbled[0]
-            n_text = sum(1 for line in raw_lines if line.strip())
-            whole = (
-                f" {len(garbled)} of {n_text} lines are garbled this way: the whole file was probably read as "
-                "Windows-1252 and saved again as UTF-8 (double-encoded)."
-                if len(garbled) > 1 else ""
-            )
-            raise CorpusError(
-                f"{path}, line {number}: {problem}.{whole} Re-save the original text as UTF-8, or retype the "
-                "garbled words; lines that could be repaired exactly are listed in corpus.repairs"
-            )
-        _check_legacy(
-            "\n".join(lines), path, legacy_lines, sum(1 for line in raw_lines if line.strip()), samples
-        )
-        if not any(line.strip() for line in lines):
-            raise CorpusError(f"{path}: the file is empty (doc_id {row['doc_id']}); remove its row or add the text")
-        cleaned = clean_lines(lines)
-        # clean_lines numbers lines by position; map them back to raw line numbers.
-        cleaned.lines[:] = [(numbers[n - 1], text) for n, text in cleaned.lines]
-        for record in cleaned.removed:
-            record["line"] = numbers[record["line"] - 1]
-        if not cleaned.lines:
-            reasons = sorted({r["reason"] for r in cleaned.removed})
-            raise CorpusError(
-                f"{path}: nothing left after cleaning (doc_id {row['doc_id']}); every line was site furniture "
-                f"({', '.join(reasons)}). Check that the file holds the article text."
-            )
-        for record in cleaned.removed:
-            removed.append({"doc_id": row["doc_id"], **record})
-        body = "\n".join(line for _, line in cleaned.lines)
-        extra = {**dict.fromkeys(_FILLED_COLUMNS, ""),
-                 **{k: v for k, v in row.items() if k not in ("doc_id", "year", "file")}}
-        documents.append({
-            **extra,
-            "doc_id": row["doc_id"],
-            "year": row["year"],
-            "file": row["file"],
-            "text": body,
-            "sha256": hashlib.sha256(data).hexdigest(),
-            "n_lines": n_lines,
-            "n_removed": len(cleaned.removed),
-            "n_chars": len(body),
-            **{k: cleaned.metadata.get(k, "") for k in ("dateline", "byline", "source", "timestamp")},
-            "line_numbers": tuple(number for number, _ in cleaned.lines),
-        })
+        documents.append(_load_document(paths[index], row, removed, repairs))
 
     docs = pd.DataFrame(documents)
     order = DOCUMENT_COLUMNS + [c for c in docs.columns if c not in DOCUMENT_COLUMNS]
