@@ -76,3 +76,17 @@ def test_variants_that_cannot_change_a_conclusion_are_marked():
     verdict = conclusions(table)
     flags = table.groupby("variant").can_differ.all()
     assert (verdict.can_differ == verdict.variant.map(flags)).all()
+
+
+def test_leaving_an_article_out_gives_the_shares_of_the_corpus_without_it():
+    # The leave-one-article-out variants reuse the baseline's labels; they must equal measuring the corpus
+    # without that article from scratch (the study corpus: 2017 has three articles, so each can go).
+    corpus = tk.load_corpus("data")
+    table = theme_robustness(corpus, by="year", tokenisers=False)
+    units = tk.segment(corpus, unit="sentence")
+    left_out = sorted(v.removeprefix("without ") for v in table.variant.unique() if v.startswith("without "))
+    assert left_out == ["hg2017a", "hg2017b", "hg2017c"]
+    for doc_id in left_out:
+        got = table[table.variant == f"without {doc_id}"].drop(columns=["variant", "family", "can_differ", "why_not"])
+        direct = tk.theme_shares(units[units.doc_id != doc_id], by="year")[got.columns]
+        pd.testing.assert_frame_equal(got.reset_index(drop=True), direct.reset_index(drop=True), check_dtype=False)

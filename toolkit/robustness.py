@@ -28,7 +28,7 @@ from .lexicon import Lexicon
 from .segment import segment
 from .stats import cluster_shares
 from .summary import with_groups
-from .themes import _lexicon, _select, corrected_theme_shares, theme_shares
+from .themes import _labelled, _lexicon, _select, corrected_theme_shares, theme_shares
 from .wordseg import word_segment
 
 __all__ = ["theme_robustness", "conclusions", "underthesea_segmenter", "coded_shares"]
@@ -125,12 +125,19 @@ def theme_robustness(corpus: Corpus, by: str = "year", lexicon: Lexicon | str | 
     if len(eligible) > max_leave_out:
         rng = np.random.default_rng(seed)
         eligible = sorted(rng.choice(eligible, max_leave_out, replace=False).tolist())
-    for doc_id in eligible:
-        variants.append((f"without {doc_id}", "articles", sentences[sentences.doc_id != doc_id], {}))
     rows = []
     for name, family, units, options in variants:
         options = {"lexicon": lex, **options}
         rows.append(theme_shares(units, by=by, **options).assign(variant=name, family=family))
+    if eligible:
+        # A unit's label depends on its own article only (its text and context), so the baseline's labels
+        # serve every leave-one-article-out variant: the same shares as relabelling, without relabelling
+        # the corpus once per article left out.
+        labelled = _labelled(sentences, lex, ("body",), True)
+        for doc_id in eligible:
+            shares = cluster_shares(labelled[labelled.doc_id != doc_id], list(lex.themes), by=by)
+            rows.append(shares.rename(columns={"measure": "theme"}).assign(variant=f"without {doc_id}",
+                                                                             family="articles"))
     for name, coding in (codings or {}).items():
         rows.append(coded_shares(sentences, coding, lex.themes, by=by).assign(variant=name, family="coder"))
     if validation is not None:
