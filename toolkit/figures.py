@@ -32,7 +32,7 @@ The grammar, the same in every figure:
   out of the axis limits,
   so a one-article group's wide interval cannot set the scale (it is cut
   at the axis edge instead);
-* **topics** are neutral greys (:func:`topic_colours`), and the share of
+* **topics** are neutral greys up to four, qualitative colours beyond (:func:`topic_colours`), and the share of
   units without tokens is shown, hatched (:func:`plot_topic_shares`);
 * labels have spaces, not underscores (:func:`label`); comparisons across
   groups of unequal size use shares or rates per 100 units, not counts;
@@ -241,20 +241,33 @@ def group_colours(groups, by: str | None = None, ordered: bool | None = None) ->
         if len(levels) == 1:
             palette = palette[1:]
     else:
-        name = "tab10" if len(levels) <= 10 else "tab20" if len(levels) <= 20 else "husl"
-        palette = sns.color_palette(name, max(len(levels), 1))
-        if name == "tab20":   # pairs of dark and light shades: all dark ones first, so neighbours differ in hue
-            palette = (palette[0::2] + palette[1::2])
+        palette = _qualitative(len(levels))
     return {g: matplotlib.colors.to_hex(c) for g, c in zip(levels, palette)}
 
 
+def _qualitative(n: int) -> list[str]:
+    """``n`` distinct hex colours for nominal levels: tab10 up to ten, tab20 up to twenty, then husl hues."""
+    name = "tab10" if n <= 10 else "tab20" if n <= 20 else "husl"
+    palette = sns.color_palette(name, max(n, 1))
+    if name == "tab20":   # pairs of dark and light shades: all dark ones first, so neighbours differ in hue
+        palette = (palette[0::2] + palette[1::2])
+    return [matplotlib.colors.to_hex(c) for c in palette[:n]]
+
+
 def topic_colours(topics) -> dict:
-    """Neutral greys for topics, in the order given (topics are not themes and get no theme colour).
+    """Colours for topics, in the order given: neutral greys for up to four (topics are not themes and get
+    no theme colour), a qualitative palette beyond (more greys cannot be told apart: with eight topics two
+    bars of near-equal grey stood side by side).
 
     >>> topic_colours(["topic_1", "topic_2"])
     {'topic_1': '#4d4d4d', 'topic_2': '#7f7f7f'}
+    >>> len(set(topic_colours([f"topic_{i}" for i in range(12)]).values()))
+    12
     """
-    return {t: TOPIC_GREYS[k % len(TOPIC_GREYS)] for k, t in enumerate(dict.fromkeys(topics))}
+    topics = list(dict.fromkeys(topics))
+    if len(topics) <= 4:
+        return {t: TOPIC_GREYS[k] for k, t in enumerate(topics)}
+    return dict(zip(topics, _qualitative(len(topics))))
 
 
 def palette_for(column: str, levels) -> dict:
