@@ -9,12 +9,13 @@ system), peak resident memory of the main process and of the largest worker, art
 
 ``report``: the generic report (``toolkit.report.run_report``, the package's templates) on a seeded
 draw of N articles of a real corpus, copied to a temporary corpus folder, grouped by any manifest
-column; seconds per notebook.
+column; seconds per notebook. ``--out`` keeps the executed notebooks and figures (outside the
+repository when the corpus may not be shipped) to look at them.
 
 Usage::
 
     python bench/real.py archive CORPUS [--jobs 1 2] [--shard 1000]
-    python bench/real.py report CORPUS [--n 2500] [--by category] [--seed 0] [--random-groups K]
+    python bench/real.py report CORPUS [--n 2500] [--by category] [--seed 0] [--random-groups K] [--out DIR]
 """
 
 from __future__ import annotations
@@ -118,8 +119,8 @@ def report(args) -> None:
         groups = pd.read_csv(folder / "corpus.csv", dtype=str)[args.by].nunique()
         load_before = _load()
         start = time.perf_counter()
-        result = run_report(str(folder), out=str(Path(tmp) / "out"), by=args.by, seed=args.seed,
-                            log=lambda *a, **k: None)
+        out = args.out or Path(tmp) / "out"
+        result = run_report(str(folder), out=str(out), by=args.by, seed=args.seed, log=lambda *a, **k: None)
         total = time.perf_counter() - start
         print(f"{n} articles of {args.corpus.name}, {groups} groups of {args.by}: report {total:.1f} s in all; "
               f"load (1/5/15 min) before {load_before}, after {_load()}")
@@ -137,6 +138,8 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=2500, help="articles drawn for the report")
     parser.add_argument("--by", default="year", help="manifest column the report groups by")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", type=Path, default=None,
+                        help="keep the report (notebooks, figures) in this folder instead of a temporary one (report)")
     parser.add_argument("--random-groups", type=int, default=0, metavar="K",
                         help="add a column random_group of K seeded random groups (group with --by random_group)")
     args = parser.parse_args()

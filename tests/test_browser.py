@@ -129,3 +129,31 @@ def test_topics_and_dispersion_draw(page, explorer):
     shown = data["dispersion"]["terms"][:3]
     assert points.count() == sum(len(x["pos"]) for x in shown)
     _shot(page, "dispersion")
+
+
+def _overlapping_labels(page) -> list[tuple[str, str]]:
+    """Pairs of drawn term labels in the Terms scatter whose rendered text boxes intersect (by more than a pixel)."""
+    boxes = page.evaluate("""() => Array.from(document.querySelectorAll('#terms-plot .scatterlayer .textpoint text'))
+        .filter(t => t.textContent.trim()).map(t => { const b = t.getBoundingClientRect();
+            return [t.textContent, b.left, b.top, b.right, b.bottom]; })""")
+    return [(a[0], b[0]) for i, a in enumerate(boxes) for b in boxes[i + 1:]
+            if min(a[3], b[3]) - max(a[1], b[1]) > 1 and min(a[4], b[4]) - max(a[2], b[2]) > 1]
+
+
+@pytest.mark.parametrize("width", [1400, 1000])
+def test_term_labels_do_not_overlap_in_any_group(page, explorer, width):
+    _, data = explorer
+    page.set_viewport_size({"width": width, "height": 900})
+    page.evaluate("() => Plotly.Plots.resize('terms-plot')")
+    groups = data["meta"]["groups"]
+    for k, group in enumerate(groups):
+        # what choosing the group in the figure's menu does: the menu button's own update
+        page.evaluate("k => Plotly.update('terms-plot', ...document.getElementById('terms-plot').layout"
+                      ".updatemenus[0].buttons[k].args)", k)
+        _shot(page, f"terms_labels_{width}_{k}")
+        drawn = page.evaluate("""() => Array.from(document.querySelectorAll('#terms-plot .scatterlayer .textpoint text'))
+            .map(t => t.textContent.trim()).filter(Boolean)""")
+        part = data["terms"]["groups"][group]
+        top = max(range(len(part["t"])), key=lambda j: (part["lr"][j] if part["lr"][j] is not None else -1e9, -j))
+        assert data["terms"]["labels"][part["t"][top]] in drawn, group   # the most distinctive term keeps its label
+        assert _overlapping_labels(page) == [], group

@@ -248,6 +248,12 @@ def test_group_tables_confounds_and_findings_by_hand():
         [2005, 1, "Quảng Ninh", "X"], [2015, 2, "Điện Biên", "Y, Z"], [2020, 1, "Cà Mau", "X"]]
     confounded = ts.confounds(docs, "year")
     assert confounded[["column", "kind"]].values.tolist() == [["province", "one value per group"], ["topic", "constant"]]
+    # a column with a value per article (url) is counted, not listed; numbers beyond six get their range
+    many = pd.DataFrame({"doc_id": [f"d{i}" for i in range(9)], "category": ["a"] * 8 + ["b"],
+                         "year": [2005, 2006, 2007, 2008, 2009, 2010, 2012, 2012, 2020],
+                         "url": [f"https://example.org/{i}.htm" for i in range(9)]})
+    assert ts.describe_groups(many, "category")[["category", "documents", "year", "url"]].values.tolist() == [
+        ["a", 8, "2005-2012 (7 values)", "8 values"], ["b", 1, "2020", "https://example.org/8.htm"]]
     lines = ts.caveats(docs, "year")
     assert "2005 and 2020 rest on one document" in lines[1]
     shares = pd.DataFrame({"year": [2005, 2020], "theme": ["health"] * 2, "share": [0.1, 0.6],

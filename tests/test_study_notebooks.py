@@ -55,3 +55,14 @@ def test_the_robustness_reading_is_computed_from_the_counted_variants():
     assert len(counted) == 3 and all(int(k) <= int(n) for k, n in counted)
     assert not any(re.search(r"\d", c.source) for c in cells
                    if c.cell_type == "markdown" and c.source.startswith("**Reading"))
+
+
+def test_the_keywords_notebook_embeds_the_explorer_as_its_static_summary():
+    cells = _cells("03_keywords.ipynb")
+    code = next(c for c in cells if c.cell_type == "code" and "tk.explore(" in c.source)
+    (output,) = code.outputs
+    shown = output["data"]["text/html"]
+    # the static fallback: plain HTML tables, no widget state and no script, so nbval and HTML export are stable
+    assert "application/vnd.jupyter.widget-view+json" not in output["data"] and "<script" not in shown
+    assert "5 articles, 80 body units, 3 groups of <code>year</code>" in shown
+    assert "Most distinctive terms per group" in shown and "Units with a lexicon hit" in shown

@@ -133,6 +133,21 @@ def _label(value) -> str:
     return text if text else "(empty)"
 
 
+#: A group's values of a metadata column are listed up to this many; beyond, their number (and range when
+#: numeric) is shown: a url or title column would otherwise put every article's value in one cell.
+MAX_LISTED_VALUES = 6
+
+
+def _values(series: pd.Series) -> str:
+    values = sorted({_label(v) for v in series})
+    if len(values) <= MAX_LISTED_VALUES:
+        return ", ".join(values)
+    numbers = pd.to_numeric(pd.Series(values), errors="coerce")
+    if numbers.notna().all():
+        return f"{numbers.min():g}-{numbers.max():g} ({len(values)} values)"
+    return f"{len(values)} values"
+
+
 def describe_groups(documents: pd.DataFrame, by: str, units: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per group: documents, the values of the other metadata columns, units and tokens.
 
@@ -140,8 +155,9 @@ def describe_groups(documents: pd.DataFrame, by: str, units: pd.DataFrame | None
     -------
     pandas.DataFrame
         ``by``, ``documents``, one column per other metadata column (its
-        distinct values, joined), and with ``units`` given: ``units`` and
-        ``tokens`` (near-duplicates excluded from tokens when marked).
+        distinct values, joined; beyond :data:`MAX_LISTED_VALUES` of them, their
+        number and, when numeric, their range), and with ``units`` given:
+        ``units`` and ``tokens`` (near-duplicates excluded from tokens when marked).
     """
     if by not in documents.columns:
         raise ToolkitError(f"by={by!r} is not a manifest column; choose among {', '.join(metadata_columns(documents))}")
@@ -149,7 +165,7 @@ def describe_groups(documents: pd.DataFrame, by: str, units: pd.DataFrame | None
     grouped = documents.groupby(by, sort=True)
     table = grouped.agg(documents=("doc_id", "size"))
     for column in others:
-        table[column] = grouped[column].agg(lambda s: ", ".join(sorted({_label(v) for v in s})))
+        table[column] = grouped[column].agg(_values)
     if units is not None:
         units = with_groups(units, documents, by)
         table["units"] = units.groupby(by).size().reindex(table.index).fillna(0).astype(int)
