@@ -50,6 +50,7 @@ __all__ = [
 METHODS = ("nmf", "lda", "seeded_lda")
 MAX_UNITS = 2000      # units used to fit each model in topic_selection; more are subsampled
 MAX_RESAMPLES = 10    # cap on bootstrap resamples and on left-out articles (or folds of articles) per k
+NULL_MAX_ITER = 200   # NMF iterations of a fit on word-shuffled documents in topic_selection (see there)
 NMF_MAX_ITER = 2000   # NMF iterations by default (scikit-learn's 200, or 500, stop early at 10-20 topics)
 LDA_SWEEPS = 500      # Gibbs sweeps by default
 
@@ -670,12 +671,15 @@ def topic_selection(dfm: DFM, units: pd.DataFrame | None = None, ks=None, method
     in the ``null`` column. Any matrix gives "topics"; a k whose topics are
     no more stable or coherent than those of shuffled words has found
     nothing. :func:`choose_k` uses these two comparisons. Topics of noise
-    converge slowly: NMF fits on shuffled words that stop at ``max_iter``
-    are counted in ``attrs["null_fits_stopped"]``, not warned about. A fit
-    stopped early stays nearer its deterministic start, as does its refit,
-    so the null's stability is if anything overstated and a k that beats
-    it has beaten a harder baseline. Fits on the data that stop early give
-    one :class:`TopicConvergenceWarning`.
+    hardly converge, so NMF fits on shuffled words run at most
+    ``NULL_MAX_ITER`` (200) iterations; those that stop there are counted in
+    ``attrs["null_fits_stopped"]``, not warned about. A fit stopped early
+    stays nearer its deterministic start, as does its refit, so the null's
+    stability is if anything overstated and a k that beats it has beaten a
+    harder baseline; on 2,000 real news articles a null fit with 10 topics
+    took 5 s with 200 iterations and 35 s with 2,000, where fits on the data
+    converge in about 3 s. Fits on the data that stop early give one
+    :class:`TopicConvergenceWarning`.
 
     Rows may be units (sentences, paragraphs: ``tk.dfm(units, min_docs=2)``
     with ``units``) or articles (``tk.dfm(units, by="doc_id")``, for which
@@ -749,6 +753,9 @@ def topic_selection(dfm: DFM, units: pd.DataFrame | None = None, ks=None, method
     fold_ids = np.unique(folds) if len(ids) > 1 else np.array([])
     boots = [rng.integers(0, len(rows_all), len(rows_all)) for _ in range(min(n_boot, max_resamples))]
     shuffled = shuffle_words(X, seed) if null else None
+    null_args = dict(fit_args)
+    if method == "nmf":
+        null_args["max_iter"] = min(fit_args.get("max_iter") or NULL_MAX_ITER, NULL_MAX_ITER)
     sub = DFM(X, dfm.terms, pd.DataFrame(index=range(X.shape[0])))
     out, stopped, null_stopped = [], [], []
     for k in ks:
@@ -760,8 +767,8 @@ def topic_selection(dfm: DFM, units: pd.DataFrame | None = None, ks=None, method
         loao_null = npmi_null = None
         if null:
             null_dfm = DFM(shuffled, dfm.terms, pd.DataFrame(index=range(X.shape[0])))
-            null_ref = _fit_quiet(null_dfm, k, method, seed, fit_args, null_stopped)
-            loao_null = _stability(shuffled, dfm.terms, null_ref, k, method, seed, fit_args,
+            null_ref = _fit_quiet(null_dfm, k, method, seed, null_args, null_stopped)
+            loao_null = _stability(shuffled, dfm.terms, null_ref, k, method, seed, null_args,
                                    [shuffled[folds != f] for f in fold_ids], null_stopped)
             npmi_null = topic_coherence(null_ref, null_dfm, n=top_n).npmi.to_numpy()
         out.append(_summary(k, LEAVE_OUT, loao, len(loao) // k, loao_null))
