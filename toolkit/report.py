@@ -303,6 +303,101 @@ def _run_one(job: dict) -> NotebookRun:
     return run_notebook(**job)
 
 
+def _checked_inputs(corpus, lexicon, by, unit, jobs, in_place, generic, periods):
+    """Every input of :func:`run_report` checked before the first notebook runs, with paths as the user gave
+    them. Returns the corpus folder, the lexicon (a resolved path, a shipped version name or None), its
+    themes, and whether the study's notebooks run."""
+    if unit not in ("sentence", "paragraph"):
+        raise ToolkitError(f"unit {unit!r}: use 'sentence' or 'paragraph'")
+    missing = missing_runtime()
+    if missing:
+        raise ToolkitError(f"the report needs {', '.join(missing)}, not installed in {sys.prefix}; "
+                           f"reinstall the toolkit with its dependencies (pip install vn-discourse-toolkit)")
+    if jobs < 1:
+        raise ToolkitError(f"jobs must be at least 1, got {jobs}")
+    if corpus is None and not is_study_corpus(None):
+        raise ToolkitError("no corpus given: the study corpus ships with the repository, not the package; "
+                           "pass a corpus folder (corpus.csv + raw/)")
+    corpus_path = (STUDY_DATA if corpus is None else Path(corpus)).resolve()
+    if not (corpus_path / "corpus.csv").is_file():
+        raise ToolkitError(f"{corpus_path}: not a corpus folder (no corpus.csv); see README 'Adding your own corpus'")
+    columns = _manifest_columns(corpus_path)
+    if periods is not None:
+        from .corpus import read_manifest
+        from .summary import period_labels
+
+        # A malformed specification, or documents outside every period, fail before any work.
+        period_labels(read_manifest(corpus_path / "corpus.csv"), periods)
+        columns = [*columns, "period"]
+    if by not in columns:
+        raise ToolkitError(f"--by {by!r} is not a column of {corpus_path.name}/corpus.csv; choose among {', '.join(columns)}")
+    from .lexicon import load_lexicon
+
+    if lexicon is not None:
+        if re.fullmatch(r"v\d+[a-z0-9_]*", str(lexicon)) and not Path(lexicon).exists():
+            lexicon = str(lexicon)   # a lexicon version shipped with the package (load_lexicon("v2"))
+        elif not Path(lexicon).is_file():
+            raise ToolkitError(f"--lexicon {lexicon}: file not found (a CSV of theme,term,weight,context,note, "
+                               f"or a shipped version such as v1)")
+    # Every input is checked before the first notebook runs, with paths as the user gave them: a bad lexicon
+    # (or its contexts and blockers) fails here once, not in notebook 04 after three notebooks have run.
+    themes = load_lexicon(lexicon).themes
+    if isinstance(lexicon, (str, os.PathLike)) and Path(lexicon).is_file():
+        lexicon = Path(lexicon).resolve()
+    study = is_study_corpus(corpus_path) and lexicon is None and by == "year" and periods is None and not generic
+    if in_place and not study:
+        raise ToolkitError("--in-place rewrites the study's notebooks: only for the study corpus, its lexicon and by=year")
+
+    return corpus_path, lexicon, themes, study
+
+
+def _output_folders(study: bool, corpus_path: Path, out):
+    """The notebooks' folder and the output folders of a report: ``(folder, out_dir, figures, html, notebooks)``
+    (``notebooks`` None for the study run in the repository)."""
+    if study:
+        folder = NOTEBOOKS
+        if out is None:
+            out_dir, figures, html_dir, nb_dir = ROOT / "reports", ROOT / "figures", ROOT / "reports" / "html", None
+        else:
+            out_dir = check_output_folder(corpus_path, out)
+            figures, html_dir, nb_dir = out_dir / "figures", out_dir / "html", out_dir / "notebooks"
+    else:
+        folder = TEMPLATES
+        default = corpus_path.parent / "reports" / corpus_path.name
+        if is_study_corpus(corpus_path):
+            default = ROOT / "reports" / "generic"
+        out_dir = check_output_folder(corpus_path, out if out is not None else default)
+        figures, html_dir, nb_dir = out_dir / "figures", out_dir / "html", out_dir / "notebooks"
+    return folder, out_dir, figures, html_dir, nb_dir
+
+
+def _notebook_jobs(paths, study, in_place, corpus_path, lexicon, by, unit, seed, periods, out, out_dir, figures,
+                   html_dir, nb_dir) -> list[dict]:
+    """One job per notebook: its parameters (paths relative to where it runs), output copy, HTML and folder."""
+    jobs_list = []
+    for path in paths:
+        if study:
+            cwd = NOTEBOOKS
+            # The study notebooks' defaults are paths relative to notebooks/: passing
+            # nothing keeps machine paths out of the committed outputs.
+            parameters = {k: v for k, v in (("unit", unit), ("seed", seed)) if v != {"unit": "sentence", "seed": 0}[k]}
+            if out is not None:
+                parameters["figures"] = os.path.relpath(figures, cwd)
+        else:
+            cwd = out_dir
+            if isinstance(lexicon, Path):
+                lexicon_parameter = os.path.relpath(lexicon, cwd)
+            else:
+                lexicon_parameter = lexicon   # None (the default lexicon) or a shipped version name
+            parameters = {"corpus": os.path.relpath(corpus_path, cwd), "lexicon": lexicon_parameter,
+                          "by": by, "unit": unit, "seed": seed, "figures": os.path.relpath(figures, cwd),
+                          "periods": periods}
+        target = path if in_place else (nb_dir / path.name if nb_dir else None)
+        jobs_list.append(dict(path=path, parameters=parameters, output=target, html=html_dir / f"{path.stem}.html", cwd=cwd))
+
+    return jobs_list
+
+
 def run_report(corpus: str | os.PathLike | None = None, out: str | os.PathLike | None = None,
                lexicon: str | os.PathLike | None = None, by: str = "year", unit: str = "sentence", seed: int = 0,
                jobs: int = 1, select=None, in_place: bool = False, generic: bool = False,
@@ -349,61 +444,8 @@ def run_report(corpus: str | os.PathLike | None = None, out: str | os.PathLike |
         Every run with its HTML and error; ``report.ok`` is False when a
         notebook failed or none ran.
     """
-    if unit not in ("sentence", "paragraph"):
-        raise ToolkitError(f"unit {unit!r}: use 'sentence' or 'paragraph'")
-    missing = missing_runtime()
-    if missing:
-        raise ToolkitError(f"the report needs {', '.join(missing)}, not installed in {sys.prefix}; "
-                           f"reinstall the toolkit with its dependencies (pip install vn-discourse-toolkit)")
-    if jobs < 1:
-        raise ToolkitError(f"jobs must be at least 1, got {jobs}")
-    if corpus is None and not is_study_corpus(None):
-        raise ToolkitError("no corpus given: the study corpus ships with the repository, not the package; "
-                           "pass a corpus folder (corpus.csv + raw/)")
-    corpus_path = (STUDY_DATA if corpus is None else Path(corpus)).resolve()
-    if not (corpus_path / "corpus.csv").is_file():
-        raise ToolkitError(f"{corpus_path}: not a corpus folder (no corpus.csv); see README 'Adding your own corpus'")
-    columns = _manifest_columns(corpus_path)
-    if periods is not None:
-        from .corpus import read_manifest
-        from .summary import period_labels
-
-        # A malformed specification, or documents outside every period, fail before any work.
-        period_labels(read_manifest(corpus_path / "corpus.csv"), periods)
-        columns = [*columns, "period"]
-    if by not in columns:
-        raise ToolkitError(f"--by {by!r} is not a column of {corpus_path.name}/corpus.csv; choose among {', '.join(columns)}")
-    from .lexicon import load_lexicon
-
-    if lexicon is not None:
-        if re.fullmatch(r"v\d+[a-z0-9_]*", str(lexicon)) and not Path(lexicon).exists():
-            lexicon = str(lexicon)   # a lexicon version shipped with the package (load_lexicon("v2"))
-        elif not Path(lexicon).is_file():
-            raise ToolkitError(f"--lexicon {lexicon}: file not found (a CSV of theme,term,weight,context,note, "
-                               f"or a shipped version such as v1)")
-    # Every input is checked before the first notebook runs, with paths as the user gave them: a bad lexicon
-    # (or its contexts and blockers) fails here once, not in notebook 04 after three notebooks have run.
-    themes = load_lexicon(lexicon).themes
-    if isinstance(lexicon, (str, os.PathLike)) and Path(lexicon).is_file():
-        lexicon = Path(lexicon).resolve()
-    study = is_study_corpus(corpus_path) and lexicon is None and by == "year" and periods is None and not generic
-    if in_place and not study:
-        raise ToolkitError("--in-place rewrites the study's notebooks: only for the study corpus, its lexicon and by=year")
-
-    if study:
-        folder = NOTEBOOKS
-        if out is None:
-            out_dir, figures, html_dir, nb_dir = ROOT / "reports", ROOT / "figures", ROOT / "reports" / "html", None
-        else:
-            out_dir = check_output_folder(corpus_path, out)
-            figures, html_dir, nb_dir = out_dir / "figures", out_dir / "html", out_dir / "notebooks"
-    else:
-        folder = TEMPLATES
-        default = corpus_path.parent / "reports" / corpus_path.name
-        if is_study_corpus(corpus_path):
-            default = ROOT / "reports" / "generic"
-        out_dir = check_output_folder(corpus_path, out if out is not None else default)
-        figures, html_dir, nb_dir = out_dir / "figures", out_dir / "html", out_dir / "notebooks"
+    corpus_path, lexicon, themes, study = _checked_inputs(corpus, lexicon, by, unit, jobs, in_place, generic, periods)
+    folder, out_dir, figures, html_dir, nb_dir = _output_folders(study, corpus_path, out)
     paths = notebooks(folder, select)
     if not paths:
         raise ToolkitError(f"no notebooks found in {folder}; the installation is incomplete (reinstall the package)")
@@ -414,27 +456,8 @@ def run_report(corpus: str | os.PathLike | None = None, out: str | os.PathLike |
         # The coders' sheets the validation template reads (its "coding" folder, inside the output folder).
         check_coding_folder(coding, themes, str(Path(out) / "coding") if out is not None else str(coding))
 
-    jobs_list = []
-    for path in paths:
-        if study:
-            cwd = NOTEBOOKS
-            # The study notebooks' defaults are paths relative to notebooks/: passing
-            # nothing keeps machine paths out of the committed outputs.
-            parameters = {k: v for k, v in (("unit", unit), ("seed", seed)) if v != {"unit": "sentence", "seed": 0}[k]}
-            if out is not None:
-                parameters["figures"] = os.path.relpath(figures, cwd)
-        else:
-            cwd = out_dir
-            if isinstance(lexicon, Path):
-                lexicon_parameter = os.path.relpath(lexicon, cwd)
-            else:
-                lexicon_parameter = lexicon   # None (the default lexicon) or a shipped version name
-            parameters = {"corpus": os.path.relpath(corpus_path, cwd), "lexicon": lexicon_parameter,
-                          "by": by, "unit": unit, "seed": seed, "figures": os.path.relpath(figures, cwd),
-                          "periods": periods}
-        target = path if in_place else (nb_dir / path.name if nb_dir else None)
-        jobs_list.append(dict(path=path, parameters=parameters, output=target, html=html_dir / f"{path.stem}.html", cwd=cwd))
-
+    jobs_list = _notebook_jobs(paths, study, in_place, corpus_path, lexicon, by, unit, seed, periods, out,
+                               out_dir, figures, html_dir, nb_dir)
     report = Report("study" if study else "generic", out_dir, figures)
     figures.mkdir(parents=True, exist_ok=True)
     if jobs == 1 or len(jobs_list) == 1:
