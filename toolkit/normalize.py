@@ -285,11 +285,36 @@ def _place_tone(syllable: str) -> str:
     return unicodedata.normalize("NFC", out)
 
 
+# Words already checked by normalize_tones, and those among them whose tone moves (old -> modern).
+# Replaced by fresh objects, never cleared in place, when they grow large: a call in another thread
+# keeps the pair it started with, so it never sees a word as checked without its fix.
+_TONES_CHECKED: tuple[set, dict] = (set(), {})
+_TONES_LIMIT = 1_000_000
+
+
 def normalize_tones(text: str) -> str:
     """Apply :func:`place_tone` to every word of an NFC ``text``."""
+    global _TONES_CHECKED
     _check_str(text)
-    # ASCII words carry no tone mark; the rest repeat, so _place_tone is cached.
-    return _WORD_RE.sub(lambda m: m.group(0) if m.group(0).isascii() else _place_tone(m.group(0)), text)
+    # Most text is already in modern placement: find its distinct words with one regex pass and set
+    # operations, and call place_tone only on words never seen before (a Python call per word of
+    # every text was the largest cost of normalising already normal text).
+    checked, moved = _TONES_CHECKED
+    words = set(_WORD_RE.findall(text))
+    new = words - checked
+    if new:
+        if len(checked) > _TONES_LIMIT:
+            checked, moved = _TONES_CHECKED = (set(), {})
+            new = words
+        for word in new:
+            if not word.isascii():          # ASCII words carry no tone mark
+                fixed = _place_tone(word)
+                if fixed != word:
+                    moved[word] = fixed
+        checked |= new
+    if moved.keys().isdisjoint(words):
+        return text
+    return _WORD_RE.sub(lambda m: moved.get(m.group(0), m.group(0)), text)
 
 
 def _encode_back(text: str, codec: str) -> str:
@@ -507,12 +532,32 @@ def normalize_text(text: str) -> str:
     'Đối ngoại nhân dân'
     """
     _check_str(text)
+    if text in _KNOWN_NORMAL[0]:
+        return text
     for _ in range(_MAX_PASSES):
         new = _normalize_once(text, None)
         if new == text:
+            _remember_normal(text)
             break
         text = new
     return text
+
+
+# Texts a pass of normalisation left unchanged (so normalize_text returns them as they are): the
+# pipeline normalises a unit's text for word segmentation and again to match the lexicon, and its
+# texts are already normal. Short texts only, a bounded number, replaced (not cleared in place)
+# when full, for the same reason as _TONES_CHECKED.
+_KNOWN_NORMAL: list[set] = [set()]
+_KNOWN_NORMAL_LIMIT = 60_000
+_KNOWN_NORMAL_LENGTH = 2_000
+
+
+def _remember_normal(text: str) -> None:
+    if len(text) <= _KNOWN_NORMAL_LENGTH:
+        known = _KNOWN_NORMAL[0]
+        if len(known) >= _KNOWN_NORMAL_LIMIT:
+            known = _KNOWN_NORMAL[0] = set()
+        known.add(text)
 
 
 def normalize_audited(text: str) -> Audit:
