@@ -20,3 +20,15 @@ def test_terms_do_not_cross_punctuation_or_match_inside_syllables():
 
 def test_terms_are_normalised_like_text():
     assert term_key("Hoà bình") == term_key("hòa_bình") == ("hòa", "bình")
+
+
+def test_syllables_equal_the_spans_of_syllable_spans_on_real_text(real_texts):
+    from toolkit.normalize import normalize_text
+    from toolkit.wordseg import syllable_spans
+
+    for text in real_texts:
+        s = syllables(text)
+        found = syllable_spans(normalize_text(text).replace("_", " "))
+        assert s.text == normalize_text(text)
+        assert s.lower == tuple(w.lower() for w, _, _ in found)
+        assert s.spans == tuple((a, b) for _, a, b in found)
