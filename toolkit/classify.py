@@ -63,7 +63,11 @@ def syllable_ngrams(text: str, n: int = 2) -> list[str]:
     >>> syllable_ngrams("Cột mốc, biên giới")
     ['cột', 'cột mốc', 'mốc', 'biên', 'biên giới', 'giới']
     """
-    sylls = syllables(text)
+    return _ngrams_of(syllables(text), n)
+
+
+def _ngrams_of(sylls, n: int = 2) -> list[str]:
+    """:func:`syllable_ngrams` of a text's :func:`toolkit.match.syllables`."""
     out: list[str] = []
     run: list[str] = []
 
@@ -86,6 +90,83 @@ def syllable_ngrams(text: str, n: int = 2) -> list[str]:
     return out
 
 
+class _NgramIndex:
+    """A vocabulary of syllable n-grams as lookup tables for :func:`_ngram_matrix`.
+
+    Unigrams map a syllable to its column; each bigram "a b" becomes an int64 code over the ids
+    of the syllables that occur in bigrams, sorted, with its column alongside. (Syllables never
+    contain spaces, so an entry with one space is a bigram; :func:`syllable_ngrams` makes no longer ones.)
+    """
+
+    def __init__(self, index: dict[str, int]):
+        self.size = len(index)
+        self.uni = {g: c for g, c in index.items() if " " not in g}
+        pairs = [(g.split(" "), c) for g, c in index.items() if g.count(" ") == 1]
+        self.ids: dict[str, int] = {}
+        for (a, b), _ in pairs:
+            self.ids.setdefault(a, len(self.ids))
+            self.ids.setdefault(b, len(self.ids))
+        self.width = len(self.ids) + 1
+        codes = np.array([self.ids[a] * self.width + self.ids[b] for (a, b), _ in pairs], dtype=np.int64)
+        order = np.argsort(codes, kind="stable")
+        self.codes = codes[order]
+        self.cols = np.array([c for _, c in pairs], dtype=np.int64)[order]
+
+
+_WORD_SYLLABLE: dict[str, bool] = {}
+
+
+def _is_word(syl: str) -> bool:
+    word = _WORD_SYLLABLE.get(syl)
+    if word is None:
+        if len(_WORD_SYLLABLE) > 500_000:
+            _WORD_SYLLABLE.clear()
+        word = _WORD_SYLLABLE[syl] = any(ch.isalnum() for ch in syl)
+    return word
+
+
+def _ngram_matrix(sylls: list, index: dict[str, int], table: "_NgramIndex | None" = None) -> sp.csr_matrix:
+    """Presence (1.0) of each vocabulary n-gram of :func:`syllable_ngrams` in each text, one row per text.
+
+    The same matrix as looking up every text's :func:`syllable_ngrams` in ``index``, computed for the
+    whole batch at once: work per distinct syllable, and array operations per position. A bigram is
+    two adjacent word syllables; only the rare text holding ``_`` (word-segmented text, where an
+    underscore between syllables ends a run) takes the per-text path for its bigrams.
+    """
+    from .crf import encode
+
+    table = table or _NgramIndex(index)
+    n_rows, n_cols = len(sylls), table.size
+    lower = [s.lower for s in sylls]
+    types, codes = encode(lower)
+    if not n_cols or not len(codes):
+        return sp.csr_matrix((n_rows, n_cols))
+    names = list(types)
+    word = np.fromiter(map(_is_word, names), dtype=bool, count=len(names))[codes]
+    uni = np.fromiter((table.uni.get(t, -1) for t in names), dtype=np.int64, count=len(names))[codes]
+    sid = np.fromiter((table.ids.get(t, -1) for t in names), dtype=np.int64, count=len(names))[codes]
+    lengths = np.fromiter(map(len, lower), dtype=np.int64, count=n_rows)
+    row = np.repeat(np.arange(n_rows, dtype=np.int64), lengths)
+    underscore = np.fromiter(("_" in s.text for s in sylls), dtype=bool, count=n_rows)
+    keep = word & (uni >= 0)
+    rows, cols = [row[keep]], [uni[keep]]
+    pair = (word[1:] & word[:-1] & (sid[1:] >= 0) & (sid[:-1] >= 0) & (row[1:] == row[:-1])
+            & ~underscore[row[1:]])
+    left = np.flatnonzero(pair)
+    if len(left) and len(table.codes):
+        code = sid[left] * table.width + sid[left + 1]
+        pos = np.minimum(np.searchsorted(table.codes, code), len(table.codes) - 1)
+        found = table.codes[pos] == code
+        rows.append(row[left[found]])
+        cols.append(table.cols[pos[found]])
+    for r in np.flatnonzero(underscore):
+        grams = [index[g] for g in _ngrams_of(sylls[r]) if " " in g and g in index]
+        rows.append(np.full(len(grams), r, dtype=np.int64))
+        cols.append(np.array(grams, dtype=np.int64))
+    cells = np.unique(np.concatenate(rows) * n_cols + np.concatenate(cols))
+    return sp.csr_matrix((np.ones(len(cells)), (cells // n_cols, cells % n_cols)), shape=(n_rows, n_cols))
+
+
 def _feature_names(lex: Lexicon) -> list[str]:
     names = []
     for theme in lex.themes:
@@ -96,28 +177,33 @@ def _feature_names(lex: Lexicon) -> list[str]:
 
 def lexicon_features(texts, lexicon: Lexicon | str | None = None) -> pd.DataFrame:
     """The lexicon features of each text (see the module docstring), one column per feature."""
-    from .themes import _hits_one, _lexicon
+    from .themes import _lexicon
 
     lex = _lexicon(lexicon)
+    values = list(texts)
+    return pd.DataFrame(_lexicon_array(values, [syllables(t) for t in values], lex), columns=_feature_names(lex))
+
+
+def _lexicon_array(values: list[str], sylls: list, lex: Lexicon) -> np.ndarray:
+    """:func:`lexicon_features` as an array, from the texts and their :func:`toolkit.match.syllables`."""
+    from .themes import _hits_one
+
     names = _feature_names(lex)
     col = {name: i for i, name in enumerate(names)}
     contexts = sorted(lex.contexts)
-    cue_index = lex._keys["cues_index"]
-    values = list(texts)
+    cues, cue_index = lex._keys["cues"], lex._keys["cues_index"]
     out = np.zeros((len(values), len(names)))
-    for r, text in enumerate(values):
-        for hit in _hits_one(text, lex):
+    for r, (text, syl) in enumerate(zip(values, sylls)):
+        for hit in _hits_one(text, lex, sylls=syl):
             theme = hit["theme"]
             out[r, col[f"{theme}:score"]] += hit["weight"]
             kind = "formula" if hit["kind"] == "formula" else ("cued" if hit["context"] else "plain")
             out[r, col[f"{theme}:{kind}"]] += 1
         if contexts:
-            found = {name for _, _, key in find_terms(syllables(text), lex._keys["cues"], cue_index)
-                     for name in lex._keys["cues"][key]}
+            found = {name for _, _, key in find_terms(syl, cues, cue_index) for name in cues[key]}
             for name in found:
                 out[r, col[f"cue:{name}"]] = 1.0
-    out = np.minimum(out, 3.0)
-    return pd.DataFrame(out, columns=names)
+    return np.minimum(out, 3.0)
 
 
 # Names of foreign states, blocs and organisations that news reports as actors. With no Vietnamese side
@@ -228,14 +314,16 @@ class ThemeClassifier:
         return _lexicon(self.lexicon)
 
     def _matrix(self, texts: list[str]) -> sp.csr_matrix:
+        sylls = [syllables(t) for t in texts]     # once per text, shared by every feature
         blocks = []
         if self.features in ("lexicon", "both"):
             lex = self._lex()
-            lexical = lexicon_features(texts, lex)
-            blocks.append(sp.csr_matrix(lexical.to_numpy()))
+            lexical = _lexicon_array(texts, sylls, lex)
+            blocks.append(sp.csr_matrix(lexical))
             if self.sides:
                 side = side_features(texts)
-                present = np.column_stack([(lexical[f"{t}:score"] > 0).to_numpy(float) for t in lex.themes])
+                col = {name: i for i, name in enumerate(_feature_names(lex))}
+                present = np.column_stack([(lexical[:, col[f"{t}:score"]] > 0).astype(float) for t in lex.themes])
                 crossed = np.column_stack([present[:, i] * side[:, j] for i in range(present.shape[1])
                                            for j in range(side.shape[1])])
                 vn, foreign = side[:, 0], side[:, 1]
@@ -244,13 +332,10 @@ class ThemeClassifier:
                                            fields * vn[:, None]])
                 blocks.append(sp.csr_matrix(np.hstack([side, crossed, partner])))
         if self.features in ("ngrams", "both"):
-            index = self.vocabulary_
-            rows, cols = [], []
-            for r, text in enumerate(texts):
-                found = {index[g] for g in syllable_ngrams(text) if g in index}
-                rows += [r] * len(found)
-                cols += sorted(found)
-            blocks.append(sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(texts), len(index))))
+            table = getattr(self, "_ngram_table", None)
+            if table is None or table[0] is not self.vocabulary_:
+                table = self._ngram_table = (self.vocabulary_, _NgramIndex(self.vocabulary_))
+            blocks.append(_ngram_matrix(sylls, self.vocabulary_, table[1]))
         return sp.hstack(blocks, format="csr")
 
     # -- fitting ------------------------------------------------------------------------------
