@@ -459,3 +459,18 @@ def test_a_verified_shard_is_read_by_row_groups(sentences, tmp_path, monkeypatch
     assert tk.segment_words(wanted, cache=tmp_path, progress=False) == expected    # first read: whole shard, digest
     assert tk.segment_words(wanted, cache=tmp_path, progress=False) == expected    # then only its row groups
     assert len(groups) == 1 and 1 <= len(groups[0]) <= 2
+
+
+def test_words_do_not_depend_on_the_chunk_a_text_is_segmented_in(real_texts):
+    # process_archive segments its units in chunks of 2,000 texts, the default is 200: the same words.
+    import pandas as pd
+
+    from toolkit.batch import tokenize_units
+
+    units = pd.DataFrame({"text": real_texts})
+    small = tokenize_units(units, cache=False, lists=False, chunk_size=200)
+    large = tokenize_units(units, cache=False, lists=False, chunk_size=2000)
+    one = tokenize_units(units.iloc[:300], cache=False, lists=False, chunk_size=1)
+    assert small.words.tolist() == large.words.tolist() and small.tokens.tolist() == large.tokens.tolist()
+    assert one.words.tolist() == small.words.tolist()[:300]
+    assert small.n_tokens.sum() > 20_000

@@ -201,7 +201,9 @@ def _process_shard(root: str, rows: pd.DataFrame, settings: dict) -> dict:
             keep &= units.kind.isin(list(settings["kinds"]))
         measured = units[keep].reset_index(drop=True)
         del units
-        measured = tokenize_units(measured, cache=settings["cache"], progress=False, lists=False)
+        # Chunks of 2,000 texts: the work done per distinct syllable and word of a chunk is shared by
+        # more texts than in the default 200 (the words of a text do not depend on its chunk).
+        measured = tokenize_units(measured, cache=settings["cache"], progress=False, lists=False, chunk_size=2000)
         if stored is not None:
             _store_units(stored[0], measured, n_units, n_duplicates, n_articles)
         lap("tokenise")
@@ -367,9 +369,7 @@ def _results(tasks: list, n_jobs: int, scheduler, ceiling):
             root, rows, settings = task
             yield _process_shard(root, rows, {**settings, "ceiling": ceiling()})
     else:
-        from .wordseg import _batch_tagger
-
-        _batch_tagger()                  # load the model once, before the workers fork
+        _load_models(tasks[0][2])        # once, before the workers fork: they inherit them
         with ProcessPoolExecutor(max_workers=n_jobs) as pool:
             todo = deque(tasks)
             running = deque(send(pool.submit, todo.popleft()) for _ in range(min(window, len(todo))))
@@ -378,6 +378,16 @@ def _results(tasks: list, n_jobs: int, scheduler, ceiling):
                 if todo:
                     running.append(send(pool.submit, todo.popleft()))
                 yield result
+
+
+def _load_models(settings: dict) -> None:
+    """Load pyvi's model and, when the shards will use it, the shipped theme classifier with its tables."""
+    from .themes import _classifier, _is_default_lexicon, _shipped_model
+    from .wordseg import _batch_tagger
+
+    _batch_tagger()
+    if _is_default_lexicon(settings["lexicon"]) and _shipped_model():
+        _classifier(None).predict_proba([""])
 
 
 def _progress(total: int, show: bool | None):

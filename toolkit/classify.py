@@ -163,7 +163,8 @@ def _ngram_matrix(sylls: list, index: dict[str, int], table: "_NgramIndex | None
         grams = [index[g] for g in _ngrams_of(sylls[r]) if " " in g and g in index]
         rows.append(np.full(len(grams), r, dtype=np.int64))
         cols.append(np.array(grams, dtype=np.int64))
-    cells = np.unique(np.concatenate(rows) * n_cols + np.concatenate(cols))
+    cells = np.sort(np.concatenate(rows) * n_cols + np.concatenate(cols))
+    cells = cells[np.concatenate(([True], cells[1:] != cells[:-1]))] if len(cells) else cells
     return sp.csr_matrix((np.ones(len(cells)), (cells // n_cols, cells % n_cols)), shape=(n_rows, n_cols))
 
 
