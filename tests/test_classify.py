@@ -199,3 +199,40 @@ def test_ngram_matrix_of_a_model_fitted_here_equals_the_per_text_lookup(coded):
     assert (got != expected).nnz == 0 and got.nnz == expected.nnz > 0
     assert _ngram_matrix([], index).shape == (0, len(index))
     assert _ngram_matrix([syllables("...")], {}).shape == (1, 0)
+
+
+def test_side_features_equal_their_case_insensitive_definition_on_real_sentences(real_texts):
+    # The fast patterns (case-folded text, look-behind after the first character) against the
+    # definition (_side_patterns), on the real sentences as written, in capitals and with cases swapped.
+    from toolkit.classify import _side_patterns, side_features
+
+    texts = real_texts + [t.upper() for t in real_texts[::3]] + [t.swapcase() for t in real_texts[1::3]]
+    vn_re, foreign_re, field_res = _side_patterns()
+    expected = np.array([(bool(vn_re.search(t)), bool(foreign_re.search(t)),
+                          bool(foreign_re.search(t)) and not vn_re.search(t), *(bool(f.search(t)) for f in field_res))
+                         for t in texts], dtype=float)
+    got = side_features(texts)
+    assert np.array_equal(got, expected)
+    assert (expected.sum(axis=0) > 50).all()
+
+
+def test_case_folding_is_what_ignorecase_matches():
+    # For each character of the field names, the characters re.IGNORECASE matches to it are exactly
+    # those that fold to the same character; outside the special characters, str.lower is the folding
+    # and keeps each character a word character or not.
+    import re
+
+    from toolkit.classify import FIELDS, _case_fold
+
+    table, special = _case_fold()
+    every = "".join(chr(c) for c in range(0x10000) if not 0xD800 <= c <= 0xDFFF)
+    folded = every.translate(table)
+    for char in sorted({ch for words in FIELDS.values() for name in words for ch in name}):
+        matched = set(re.findall(re.escape(char), every, re.IGNORECASE))
+        same = {c for c, f in zip(every, folded) if f == char.translate(table)}
+        assert matched == same, char
+    plain = special.sub("", every)
+    assert plain.lower() == plain.translate(table)
+    word = re.compile(r"\w")
+    assert [bool(word.match(c)) for c in plain] == [bool(word.match(c)) for c in plain.translate(table)]
+    assert special.search("Σ") and special.search("ſ") and not special.search("Thương mại ĐẦU TƯ")
