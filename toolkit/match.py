@@ -81,9 +81,6 @@ def find_terms(sylls: Syllables, keys, index: dict | None = None) -> list[tuple[
     lower = sylls.lower
     if not by_first or by_first.keys().isdisjoint(lower):     # most texts: no key starts here at all
         return []
-    out = []
-    for i, syl in enumerate(lower):
-        for key in by_first.get(syl, ()):
-            if lower[i:i + len(key)] == key:
-                out.append((i, i + len(key), key))
-    return out
+    get = by_first.get
+    return [(i, i + len(key), key) for i, syl in enumerate(lower) for key in get(syl, ())
+            if lower[i:i + len(key)] == key]
