@@ -169,7 +169,7 @@ def _process_shard(root: str, rows: pd.DataFrame, settings: dict) -> dict:
     from .features import dfm
     from .segment import segment
     from .summary import add_periods, with_groups
-    from .themes import label_themes
+    from .themes import _forget_hits, label_themes
     from .batch import tokenize_units
 
     seconds = dict.fromkeys(STAGES, 0.0)
@@ -216,6 +216,7 @@ def _process_shard(root: str, rows: pd.DataFrame, settings: dict) -> dict:
     lap("counts")
     labels = (label_themes(measured.text, lexicon=settings["lexicon"]).astype(np.int64) if len(measured)
               else pd.DataFrame(0, index=measured.index, columns=list(themes)))
+    _forget_hits(settings["lexicon"])
     frame = pd.concat([measured[["doc_id", by]], labels.set_index(measured.index)], axis=1)
     articles = frame.groupby(["doc_id", by], sort=True).agg(**{"units": ("doc_id", "size")},
                                                             **{t: (t, "sum") for t in themes}).reset_index()

@@ -125,6 +125,18 @@ def _hits_one(text: str, lex: Lexicon, segmenter=None, sylls=None) -> list[dict]
     return found
 
 
+def _forget_hits(*lexicons) -> None:
+    """Drop the hits remembered for these lexicons, the default one and the shipped classifier's.
+
+    :func:`toolkit.process_archive` measures each unit once: remembered hits would only fill memory
+    (up to ``_CACHE_LIMIT`` texts, about 250 MB of real sentences).
+    """
+    classifier = _DEFAULT.get("classifier")
+    for lex in (*lexicons, _DEFAULT.get("lexicon"), getattr(classifier, "lexicon", None)):
+        if isinstance(lex, Lexicon):
+            lex._keys.pop("hits_cache", None)
+
+
 def _find_hits(text: str, lex: Lexicon, segmenter=None, sylls=None) -> list[dict]:
     if sylls is None:
         sylls = syllables(text)
