@@ -191,9 +191,10 @@ def test_bad_arguments_raise_toolkit_errors(call):
 
 
 def test_tone_placement_of_real_text_equals_place_tone_word_by_word(real_texts):
-    # normalize_tones calls place_tone once per new word and remembers which words move; the result
-    # must be that of place_tone applied to every word, also on a second pass and after the memory
-    # is renewed. UD-VTB dev holds sentences in the old placement (hoà), which must move.
+    # normalize_tones calls place_tone only on the words of tokens never seen and remembers which tokens
+    # hold a word that moves; the result must be that of place_tone applied to every word, also on a
+    # second pass and after the memory is renewed. UD-VTB dev holds sentences in the old placement
+    # (hoà), which must move.
     import re
 
     import toolkit.normalize as N
@@ -210,7 +211,7 @@ def test_tone_placement_of_real_text_equals_place_tone_word_by_word(real_texts):
     assert [normalize_tones(t) for t in texts] == expected          # every word now remembered
     saved = N._TONES_CHECKED
     try:
-        N._TONES_CHECKED = (set(), {})
+        N._TONES_CHECKED = (set(), set())
         assert [normalize_tones(t) for t in reversed(texts)] == expected[::-1]
     finally:
         N._TONES_CHECKED = saved

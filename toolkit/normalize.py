@@ -285,10 +285,11 @@ def _place_tone(syllable: str) -> str:
     return unicodedata.normalize("NFC", out)
 
 
-# Words already checked by normalize_tones, and those among them whose tone moves (old -> modern).
-# Replaced by fresh objects, never cleared in place, when they grow large: a call in another thread
-# keeps the pair it started with, so it never sees a word as checked without its fix.
-_TONES_CHECKED: tuple[set, dict] = (set(), {})
+# Whitespace-separated tokens already checked by normalize_tones, and those among them holding a word
+# whose tone moves (old -> modern placement). A word (a run of letters) never spans whitespace, so a
+# text changes exactly when one of its tokens holds such a word. Replaced by fresh objects, never
+# cleared in place, when they grow large: a call in another thread keeps the pair it started with.
+_TONES_CHECKED: tuple[set, set] = (set(), set())
 _TONES_LIMIT = 1_000_000
 
 
@@ -296,25 +297,23 @@ def normalize_tones(text: str) -> str:
     """Apply :func:`place_tone` to every word of an NFC ``text``."""
     global _TONES_CHECKED
     _check_str(text)
-    # Most text is already in modern placement: find its distinct words with one regex pass and set
-    # operations, and call place_tone only on words never seen before (a Python call per word of
-    # every text was the largest cost of normalising already normal text).
-    checked, moved = _TONES_CHECKED
-    words = set(_WORD_RE.findall(text))
-    new = words - checked
+    # Most text is already in modern placement: split it at whitespace (no regex), and look for
+    # words only in tokens never seen before (a Python call per word of every text was the largest
+    # cost of normalising already normal text).
+    checked, moving = _TONES_CHECKED
+    tokens = set(text.split())
+    new = tokens - checked
     if new:
         if len(checked) > _TONES_LIMIT:
-            checked, moved = _TONES_CHECKED = (set(), {})
-            new = words
-        for word in new:
-            if not word.isascii():          # ASCII words carry no tone mark
-                fixed = _place_tone(word)
-                if fixed != word:
-                    moved[word] = fixed
+            checked, moving = _TONES_CHECKED = (set(), set())
+            new = tokens
+        for token in new:
+            if not token.isascii() and any(_place_tone(w) != w for w in _WORD_RE.findall(token)):
+                moving.add(token)          # ASCII words carry no tone mark
         checked |= new
-    if moved.keys().isdisjoint(words):
+    if moving.isdisjoint(tokens):
         return text
-    return _WORD_RE.sub(lambda m: moved.get(m.group(0), m.group(0)), text)
+    return _WORD_RE.sub(lambda m: m.group(0) if m.group(0).isascii() else _place_tone(m.group(0)), text)
 
 
 def _encode_back(text: str, codec: str) -> str:
@@ -593,6 +592,7 @@ def normalize_audited(text: str) -> Audit:
     return audit
 
 
+_SPACES_BEFORE_NEWLINE_RE = re.compile(r" +\n")
 _MAX_PASSES = 20  # each pass that changes the text shortens or recomposes it; real text needs one or two
 
 
@@ -618,5 +618,5 @@ def _normalize_once(text: str, audit: Audit | None, first: bool = False) -> str:
     text = unicodedata.normalize("NFC", text)
     text = _repair_eth(text, audit)
     text = normalize_tones(text)
-    text = re.sub(r" +\n", "\n", text)
+    text = _SPACES_BEFORE_NEWLINE_RE.sub("\n", text)
     return text
