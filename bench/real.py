@@ -5,7 +5,8 @@ Two measurements, each printing its figures with the machine's load average:
 ``archive``: ``tk.process_archive`` over a real corpus folder with 1 and 2 worker processes, each
 run in a fresh Python process with an empty word cache (real text repeats few sentences, so a
 warm cache would flatter the figures): wall time, CPU seconds (main process plus workers, user +
-system), peak resident memory of the main process and of the largest worker, articles per second.
+system), peak resident memory of the main process and of the largest worker, articles per second,
+CPU seconds per stage; ``--n N`` measures a seeded draw of N articles instead of the whole corpus.
 
 ``report``: the generic report (``toolkit.report.run_report``, the package's templates) on a seeded
 draw of N articles of a real corpus, copied to a temporary corpus folder, grouped by any manifest
@@ -14,7 +15,7 @@ repository when the corpus may not be shipped) to look at them.
 
 Usage::
 
-    python bench/real.py archive CORPUS [--jobs 1 2] [--shard 1000]
+    python bench/real.py archive CORPUS [--jobs 1 2] [--shard 1000] [--n N --seed 0]
     python bench/real.py report CORPUS [--n 2500] [--by category] [--seed 0] [--random-groups K] [--out DIR]
 """
 
@@ -59,15 +60,26 @@ def _measure_archive(corpus: Path, jobs: int, shard: int) -> dict:
     me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return {"jobs": jobs, "articles": len(result.articles), "units": result.units, "shards": result.shards,
             "wall": wall, "cpu": cpu() - cpu_before,
-            "cpu_stages": sum(result.cpu_seconds.values()),
+            "cpu_stages": sum(result.cpu_seconds.values()), "stages": result.cpu_seconds,
             "peak_main_mb": me.ru_maxrss / 1024, "peak_worker_mb": children.ru_maxrss / 1024,
             "load_before": load_before, "load_after": load_after}
 
 
 def archive(args) -> None:
+    if args.n:
+        # A seeded draw of n articles (manifest rows and files) copied to a temporary corpus folder.
+        with tempfile.TemporaryDirectory(prefix="vn-real-archive-") as tmp:
+            n = _draw(args.corpus, Path(tmp) / "corpus", args.n, args.seed)
+            print(f"seeded draw of {n} articles of {args.corpus.name} (seed {args.seed})")
+            _archive_runs(Path(tmp) / "corpus", args)
+    else:
+        _archive_runs(args.corpus, args)
+
+
+def _archive_runs(corpus: Path, args) -> None:
     rows = []
     for jobs in args.jobs:
-        command = [sys.executable, __file__, "_archive_once", str(args.corpus), "--jobs", str(jobs),
+        command = [sys.executable, __file__, "_archive_once", str(corpus), "--jobs", str(jobs),
                    "--shard", str(args.shard)]
         done = subprocess.run(command, capture_output=True, text=True, check=True)
         row = json.loads(done.stdout.strip().splitlines()[-1])
@@ -77,6 +89,8 @@ def archive(args) -> None:
               f"wall {row['wall']:.1f} s, CPU {row['cpu']:.1f} s (stages {row['cpu_stages']:.1f} s), "
               f"{row['articles'] / row['wall']:.0f} articles/s, peak main {row['peak_main_mb']:.0f} MB, {worker}; "
               f"load (1/5/15 min) before {row['load_before']}, after {row['load_after']}", flush=True)
+        print("  CPU seconds per stage (workers): "
+              + ", ".join(f"{stage} {seconds:.1f}" for stage, seconds in row["stages"].items()), flush=True)
     if len(rows) > 1:
         print(f"speed-up, {rows[-1]['jobs']} workers over {rows[0]['jobs']}: {rows[0]['wall'] / rows[-1]['wall']:.2f}x")
 
@@ -135,7 +149,8 @@ def main() -> None:
     parser.add_argument("corpus", type=Path, help="a corpus folder: corpus.csv and raw/")
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2], help="worker processes to compare (archive)")
     parser.add_argument("--shard", type=int, default=1000, help="articles per shard (archive)")
-    parser.add_argument("--n", type=int, default=2500, help="articles drawn for the report")
+    parser.add_argument("--n", type=int, default=None,
+                        help="articles drawn (seeded) for the report (default 2500) or the archive (default: all)")
     parser.add_argument("--by", default="year", help="manifest column the report groups by")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=None,
@@ -143,6 +158,8 @@ def main() -> None:
     parser.add_argument("--random-groups", type=int, default=0, metavar="K",
                         help="add a column random_group of K seeded random groups (group with --by random_group)")
     args = parser.parse_args()
+    if args.n is None:
+        args.n = 2500 if args.what == "report" else 0
     {"archive": archive, "report": report, "_archive_once": _archive_once}[args.what](args)
 
 

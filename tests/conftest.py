@@ -46,6 +46,29 @@ def paragraphs(corpus):
     return tk.segment(corpus, unit="paragraph")
 
 
+@pytest.fixture(scope="session")
+def real_texts(sentences):
+    """Real sentences shipped with the repository, as the pipeline meets them: UD Vietnamese-VTB dev and
+    train (news; data/benchmarks), the study corpus's sentence units, its coded sentences and the
+    challenge set (data/validation); then the word-segmented form of 500 of them (syllables joined by _)."""
+    import pandas as pd
+
+    import toolkit as tk
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        from segmentation import read_conllu
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    ud = DATA / "benchmarks" / "ud-vi-vtb"
+    texts = [" ".join(g) for name in ("vi_vtb-ud-dev.conllu", "vi_vtb-ud-train.conllu") for g in read_conllu(ud / name)]
+    texts += sentences.text.tolist()
+    texts += pd.read_csv(DATA / "validation" / "sentences_consensus.csv", keep_default_na=False).text.tolist()
+    texts += pd.read_csv(DATA / "validation" / "challenge" / "challenge.csv", keep_default_na=False).text.tolist()
+    texts += [" ".join(words) for words in tk.segment_words(texts[::10][:500], cache=False)]
+    return texts
+
+
 def write_corpus(root: Path, files: dict[str, bytes | str], manifest: str) -> Path:
     """Write ``root/corpus.csv`` and ``root/raw/<name>`` files; return ``root``."""
     raw = root / "raw"

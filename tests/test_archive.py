@@ -150,3 +150,17 @@ def test_stored_units_make_a_second_run_read_instead_of_compute(tmp_path, monkey
     assert ta._shard_key("data", tk.corpus.manifest_rows("data").iloc[:2],
                          {"unit": "sentence", "kinds": ("body",), "drop_duplicates": True, "by": "year",
                           "periods": None, "raw_dir": "raw"}) in {p.stem[6:] for p in tmp_path.glob("units-*")}
+
+
+def test_a_run_keeps_no_remembered_hits():
+    # Each unit is measured once: the hits of the shipped classifier's lexicon and of the lexicon
+    # passed are not kept after a shard (up to 500,000 sentences, about 250 MB, otherwise).
+    from toolkit.themes import _classifier
+
+    lexicon = tk.load_lexicon()
+    tk.label_themes(["Hai bên tuần tra chung biên giới."])
+    tk.score_themes(["Hai bên tuần tra chung biên giới."], lexicon=lexicon)
+    assert "hits_cache" in _classifier(None).lexicon._keys and "hits_cache" in lexicon._keys
+    archive = tk.process_archive("data", lexicon=lexicon, shard_size=2, cache=False, progress=False)
+    assert archive.articles[list(tk.THEMES)].to_numpy().sum() > 0
+    assert "hits_cache" not in _classifier(None).lexicon._keys and "hits_cache" not in lexicon._keys

@@ -191,3 +191,108 @@ def test_context_features_see_the_partner_named_in_the_title(tmp_path, coded):
                        atol=1e-4)                      # coefficients are saved to 6 decimals
     with pytest.raises(tk.ToolkitError, match="context features come with lexicon"):
         ThemeClassifier(features="ngrams", context=True)
+
+
+def _per_text_features(model, texts):
+    """The shipped model's feature matrix built one text at a time, as before features were computed in
+    batches: each text's hits, cues and n-grams from its own syllables (the reference)."""
+    import scipy.sparse as sp
+
+    from toolkit.classify import _feature_names, side_features
+    from toolkit.match import find_terms, syllables
+    from toolkit.themes import _find_hits
+
+    lex = model._lex()
+    col = {name: i for i, name in enumerate(_feature_names(lex))}
+    lexical = np.zeros((len(texts), len(col)))
+    for r, text in enumerate(texts):
+        for hit in _find_hits(text, lex):
+            kind = "formula" if hit["kind"] == "formula" else ("cued" if hit["context"] else "plain")
+            lexical[r, col[f"{hit['theme']}:score"]] += hit["weight"]
+            lexical[r, col[f"{hit['theme']}:{kind}"]] += 1
+        for _, _, key in find_terms(syllables(text), lex._keys["cues"]):
+            for name in lex._keys["cues"][key]:
+                lexical[r, col[f"cue:{name}"]] = 1.0
+    lexical = np.minimum(lexical, 3.0)
+    side = side_features(texts)
+    present = np.column_stack([(lexical[:, col[f"{t}:score"]] > 0).astype(float) for t in lex.themes])
+    crossed = np.column_stack([present[:, i] * side[:, j] for i in range(present.shape[1]) for j in range(side.shape[1])])
+    vn, foreign, fields = side[:, 0], side[:, 1], side[:, 3:]
+    partner = np.column_stack([fields * foreign[:, None], fields * (foreign * vn)[:, None], fields * vn[:, None]])
+    rows, cols = [], []
+    for r, text in enumerate(texts):
+        found = sorted({model.vocabulary_[g] for g in syllable_ngrams(text) if g in model.vocabulary_})
+        rows += [r] * len(found)
+        cols += found
+    grams = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(texts), len(model.vocabulary_)))
+    return sp.hstack([sp.csr_matrix(lexical), sp.csr_matrix(np.hstack([side, crossed, partner])), grams], format="csr")
+
+
+def test_batched_features_equal_the_per_text_features_on_real_sentences(real_texts):
+    # UD-VTB news, the study's units and coded sentences, the challenge set, and word-segmented forms
+    # (whose underscores end n-gram runs: the per-text path inside the batch).
+    model = load_classifier()
+    assert model.features == "both" and model.sides
+    assert sum("_" in t for t in real_texts) > 100
+    batch, reference = model._matrix(real_texts), _per_text_features(model, real_texts)
+    assert batch.shape == reference.shape and batch.nnz > 10 * len(real_texts)
+    for part in ("data", "indices", "indptr"):
+        assert np.array_equal(getattr(batch, part), getattr(reference, part)), part
+    labels = tk.label_themes(real_texts)
+    assert labels.sum().between(20, len(real_texts) // 2).all()    # every theme found, none everywhere
+
+
+def test_ngram_matrix_of_a_model_fitted_here_equals_the_per_text_lookup(coded):
+    import scipy.sparse as sp
+
+    from toolkit.classify import _ngram_matrix
+    from toolkit.match import syllables
+
+    model = ThemeClassifier(features="ngrams", min_df=1).fit(coded.text, coded[THEMES])
+    texts = coded.text.tolist()
+    index = model.vocabulary_
+    expected = np.zeros((len(texts), len(index)))
+    for r, text in enumerate(texts):
+        expected[r, [index[g] for g in syllable_ngrams(text) if g in index]] = 1.0
+    expected = sp.csr_matrix(expected)
+    got = _ngram_matrix([syllables(t) for t in texts], index)
+    assert (got != expected).nnz == 0 and got.nnz == expected.nnz > 0
+    assert _ngram_matrix([], index).shape == (0, len(index))
+    assert _ngram_matrix([syllables("...")], {}).shape == (1, 0)
+
+
+def test_side_features_equal_their_case_insensitive_definition_on_real_sentences(real_texts):
+    # The fast patterns (case-folded text, look-behind after the first character) against the
+    # definition (_side_patterns), on the real sentences as written, in capitals and with cases swapped.
+    from toolkit.classify import _side_patterns, side_features
+
+    texts = real_texts + [t.upper() for t in real_texts[::3]] + [t.swapcase() for t in real_texts[1::3]]
+    vn_re, foreign_re, field_res = _side_patterns()
+    expected = np.array([(bool(vn_re.search(t)), bool(foreign_re.search(t)),
+                          bool(foreign_re.search(t)) and not vn_re.search(t), *(bool(f.search(t)) for f in field_res))
+                         for t in texts], dtype=float)
+    got = side_features(texts)
+    assert np.array_equal(got, expected)
+    assert (expected.sum(axis=0) > 50).all()
+
+
+def test_case_folding_is_what_ignorecase_matches():
+    # For each character of the field names, the characters re.IGNORECASE matches to it are exactly
+    # those that fold to the same character; outside the special characters, str.lower is the folding
+    # and keeps each character a word character or not.
+    import re
+
+    from toolkit.classify import FIELDS, _case_fold
+
+    table, special = _case_fold()
+    every = "".join(chr(c) for c in range(0x10000) if not 0xD800 <= c <= 0xDFFF)
+    folded = every.translate(table)
+    for char in sorted({ch for words in FIELDS.values() for name in words for ch in name}):
+        matched = set(re.findall(re.escape(char), every, re.IGNORECASE))
+        same = {c for c, f in zip(every, folded) if f == char.translate(table)}
+        assert matched == same, char
+    plain = special.sub("", every)
+    assert plain.lower() == plain.translate(table)
+    word = re.compile(r"\w")
+    assert [bool(word.match(c)) for c in plain] == [bool(word.match(c)) for c in plain.translate(table)]
+    assert special.search("Σ") and special.search("ſ") and not special.search("Thương mại ĐẦU TƯ")

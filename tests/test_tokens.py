@@ -459,3 +459,33 @@ def test_a_verified_shard_is_read_by_row_groups(sentences, tmp_path, monkeypatch
     assert tk.segment_words(wanted, cache=tmp_path, progress=False) == expected    # first read: whole shard, digest
     assert tk.segment_words(wanted, cache=tmp_path, progress=False) == expected    # then only its row groups
     assert len(groups) == 1 and 1 <= len(groups[0]) <= 2
+
+
+def test_words_do_not_depend_on_the_chunk_a_text_is_segmented_in(real_texts):
+    # process_archive segments its units in chunks of 2,000 texts, the default is 200: the same words.
+    import pandas as pd
+
+    from toolkit.batch import tokenize_units
+
+    units = pd.DataFrame({"text": real_texts})
+    small = tokenize_units(units, cache=False, lists=False, chunk_size=200)
+    large = tokenize_units(units, cache=False, lists=False, chunk_size=2000)
+    one = tokenize_units(units.iloc[:300], cache=False, lists=False, chunk_size=1)
+    assert small.words.tolist() == large.words.tolist() and small.tokens.tolist() == large.tokens.tolist()
+    assert one.words.tolist() == small.words.tolist()[:300]
+    assert small.n_tokens.sum() > 20_000
+
+
+def test_tokens_of_many_texts_equal_the_tokenizer_text_by_text(real_texts):
+    # Tokens are computed once per distinct word and remembered per tokenizer setting: on real text,
+    # each setting in turn (and the default again) gives what Tokenizer.filter gives unit by unit.
+    import pandas as pd
+
+    from toolkit.batch import tokenize_units
+
+    units = pd.DataFrame({"text": real_texts[:2000]})
+    words = [w.split() for w in tokenize_units(units, cache=False, lists=False).words]
+    for tokenizer in (tk.Tokenizer(), tk.Tokenizer(remove_stopwords=False), tk.Tokenizer(lowercase=False),
+                      tk.Tokenizer(extra_stopwords=["hợp_tác", "việt_nam"]), tk.Tokenizer()):
+        got = tokenize_units(units, tokenizer=tokenizer, cache=False, lists=True).tokens.tolist()
+        assert got == [tokenizer.filter(w) for w in words], tokenizer

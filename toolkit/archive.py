@@ -169,7 +169,7 @@ def _process_shard(root: str, rows: pd.DataFrame, settings: dict) -> dict:
     from .features import dfm
     from .segment import segment
     from .summary import add_periods, with_groups
-    from .themes import label_themes
+    from .themes import _forget_hits, label_themes
     from .batch import tokenize_units
 
     seconds = dict.fromkeys(STAGES, 0.0)
@@ -201,7 +201,9 @@ def _process_shard(root: str, rows: pd.DataFrame, settings: dict) -> dict:
             keep &= units.kind.isin(list(settings["kinds"]))
         measured = units[keep].reset_index(drop=True)
         del units
-        measured = tokenize_units(measured, cache=settings["cache"], progress=False, lists=False)
+        # Chunks of 2,000 texts: the work done per distinct syllable and word of a chunk is shared by
+        # more texts than in the default 200 (the words of a text do not depend on its chunk).
+        measured = tokenize_units(measured, cache=settings["cache"], progress=False, lists=False, chunk_size=2000)
         if stored is not None:
             _store_units(stored[0], measured, n_units, n_duplicates, n_articles)
         lap("tokenise")
@@ -214,6 +216,7 @@ def _process_shard(root: str, rows: pd.DataFrame, settings: dict) -> dict:
     lap("counts")
     labels = (label_themes(measured, lexicon=settings["lexicon"]).astype(np.int64) if len(measured)
               else pd.DataFrame(0, index=measured.index, columns=list(themes)))
+    _forget_hits(settings["lexicon"])
     frame = pd.concat([measured[["doc_id", by]], labels.set_index(measured.index)], axis=1)
     articles = frame.groupby(["doc_id", by], sort=True).agg(**{"units": ("doc_id", "size")},
                                                             **{t: (t, "sum") for t in themes}).reset_index()
@@ -367,9 +370,7 @@ def _results(tasks: list, n_jobs: int, scheduler, ceiling):
             root, rows, settings = task
             yield _process_shard(root, rows, {**settings, "ceiling": ceiling()})
     else:
-        from .wordseg import _batch_tagger
-
-        _batch_tagger()                  # load the model once, before the workers fork
+        _load_models(tasks[0][2])        # once, before the workers fork: they inherit them
         with ProcessPoolExecutor(max_workers=n_jobs) as pool:
             todo = deque(tasks)
             running = deque(send(pool.submit, todo.popleft()) for _ in range(min(window, len(todo))))
@@ -378,6 +379,17 @@ def _results(tasks: list, n_jobs: int, scheduler, ceiling):
                 if todo:
                     running.append(send(pool.submit, todo.popleft()))
                 yield result
+
+
+def _load_models(settings: dict) -> None:
+    """Load pyvi's model and, when the shards will use it, the shipped theme classifier with its tables
+    (the model that reads context: shards label units of articles)."""
+    from .themes import _classifier, _is_default_lexicon, _shipped_model
+    from .wordseg import _batch_tagger
+
+    _batch_tagger()
+    if _is_default_lexicon(settings["lexicon"]) and _shipped_model():
+        _classifier(None, context=True).predict_proba([""], [("", "", "")])
 
 
 def _progress(total: int, show: bool | None):

@@ -660,6 +660,23 @@ def segment_words(
                                     want_tokens=False)[0])
 
 
+_TOKEN_MEMO: dict[tuple, dict] = {}
+_TOKEN_MEMO_LIMIT = 1_000_000
+
+
+def _tokens_of(vocab: list[str], tokenizer) -> list:
+    """``tokenizer._token`` of each distinct word ("" gives None), remembered per tokenizer setting across
+    batches: a corpus's chunks share most of their words (a Zipfian vocabulary)."""
+    key = (tokenizer.remove_stopwords, tokenizer.lowercase, tokenizer.extra_stopwords)
+    memo = _TOKEN_MEMO.get(key)
+    if memo is None or len(memo) > _TOKEN_MEMO_LIMIT:
+        memo = _TOKEN_MEMO[key] = {"": None}
+    missing = [w for w in vocab if w not in memo]
+    for word in missing:
+        memo[word] = tokenizer._token(word)
+    return [memo[w] for w in vocab]
+
+
 def _arrow_tokens(words, tokenizer):
     """Words (space-joined Arrow strings) to lists of words and of tokens, with work per distinct word."""
     import pyarrow as pa
@@ -671,7 +688,7 @@ def _arrow_tokens(words, tokenizer):
     encoded = flat.dictionary_encode()
     vocab = encoded.dictionary.to_pylist()
     codes = encoded.indices.to_numpy()
-    token_of = [tokenizer._token(w) if w else None for w in vocab]
+    token_of = _tokens_of(vocab, tokenizer)
     keep_word = np.array([bool(w) for w in vocab], dtype=bool)[codes] if len(vocab) else np.zeros(0, bool)
     token_arr = pa.array(token_of, pa.string())
     keep_token = ~np.asarray(token_arr.is_null().to_numpy(zero_copy_only=False), dtype=bool)[codes] \

@@ -72,7 +72,11 @@ def syllable_ngrams(text: str, n: int = 2) -> list[str]:
     >>> syllable_ngrams("Cột mốc, biên giới")
     ['cột', 'cột mốc', 'mốc', 'biên', 'biên giới', 'giới']
     """
-    sylls = syllables(text)
+    return _ngrams_of(syllables(text), n)
+
+
+def _ngrams_of(sylls, n: int = 2) -> list[str]:
+    """:func:`syllable_ngrams` of a text's :func:`toolkit.match.syllables`."""
     out: list[str] = []
     run: list[str] = []
 
@@ -95,6 +99,84 @@ def syllable_ngrams(text: str, n: int = 2) -> list[str]:
     return out
 
 
+class _NgramIndex:
+    """A vocabulary of syllable n-grams as lookup tables for :func:`_ngram_matrix`.
+
+    Unigrams map a syllable to its column; each bigram "a b" becomes an int64 code over the ids
+    of the syllables that occur in bigrams, sorted, with its column alongside. (Syllables never
+    contain spaces, so an entry with one space is a bigram; :func:`syllable_ngrams` makes no longer ones.)
+    """
+
+    def __init__(self, index: dict[str, int]):
+        self.size = len(index)
+        self.uni = {g: c for g, c in index.items() if " " not in g}
+        pairs = [(g.split(" "), c) for g, c in index.items() if g.count(" ") == 1]
+        self.ids: dict[str, int] = {}
+        for (a, b), _ in pairs:
+            self.ids.setdefault(a, len(self.ids))
+            self.ids.setdefault(b, len(self.ids))
+        self.width = len(self.ids) + 1
+        codes = np.array([self.ids[a] * self.width + self.ids[b] for (a, b), _ in pairs], dtype=np.int64)
+        order = np.argsort(codes, kind="stable")
+        self.codes = codes[order]
+        self.cols = np.array([c for _, c in pairs], dtype=np.int64)[order]
+
+
+_WORD_SYLLABLE: dict[str, bool] = {}
+
+
+def _is_word(syl: str) -> bool:
+    word = _WORD_SYLLABLE.get(syl)
+    if word is None:
+        if len(_WORD_SYLLABLE) > 500_000:
+            _WORD_SYLLABLE.clear()
+        word = _WORD_SYLLABLE[syl] = any(ch.isalnum() for ch in syl)
+    return word
+
+
+def _ngram_matrix(sylls: list, index: dict[str, int], table: "_NgramIndex | None" = None) -> sp.csr_matrix:
+    """Presence (1.0) of each vocabulary n-gram of :func:`syllable_ngrams` in each text, one row per text.
+
+    The same matrix as looking up every text's :func:`syllable_ngrams` in ``index``, computed for the
+    whole batch at once: work per distinct syllable, and array operations per position. A bigram is
+    two adjacent word syllables; only the rare text holding ``_`` (word-segmented text, where an
+    underscore between syllables ends a run) takes the per-text path for its bigrams.
+    """
+    from .crf import encode
+
+    table = table or _NgramIndex(index)
+    n_rows, n_cols = len(sylls), table.size
+    lower = [s.lower for s in sylls]
+    types, codes = encode(lower)
+    if not n_cols or not len(codes):
+        return sp.csr_matrix((n_rows, n_cols))
+    names = list(types)
+    word = np.fromiter(map(_is_word, names), dtype=bool, count=len(names))[codes]
+    uni = np.fromiter((table.uni.get(t, -1) for t in names), dtype=np.int64, count=len(names))[codes]
+    sid = np.fromiter((table.ids.get(t, -1) for t in names), dtype=np.int64, count=len(names))[codes]
+    lengths = np.fromiter(map(len, lower), dtype=np.int64, count=n_rows)
+    row = np.repeat(np.arange(n_rows, dtype=np.int64), lengths)
+    underscore = np.fromiter(("_" in s.text for s in sylls), dtype=bool, count=n_rows)
+    keep = word & (uni >= 0)
+    rows, cols = [row[keep]], [uni[keep]]
+    pair = (word[1:] & word[:-1] & (sid[1:] >= 0) & (sid[:-1] >= 0) & (row[1:] == row[:-1])
+            & ~underscore[row[1:]])
+    left = np.flatnonzero(pair)
+    if len(left) and len(table.codes):
+        code = sid[left] * table.width + sid[left + 1]
+        pos = np.minimum(np.searchsorted(table.codes, code), len(table.codes) - 1)
+        found = table.codes[pos] == code
+        rows.append(row[left[found]])
+        cols.append(table.cols[pos[found]])
+    for r in np.flatnonzero(underscore):
+        grams = [index[g] for g in _ngrams_of(sylls[r]) if " " in g and g in index]
+        rows.append(np.full(len(grams), r, dtype=np.int64))
+        cols.append(np.array(grams, dtype=np.int64))
+    cells = np.sort(np.concatenate(rows) * n_cols + np.concatenate(cols))
+    cells = cells[np.concatenate(([True], cells[1:] != cells[:-1]))] if len(cells) else cells
+    return sp.csr_matrix((np.ones(len(cells)), (cells // n_cols, cells % n_cols)), shape=(n_rows, n_cols))
+
+
 def _feature_names(lex: Lexicon) -> list[str]:
     names = []
     for theme in lex.themes:
@@ -105,28 +187,33 @@ def _feature_names(lex: Lexicon) -> list[str]:
 
 def lexicon_features(texts, lexicon: Lexicon | str | None = None) -> pd.DataFrame:
     """The lexicon features of each text (see the module docstring), one column per feature."""
-    from .themes import _hits_one, _lexicon
+    from .themes import _lexicon
 
     lex = _lexicon(lexicon)
+    values = list(texts)
+    return pd.DataFrame(_lexicon_array(values, [syllables(t) for t in values], lex), columns=_feature_names(lex))
+
+
+def _lexicon_array(values: list[str], sylls: list, lex: Lexicon) -> np.ndarray:
+    """:func:`lexicon_features` as an array, from the texts and their :func:`toolkit.match.syllables`."""
+    from .themes import _hits_one
+
     names = _feature_names(lex)
     col = {name: i for i, name in enumerate(names)}
     contexts = sorted(lex.contexts)
-    cue_index = lex._keys["cues_index"]
-    values = list(texts)
+    cues, cue_index = lex._keys["cues"], lex._keys["cues_index"]
     out = np.zeros((len(values), len(names)))
-    for r, text in enumerate(values):
-        for hit in _hits_one(text, lex):
+    for r, (text, syl) in enumerate(zip(values, sylls)):
+        for hit in _hits_one(text, lex, sylls=syl):
             theme = hit["theme"]
             out[r, col[f"{theme}:score"]] += hit["weight"]
             kind = "formula" if hit["kind"] == "formula" else ("cued" if hit["context"] else "plain")
             out[r, col[f"{theme}:{kind}"]] += 1
         if contexts:
-            found = {name for _, _, key in find_terms(syllables(text), lex._keys["cues"], cue_index)
-                     for name in lex._keys["cues"][key]}
+            found = {name for _, _, key in find_terms(syl, cues, cue_index) for name in cues[key]}
             for name in found:
                 out[r, col[f"cue:{name}"]] = 1.0
-    out = np.minimum(out, 3.0)
-    return pd.DataFrame(out, columns=names)
+    return np.minimum(out, 3.0)
 
 
 # Names of foreign states, blocs and organisations that news reports as actors. With no Vietnamese side
@@ -169,6 +256,66 @@ def _side_patterns() -> tuple[re.Pattern, re.Pattern, list[re.Pattern]]:
             [pattern(words, re.IGNORECASE) for words in FIELDS.values()])
 
 
+def _names_pattern(names) -> re.Pattern:
+    r"""A case-sensitive pattern matching where ``(?<!\w)(?:names)(?!\w)`` does, found faster.
+
+    The look-behind moves after each name's first character (``(?<!\w.)`` there tests the character
+    before the name), so every alternative starts with a literal and the regex engine scans for the
+    names' first characters instead of trying every alternative at every position.
+    """
+    groups: dict[str, list[str]] = {}
+    for name in sorted(names, key=len, reverse=True):
+        groups.setdefault(name[0], []).append(name[1:])
+    alternatives = [re.escape(first) + r"(?<!\w.)(?:" + "|".join(re.escape(rest) for rest in rests) + ")"
+                    for first, rests in groups.items()]
+    return re.compile("(?:" + "|".join(alternatives) + r")(?!\w)")
+
+
+@functools.lru_cache(maxsize=1)
+def _case_fold():
+    r"""The case folding of ``re.IGNORECASE``: a ``str.translate`` table and a pattern finding the
+    characters for which ``str.lower`` does not give it; None when this Python does not expose it.
+
+    Under ``re.IGNORECASE`` a cased pattern character matches a text character when their simple lower
+    cases are equal or form one of the regex engine's extra case classes (``ſ`` and ``s``...). Mapping
+    each character to the smallest member of its class makes that an equality, so a case-sensitive
+    search of folded names in folded text finds what the case-insensitive search finds, as long as
+    folding keeps every character's ``\w``-ness. For most characters ``str.lower`` (fast) is that
+    folding; the pattern finds the others (final-sigma and multi-character lower cases, the extra
+    classes, three characters whose folding is not a word character as they are, and characters
+    beyond the Basic Multilingual Plane), which send a text to the case-insensitive pattern.
+    """
+    try:
+        import _sre
+        from re._casefix import _EXTRA_CASES
+        lower = _sre.unicode_tolower
+    except (ImportError, AttributeError):
+        return None
+    word = re.compile(r"\w")
+    table, special = {}, [0x03A3]          # capital sigma: str.lower gives final or medial sigma by context
+    for code in range(0x10000):
+        low = lower(code)
+        folded = min((low, *_EXTRA_CASES.get(low, ())))
+        if folded != code:
+            table[code] = folded
+            if bool(word.match(chr(code))) != bool(word.match(chr(folded))):
+                special.append(code)
+        if chr(code).lower() != chr(folded):
+            special.append(code)
+    escaped = "".join(re.escape(chr(c)) for c in sorted(set(special)))
+    return table, re.compile(f"[{escaped}\U00010000-\U0010ffff]")
+
+
+@functools.lru_cache(maxsize=1)
+def _fast_side_patterns():
+    """:func:`_side_patterns` as :func:`_names_pattern`; the fields' names folded for folded text."""
+    fold = _case_fold()
+    fields = None
+    if fold is not None:
+        fields = [_names_pattern([name.translate(fold[0]) for name in words]) for words in FIELDS.values()]
+    return _names_pattern(VIETNAMESE_SIDE), _names_pattern(FOREIGN_ACTORS), fields
+
+
 def side_features(texts) -> np.ndarray:
     """Who takes part in each text and in which field, one row per text, columns ``SIDE_FEATURES``.
 
@@ -180,28 +327,38 @@ def side_features(texts) -> np.ndarray:
     >>> side_features(["Hàn Quốc là nhà đầu tư lớn nhất tại Việt Nam.", "Quân đội Mỹ tập trận."]).tolist()
     [[1.0, 1.0, 0.0, 1.0, 0.0, 0.0], [0.0, 1.0, 1.0, 0.0, 1.0, 0.0]]
     """
-    vn_re, foreign_re, field_res = _side_patterns()
+    _, _, field_res = _side_patterns()           # the definition (any case), for texts folding cannot serve
+    vn_re, foreign_re, folded_res = _fast_side_patterns()
+    fold = _case_fold()
     rows = []
     for text in texts:
         vn, foreign = bool(vn_re.search(text)), bool(foreign_re.search(text))
-        rows.append((vn, foreign, foreign and not vn, *(bool(f.search(text)) for f in field_res)))
+        if folded_res is not None and not fold[1].search(text):
+            folded = text.lower()                # here equal to text.translate(fold[0])
+            fields = (bool(f.search(folded)) for f in folded_res)
+        else:
+            fields = (bool(f.search(text)) for f in field_res)
+        rows.append((vn, foreign, foreign and not vn, *fields))
     return np.asarray(rows, dtype=float).reshape(len(rows), len(SIDE_FEATURES))
 
 
-def _signals(strings: list[str], lex: Lexicon) -> tuple[dict[str, int], pd.DataFrame, np.ndarray]:
-    """Lexicon and side features of each distinct string, computed once: ``(position, lexical, sides)``."""
+def _signals(strings: list[str], lex: Lexicon) -> tuple[dict[str, int], list, np.ndarray, np.ndarray]:
+    """Each distinct string's syllables, lexicon features (array, columns of :func:`lexicon_features`)
+    and side features, computed once: ``(position, syllables, lexical, sides)``."""
     unique = list(dict.fromkeys(strings))
-    return {s: i for i, s in enumerate(unique)}, lexicon_features(unique, lex), side_features(unique)
+    sylls = [syllables(t) for t in unique]
+    return {s: i for i, s in enumerate(unique)}, sylls, _lexicon_array(unique, sylls, lex), side_features(unique)
 
 
 def context_features(texts, context, lexicon: Lexicon | str | None = None) -> np.ndarray:
     """What each text's context says: one row per text.
 
     ``context`` holds one tuple of strings per text (for example the article's title and the sentences
-    before and after, :func:`unit_context`). Columns: the side features of :func:`side_features`, found
-    in any part of the context (``foreign_only`` recomputed on the whole context); per theme of the
-    lexicon, whether any part has a hit of it; and the text's own fields (economy, security, culture)
-    crossed with a foreign actor, a Vietnamese side, and both, in its context.
+    before and after, :func:`unit_context`). Columns: a Vietnamese side and a foreign actor
+    (:func:`side_features`) found in any part of the context, a foreign actor without a Vietnamese side
+    there; per theme of the lexicon, whether any part has a hit of it; and the text's own fields
+    (economy, security, culture) crossed with a foreign actor, a Vietnamese side, and both, in its
+    context.
 
     >>> context_features(["Hai bên nhất trí mở rộng thương mại."],
     ...                  [("Việt Nam và Lào ký hiệp định", "", "")], "v3")[0, :3].tolist()
@@ -211,12 +368,13 @@ def context_features(texts, context, lexicon: Lexicon | str | None = None) -> np
 
     lex = _lexicon(lexicon)
     texts = list(texts)
-    position, lexical, sides = _signals([*texts, *(p for c in context for p in c if p)], lex)
+    position, _, lexical, sides = _signals([*texts, *(p for c in context for p in c if p)], lex)
     return _context_block(texts, context, position, lexical, sides, lex)
 
 
 def _context_block(texts, context, position, lexical, sides, lex) -> np.ndarray:
-    present = np.column_stack([(lexical[f"{t}:score"] > 0).to_numpy(float) for t in lex.themes])
+    col = {name: i for i, name in enumerate(_feature_names(lex))}
+    present = np.column_stack([(lexical[:, col[f"{t}:score"]] > 0).astype(float) for t in lex.themes])
     signal = np.hstack([sides[:, :2], present])
     found = np.zeros((len(texts), signal.shape[1]))
     for r, parts in enumerate(context):
@@ -334,19 +492,25 @@ class ThemeClassifier:
         return context
 
     def _matrix(self, texts: list[str], context=None) -> sp.csr_matrix:
-        blocks = []
-        if self.features in ("lexicon", "both"):
-            lex = self._lex()
-            parts = [p for c in context for p in c if p] if context is not None else []
-            position, lexical_all, side_all = _signals([*texts, *parts], lex)
+        # Each distinct text and context part is split into syllables and matched once, shared by every feature.
+        lex = self._lex() if self.features in ("lexicon", "both") else None
+        parts = [p for c in context for p in c if p] if context is not None else []
+        if lex is not None:
+            position, usylls, lexical_all, side_all = _signals([*texts, *parts], lex)
             own = [position[t] for t in texts]
-            lexical = lexical_all.iloc[own].reset_index(drop=True)
-            blocks.append(sp.csr_matrix(lexical.to_numpy()))
+            sylls = [usylls[i] for i in own]
+        else:
+            sylls = [syllables(t) for t in texts]
+        blocks = []
+        if lex is not None:
+            lexical = lexical_all[own]
+            blocks.append(sp.csr_matrix(lexical))
             if context is not None:
                 blocks.append(sp.csr_matrix(_context_block(texts, context, position, lexical_all, side_all, lex)))
             if self.sides:
                 side = side_all[own]
-                present = np.column_stack([(lexical[f"{t}:score"] > 0).to_numpy(float) for t in lex.themes])
+                col = {name: i for i, name in enumerate(_feature_names(lex))}
+                present = np.column_stack([(lexical[:, col[f"{t}:score"]] > 0).astype(float) for t in lex.themes])
                 crossed = np.column_stack([present[:, i] * side[:, j] for i in range(present.shape[1])
                                            for j in range(side.shape[1])])
                 vn, foreign = side[:, 0], side[:, 1]
@@ -355,13 +519,10 @@ class ThemeClassifier:
                                            fields * vn[:, None]])
                 blocks.append(sp.csr_matrix(np.hstack([side, crossed, partner])))
         if self.features in ("ngrams", "both"):
-            index = self.vocabulary_
-            rows, cols = [], []
-            for r, text in enumerate(texts):
-                found = {index[g] for g in syllable_ngrams(text) if g in index}
-                rows += [r] * len(found)
-                cols += sorted(found)
-            blocks.append(sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(texts), len(index))))
+            table = getattr(self, "_ngram_table", None)
+            if table is None or table[0] is not self.vocabulary_:
+                table = self._ngram_table = (self.vocabulary_, _NgramIndex(self.vocabulary_))
+            blocks.append(_ngram_matrix(sylls, self.vocabulary_, table[1]))
         return sp.hstack(blocks, format="csr")
 
     # -- fitting ------------------------------------------------------------------------------

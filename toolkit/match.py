@@ -9,21 +9,40 @@ as well as in "cửa_khẩu".
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from .errors import ToolkitError
 from .normalize import normalize_text
-from .wordseg import syllabify, syllable_spans
+from .wordseg import _SYLLABLE_RE, syllabify
 
 __all__ = ["Syllables", "syllables", "term_key", "find_terms", "index_terms"]
 
-@dataclass(frozen=True)
 class Syllables:
-    """A text's syllables (lower-cased) with their character spans in ``text``."""
+    """A text's syllables (lower-cased) with their character spans in ``text``.
 
-    text: str
-    lower: tuple[str, ...]
-    spans: tuple[tuple[int, int], ...]
+    ``spans`` are found when first asked for: matching needs only ``lower``,
+    and most texts have no match to locate.
+    """
+
+    __slots__ = ("text", "lower", "_spans")
+
+    def __init__(self, text: str, lower: tuple[str, ...], spans: tuple[tuple[int, int], ...] | None = None):
+        self.text = text
+        self.lower = lower
+        self._spans = spans
+
+    @property
+    def spans(self) -> tuple[tuple[int, int], ...]:
+        if self._spans is None:
+            self._spans = tuple(m.span() for m in _SYLLABLE_RE.finditer(self.text.replace("_", " ")))
+        return self._spans
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Syllables) and (self.text, self.lower) == (other.text, other.lower)
+
+    def __hash__(self) -> int:
+        return hash((self.text, self.lower))
+
+    def __repr__(self) -> str:
+        return f"Syllables(text={self.text!r}, lower={self.lower!r}, spans={self.spans!r})"
 
 
 def syllables(text: str) -> Syllables:
@@ -33,8 +52,7 @@ def syllables(text: str) -> Syllables:
     ``Syllables.text`` (the normalised input, underscores kept).
     """
     text = normalize_text(text)
-    found = syllable_spans(text.replace("_", " "))
-    return Syllables(text, tuple(s.lower() for s, _, _ in found), tuple((a, b) for _, a, b in found))
+    return Syllables(text, tuple(map(str.lower, _SYLLABLE_RE.findall(text.replace("_", " ")))))
 
 
 def term_key(term: str) -> tuple[str, ...]:
@@ -60,12 +78,9 @@ def find_terms(sylls: Syllables, keys, index: dict | None = None) -> list[tuple[
     from :func:`index_terms` when matching the same keys in many texts.
     """
     by_first = index if index is not None else index_terms(keys)
-    if not by_first:
-        return []
-    out = []
     lower = sylls.lower
-    for i, syl in enumerate(lower):
-        for key in by_first.get(syl, ()):
-            if lower[i:i + len(key)] == key:
-                out.append((i, i + len(key), key))
-    return out
+    if not by_first or by_first.keys().isdisjoint(lower):     # most texts: no key starts here at all
+        return []
+    get = by_first.get
+    return [(i, i + len(key), key) for i, syl in enumerate(lower) for key in get(syl, ())
+            if lower[i:i + len(key)] == key]

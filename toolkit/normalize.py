@@ -285,10 +285,34 @@ def _place_tone(syllable: str) -> str:
     return unicodedata.normalize("NFC", out)
 
 
+# Whitespace-separated tokens already checked by normalize_tones, and those among them holding a word
+# whose tone moves (old -> modern placement). A word (a run of letters) never spans whitespace, so a
+# text changes exactly when one of its tokens holds such a word. Replaced by fresh objects, never
+# cleared in place, when they grow large: a call in another thread keeps the pair it started with.
+_TONES_CHECKED: tuple[set, set] = (set(), set())
+_TONES_LIMIT = 1_000_000
+
+
 def normalize_tones(text: str) -> str:
     """Apply :func:`place_tone` to every word of an NFC ``text``."""
+    global _TONES_CHECKED
     _check_str(text)
-    # ASCII words carry no tone mark; the rest repeat, so _place_tone is cached.
+    # Most text is already in modern placement: split it at whitespace (no regex), and look for
+    # words only in tokens never seen before (a Python call per word of every text was the largest
+    # cost of normalising already normal text).
+    checked, moving = _TONES_CHECKED
+    tokens = set(text.split())
+    new = tokens - checked
+    if new:
+        if len(checked) > _TONES_LIMIT:
+            checked, moving = _TONES_CHECKED = (set(), set())
+            new = tokens
+        for token in new:
+            if not token.isascii() and any(_place_tone(w) != w for w in _WORD_RE.findall(token)):
+                moving.add(token)          # ASCII words carry no tone mark
+        checked |= new
+    if moving.isdisjoint(tokens):
+        return text
     return _WORD_RE.sub(lambda m: m.group(0) if m.group(0).isascii() else _place_tone(m.group(0)), text)
 
 
@@ -507,12 +531,32 @@ def normalize_text(text: str) -> str:
     'Đối ngoại nhân dân'
     """
     _check_str(text)
+    if text in _KNOWN_NORMAL[0]:
+        return text
     for _ in range(_MAX_PASSES):
         new = _normalize_once(text, None)
         if new == text:
+            _remember_normal(text)
             break
         text = new
     return text
+
+
+# Texts a pass of normalisation left unchanged (so normalize_text returns them as they are): the
+# pipeline normalises a unit's text for word segmentation and again to match the lexicon, and its
+# texts are already normal. Short texts only, a bounded number, replaced (not cleared in place)
+# when full, for the same reason as _TONES_CHECKED.
+_KNOWN_NORMAL: list[set] = [set()]
+_KNOWN_NORMAL_LIMIT = 60_000
+_KNOWN_NORMAL_LENGTH = 2_000
+
+
+def _remember_normal(text: str) -> None:
+    if len(text) <= _KNOWN_NORMAL_LENGTH:
+        known = _KNOWN_NORMAL[0]
+        if len(known) >= _KNOWN_NORMAL_LIMIT:
+            known = _KNOWN_NORMAL[0] = set()
+        known.add(text)
 
 
 def normalize_audited(text: str) -> Audit:
@@ -548,6 +592,7 @@ def normalize_audited(text: str) -> Audit:
     return audit
 
 
+_SPACES_BEFORE_NEWLINE_RE = re.compile(r" +\n")
 _MAX_PASSES = 20  # each pass that changes the text shortens or recomposes it; real text needs one or two
 
 
@@ -573,5 +618,5 @@ def _normalize_once(text: str, audit: Audit | None, first: bool = False) -> str:
     text = unicodedata.normalize("NFC", text)
     text = _repair_eth(text, audit)
     text = normalize_tones(text)
-    text = re.sub(r" +\n", "\n", text)
+    text = _SPACES_BEFORE_NEWLINE_RE.sub("\n", text)
     return text

@@ -110,23 +110,39 @@ def _is_blocked(start: int, end: int, key: tuple, spans) -> bool:
 _CACHE_LIMIT = 500_000
 
 
-def _hits_one(text: str, lex: Lexicon, segmenter=None) -> list[dict]:
+def _hits_one(text: str, lex: Lexicon, segmenter=None, sylls=None) -> list[dict]:
     # A report measures the same units many times (shares, tests, term hits, KWIC, robustness
     # variants): the hits of a text under one lexicon are computed once per process.
+    # ``sylls``: the text's syllables(text) when the caller has them already.
     if segmenter is not None:
-        return _find_hits(text, lex, segmenter)
+        return _find_hits(text, lex, segmenter, sylls)
     cache = lex._keys.setdefault("hits_cache", {})
     found = cache.get(text)
     if found is None:
         if len(cache) >= _CACHE_LIMIT:
             cache.clear()
-        found = cache[text] = _find_hits(text, lex, None)
+        found = cache[text] = _find_hits(text, lex, None, sylls)
     return found
 
 
-def _find_hits(text: str, lex: Lexicon, segmenter=None) -> list[dict]:
-    sylls = syllables(text)
+def _forget_hits(*lexicons) -> None:
+    """Drop the hits remembered for these lexicons, the default one and the shipped classifier's.
+
+    :func:`toolkit.process_archive` measures each unit once: remembered hits would only fill memory
+    (up to ``_CACHE_LIMIT`` texts, about 250 MB of real sentences).
+    """
+    classifiers = [_DEFAULT.get(key) for key in ("classifier", "context classifier")]
+    for lex in (*lexicons, _DEFAULT.get("lexicon"), *(getattr(c, "lexicon", None) for c in classifiers)):
+        if isinstance(lex, Lexicon):
+            lex._keys.pop("hits_cache", None)
+
+
+def _find_hits(text: str, lex: Lexicon, segmenter=None, sylls=None) -> list[dict]:
+    if sylls is None:
+        sylls = syllables(text)
     keys = lex._keys
+    if keys["terms_index"].keys().isdisjoint(sylls.lower):
+        return []           # no term starts anywhere in the text (most texts): no hit
     starts = _word_starts(sylls, segmenter(sylls.text)) if segmenter is not None else None
     blocked = _blocked_spans(sylls, keys)
     present: dict[str, str] = {}
@@ -145,6 +161,8 @@ def _find_hits(text: str, lex: Lexicon, segmenter=None) -> list[dict]:
             if row.context and not all(part in present for part in row.context.split("+")):
                 continue  # a context "a+b" needs a cue of each part
             candidates.append((row.theme, start, end, row))
+    if not candidates:
+        return []
     hits = []
     for theme in lex.themes:
         # Longest first, then leftmost: overlapping matches within a theme count once.
