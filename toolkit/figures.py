@@ -815,6 +815,7 @@ def plot_topic_selection(selection: pd.DataFrame, chosen: dict | None = None, wi
                 ax.axvline(k_chosen, color="0.6", linewidth=0.6, linestyle="--")
             ax.set_title(label(measure))
             ax.set_xlabel("number of topics k")
+            ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))   # k is a count: no 2.5
             ax.set_ylabel("")
         axes[0].set_ylabel("matched cosine (mean; dotted: 10th pct.)")
         if "null" in data.columns and data["null"].notna().any():
