@@ -35,8 +35,12 @@ def test_buttons_and_keys_write_each_decision_to_the_coders_csv(sheet, tmp_path)
     assert (saved.loc[saved.sample_id != first, THEMES] == "").all(axis=None)   # not coded yet: empty, not 0
     # keys: "1" toggles the first theme, "3" the third, "n" saves and moves on
     second = sheet.sample_id.iloc[1]
+    widget.keys.value = "1"                 # typed one key at a time, as in the browser
+    widget.keys.value = "13"
     widget.keys.value = "13n"
-    assert widget.keys.value == ""
+    assert widget.keys.value == "13n"       # the box keeps what was typed; each key acts once
+    widget.keys.value = "13"                # deleting a key acts on nothing
+    assert widget.session.position == 2 and not any(t.value for t in widget.toggles.values())
     row = _read(tmp_path / "A.csv").set_index("sample_id").loc[second]
     assert (row.economic_diplomacy, row.border_security, row.people_to_people) == ("1", "0", "1")
     assert widget.session.position == 2

@@ -213,6 +213,7 @@ class CodeSheetWidget:
         self.box = w.VBox([self.text, w.HBox(list(self.toggles.values())), self.note,
                            w.HBox([self.back_button, self.next_button, self.keys]), self.status])
         self._syncing = False
+        self._typed = ""
         self.refresh()
 
     def _toggled(self, theme: str, value: bool) -> None:
@@ -225,10 +226,15 @@ class CodeSheetWidget:
         self.status.value = f'<span style="color:#6b7280">saved to {html.escape(self.session.path.name)}</span>'
 
     def _key(self, change) -> None:
-        typed = change["new"]
-        if not typed:
-            return
-        for key in typed.lower():
+        # Only what was typed since the last change is acted on, and the box is never cleared from the
+        # kernel: clearing it raced with the next key on its way from the browser, which was then lost.
+        typed, done = change["new"], self._typed
+        self._typed = typed
+        if typed.startswith(done):
+            fresh = typed[len(done):]
+        else:
+            fresh = "" if done.startswith(typed) else typed     # a deletion acts on nothing
+        for key in fresh.lower():
             if key.isdigit() and 1 <= int(key) <= len(self.session.themes):
                 toggle = self.toggles[self.session.themes[int(key) - 1]]
                 toggle.value = not toggle.value
@@ -238,7 +244,6 @@ class CodeSheetWidget:
                 self._move(self.session.back)
             elif key == "s":
                 self._move(self.session.save)
-        self.keys.value = ""
 
     def refresh(self) -> None:
         self._syncing = True
