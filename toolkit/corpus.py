@@ -24,9 +24,9 @@ import pandas as pd
 
 from .clean import clean_lines, drop_hidden_blocks
 from .errors import CorpusError, ManifestError, ToolkitError
-from .manifest import MIN_YEAR, REQUIRED_COLUMNS, _as_path, _describe, _name_key, _read_manifest, _row_label, read_manifest
+from .manifest import MIN_YEAR, REQUIRED_COLUMNS, _as_path, _read_manifest, read_manifest
 from .normalize import normalize_audited
-from .rawfiles import _check_legacy, _check_page, _decode, _find_file, _is_legacy_line, _walk
+from .rawfiles import _check_legacy, _check_page, _decode, _is_legacy_line, _match_files
 
 __all__ = ['Corpus', 'load_corpus', 'load_rows', 'manifest_rows', 'read_manifest', 'REQUIRED_COLUMNS']
 
@@ -222,50 +222,7 @@ def manifest_rows(
     if not raw_path.is_dir():
         raise ManifestError(f"{raw_path}: folder of article files not found")
 
-    on_disk, linked = _walk(raw_path)
-    # A name found as written, not through a symbolic link, is inside the folder as it stands: it needs
-    # no resolving (resolving every row was most of the time on a large archive).
-    plain = set(on_disk) - linked
-    raw_real = raw_path.resolve()
-
-    def real(rel: str) -> str:
-        return os.path.join(raw_real, rel) if rel in plain else str((raw_path / rel).resolve())
-
-    by_key: dict[str, list[str]] | None = None
-    rels, listed = [], {}
-    for index, row in enumerate(table.itertuples(index=False)):
-        name = row.file
-        if name in plain:
-            rel = name
-        else:
-            if by_key is None:
-                by_key = {}
-                for other_rel in on_disk:
-                    by_key.setdefault(_name_key(other_rel), []).append(other_rel)
-            label = _row_label(manifest_path, row_lines[index])
-            rel = _find_file(raw_path, name, row.doc_id, label, by_key, on_disk).relative_to(raw_path).as_posix()
-        resolved = real(rel)
-        if resolved in listed:
-            other = listed[resolved]
-            raise ManifestError(
-                f"{manifest_path}: lines {row_lines[other]} and {row_lines[index]} both name the file "
-                f"{rel!r} (as {table['file'].iloc[other]!r} and {name!r}); each file belongs to one row"
-            )
-        listed[resolved] = index
-        rels.append(rel)
-    unlisted = [rel for rel in on_disk if real(rel) not in listed]
-    if unlisted:
-        listed_names = {_name_key(rel): rel for rel in rels}
-        shown = [
-            f"{rel} (looks like {listed_names[_name_key(rel)]!r} but differs in Unicode normalisation or tone "
-            f"placement: {_describe(rel)})" if _name_key(rel) in listed_names else rel
-            for rel in unlisted[:5]
-        ]
-        raise ManifestError(
-            f"{raw_path}: {len(unlisted)} file(s) have no row in {manifest_path}: {', '.join(shown)}; "
-            "add a row for each or move them out of the folder"
-        )
-
+    rels = _match_files(raw_path, manifest_path, table, row_lines)
     table = table.copy()
     table["path"] = rels
     return table

@@ -14,7 +14,7 @@ import unicodedata
 from pathlib import Path
 
 from .errors import CorpusError, ManifestError
-from .manifest import _describe, _line_of, _name_key
+from .manifest import _describe, _line_of, _name_key, _row_label
 
 # -- file names: identifiers matched under Unicode normalisation and tone placement ----------
 
@@ -266,3 +266,55 @@ def _decode(data: bytes, encoding: str, path: Path) -> str:
             f"{data[err.start:err.start + 4]!r}.{hint}"
         ) from None
 
+
+def _match_files(raw_path: Path, manifest_path: Path, table, row_lines: list[int]) -> list[str]:
+    """Each manifest row's file as found in ``raw_path`` (relative, POSIX), one per row.
+
+    A name is matched as written, else under Unicode normalisation and tone placement (or a backslash
+    path, when unambiguous); a ManifestError names the line for a file missing, ambiguous, outside the
+    folder or named by two rows, and lists the files on disk that no row names.
+    """
+    on_disk, linked = _walk(raw_path)
+    # A name found as written, not through a symbolic link, is inside the folder as it stands: it needs
+    # no resolving (resolving every row was most of the time on a large archive).
+    plain = set(on_disk) - linked
+    raw_real = raw_path.resolve()
+
+    def real(rel: str) -> str:
+        return os.path.join(raw_real, rel) if rel in plain else str((raw_path / rel).resolve())
+
+    by_key: dict[str, list[str]] | None = None
+    rels, listed = [], {}
+    for index, row in enumerate(table.itertuples(index=False)):
+        name = row.file
+        if name in plain:
+            rel = name
+        else:
+            if by_key is None:
+                by_key = {}
+                for other_rel in on_disk:
+                    by_key.setdefault(_name_key(other_rel), []).append(other_rel)
+            label = _row_label(manifest_path, row_lines[index])
+            rel = _find_file(raw_path, name, row.doc_id, label, by_key, on_disk).relative_to(raw_path).as_posix()
+        resolved = real(rel)
+        if resolved in listed:
+            other = listed[resolved]
+            raise ManifestError(
+                f"{manifest_path}: lines {row_lines[other]} and {row_lines[index]} both name the file "
+                f"{rel!r} (as {table['file'].iloc[other]!r} and {name!r}); each file belongs to one row"
+            )
+        listed[resolved] = index
+        rels.append(rel)
+    unlisted = [rel for rel in on_disk if real(rel) not in listed]
+    if unlisted:
+        listed_names = {_name_key(rel): rel for rel in rels}
+        shown = [
+            f"{rel} (looks like {listed_names[_name_key(rel)]!r} but differs in Unicode normalisation or tone "
+            f"placement: {_describe(rel)})" if _name_key(rel) in listed_names else rel
+            for rel in unlisted[:5]
+        ]
+        raise ManifestError(
+            f"{raw_path}: {len(unlisted)} file(s) have no row in {manifest_path}: {', '.join(shown)}; "
+            "add a row for each or move them out of the folder"
+        )
+    return rels
