@@ -97,7 +97,6 @@ def theme_robustness(corpus: Corpus, by: str = "year", lexicon: Lexicon | str | 
     # Units carry every manifest column; a column derived later (a period) is joined from the documents.
     sentences = with_groups(segment(corpus, unit="sentence"), docs, by)
     variants = [
-        ("baseline (sentences)", "baseline", sentences, {}),
         ("paragraph units", "unit", with_groups(segment(corpus, unit="paragraph"), docs, by), {}),
         ("near-duplicates kept", "selection", sentences, {"drop_duplicates": False}),
         ("titles and captions included", "selection", sentences, {"kinds": None}),
@@ -125,19 +124,21 @@ def theme_robustness(corpus: Corpus, by: str = "year", lexicon: Lexicon | str | 
     if len(eligible) > max_leave_out:
         rng = np.random.default_rng(seed)
         eligible = sorted(rng.choice(eligible, max_leave_out, replace=False).tolist())
-    rows = []
+    # The baseline's units are labelled once (what theme_shares(sentences) measures). A unit's label depends
+    # on its own article only (its text and context), so the same labels serve every leave-one-article-out
+    # variant: the shares of relabelling, without relabelling the corpus once per article left out.
+    labelled = _labelled(sentences, lex, ("body",), True)
+
+    def baseline_shares(frame: pd.DataFrame) -> pd.DataFrame:
+        return cluster_shares(frame, list(lex.themes), by=by).rename(columns={"measure": "theme"})
+
+    rows = [baseline_shares(labelled).assign(variant="baseline (sentences)", family="baseline")]
     for name, family, units, options in variants:
         options = {"lexicon": lex, **options}
         rows.append(theme_shares(units, by=by, **options).assign(variant=name, family=family))
-    if eligible:
-        # A unit's label depends on its own article only (its text and context), so the baseline's labels
-        # serve every leave-one-article-out variant: the same shares as relabelling, without relabelling
-        # the corpus once per article left out.
-        labelled = _labelled(sentences, lex, ("body",), True)
-        for doc_id in eligible:
-            shares = cluster_shares(labelled[labelled.doc_id != doc_id], list(lex.themes), by=by)
-            rows.append(shares.rename(columns={"measure": "theme"}).assign(variant=f"without {doc_id}",
-                                                                             family="articles"))
+    for doc_id in eligible:
+        rows.append(baseline_shares(labelled[labelled.doc_id != doc_id]).assign(variant=f"without {doc_id}",
+                                                                                family="articles"))
     for name, coding in (codings or {}).items():
         rows.append(coded_shares(sentences, coding, lex.themes, by=by).assign(variant=name, family="coder"))
     if validation is not None:
