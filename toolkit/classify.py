@@ -342,12 +342,19 @@ def side_features(texts) -> np.ndarray:
     return np.asarray(rows, dtype=float).reshape(len(rows), len(SIDE_FEATURES))
 
 
-def _signals(strings: list[str], lex: Lexicon) -> tuple[dict[str, int], list, np.ndarray, np.ndarray]:
+def _signals(strings: list[str], lex: Lexicon, sides: bool = True) -> tuple[dict, list, np.ndarray, np.ndarray | None]:
     """Each distinct string's syllables, lexicon features (array, columns of :func:`lexicon_features`)
-    and side features, computed once: ``(position, syllables, lexical, sides)``."""
+    and (with ``sides``) side features, computed once: ``(position, syllables, lexical, sides)``."""
     unique = list(dict.fromkeys(strings))
     sylls = [syllables(t) for t in unique]
-    return {s: i for i, s in enumerate(unique)}, sylls, _lexicon_array(unique, sylls, lex), side_features(unique)
+    return ({s: i for i, s in enumerate(unique)}, sylls, _lexicon_array(unique, sylls, lex),
+            side_features(unique) if sides else None)
+
+
+def _themes_present(lexical: np.ndarray, lex: Lexicon) -> np.ndarray:
+    """1.0 where the lexicon scores the theme above 0, one column per theme (rows of :func:`_lexicon_array`)."""
+    col = {name: i for i, name in enumerate(_feature_names(lex))}
+    return np.column_stack([(lexical[:, col[f"{t}:score"]] > 0).astype(float) for t in lex.themes])
 
 
 def context_features(texts, context, lexicon: Lexicon | str | None = None) -> np.ndarray:
@@ -373,9 +380,7 @@ def context_features(texts, context, lexicon: Lexicon | str | None = None) -> np
 
 
 def _context_block(texts, context, position, lexical, sides, lex) -> np.ndarray:
-    col = {name: i for i, name in enumerate(_feature_names(lex))}
-    present = np.column_stack([(lexical[:, col[f"{t}:score"]] > 0).astype(float) for t in lex.themes])
-    signal = np.hstack([sides[:, :2], present])
+    signal = np.hstack([sides[:, :2], _themes_present(lexical, lex)])
     found = np.zeros((len(texts), signal.shape[1]))
     for r, parts in enumerate(context):
         rows = [position[p] for p in parts if p]
@@ -496,7 +501,8 @@ class ThemeClassifier:
         lex = self._lex() if self.features in ("lexicon", "both") else None
         parts = [p for c in context for p in c if p] if context is not None else []
         if lex is not None:
-            position, usylls, lexical_all, side_all = _signals([*texts, *parts], lex)
+            need_sides = self.sides or context is not None
+            position, usylls, lexical_all, side_all = _signals([*texts, *parts], lex, need_sides)
             own = [position[t] for t in texts]
             sylls = [usylls[i] for i in own]
         else:
@@ -509,8 +515,7 @@ class ThemeClassifier:
                 blocks.append(sp.csr_matrix(_context_block(texts, context, position, lexical_all, side_all, lex)))
             if self.sides:
                 side = side_all[own]
-                col = {name: i for i, name in enumerate(_feature_names(lex))}
-                present = np.column_stack([(lexical[:, col[f"{t}:score"]] > 0).astype(float) for t in lex.themes])
+                present = _themes_present(lexical, lex)
                 crossed = np.column_stack([present[:, i] * side[:, j] for i in range(present.shape[1])
                                            for j in range(side.shape[1])])
                 vn, foreign = side[:, 0], side[:, 1]
