@@ -92,7 +92,10 @@ def _archive_runs(corpus: Path, args) -> None:
         print("  CPU seconds per stage (workers): "
               + ", ".join(f"{stage} {seconds:.1f}" for stage, seconds in row["stages"].items()), flush=True)
     if len(rows) > 1:
-        print(f"speed-up, {rows[-1]['jobs']} workers over {rows[0]['jobs']}: {rows[0]['wall'] / rows[-1]['wall']:.2f}x")
+        few, many = sorted((rows[0], rows[-1]), key=lambda row: row["jobs"])
+        print(f"speed-up, {many['jobs']} workers over {few['jobs']}: {few['wall'] / many['wall']:.2f}x wall; "
+              f"{few['cpu'] / many['wall']:.2f}x against the {few['jobs']}-worker run's CPU seconds "
+              "(what it would take on a core of its own)")
 
 
 def _archive_once(args) -> None:
