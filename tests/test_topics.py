@@ -8,6 +8,7 @@ import pytest
 import scipy.sparse as sp
 
 import toolkit as tk
+from toolkit.errors import ToolkitError
 from toolkit.features import DFM, dfm
 from toolkit.topics import (
     SeedTermsWarning, TopicConvergenceWarning, TopicModel, article_topics, beats_null, choose_k, compare_topics,
@@ -167,6 +168,21 @@ def test_choose_k_finds_planted_topics_against_shuffled_words():
     # Shuffled words have no topics: no k beats the null, and selection says so.
     noise = DFM(shuffle_words(planted, seed=5), planted.terms, planted.rows)
     assert not beats_null(topic_selection(noise, ks=range(2, 7), top_n=5)).any()
+
+
+def test_selection_in_worker_processes_gives_the_same_table(counts):
+    # Each k is fitted in its own task, the largest first; the table (and the count of stopped fits,
+    # gathered from the workers) must not depend on the number of processes.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        one = topic_selection(counts, counts.rows, ks=[2, 3, 4], max_iter=2, n_boot=2)
+        two = topic_selection(counts, counts.rows, ks=[4, 2, 3], max_iter=2, n_boot=2, n_jobs=2)
+    pd.testing.assert_frame_equal(one, two)
+    assert list(one.k.unique()) == [2, 3, 4]
+    assert one.attrs == two.attrs
+    assert [w.category for w in caught] == [TopicConvergenceWarning] * 2       # once per call, from the parent
+    with pytest.raises(ToolkitError, match="n_jobs"):
+        topic_selection(counts, counts.rows, ks=[2], n_jobs=0)
 
 
 def test_shuffled_words_keep_document_lengths_and_term_totals():
