@@ -71,6 +71,7 @@ import scipy.sparse as sp
 
 from .errors import ToolkitError
 from .features import DFM
+from .pipeline import select_units
 
 __all__ = ["Archive", "process_archive"]
 
@@ -196,10 +197,8 @@ def _process_shard(root: str, rows: pd.DataFrame, settings: dict) -> dict:
         del corpus
         n_units, n_duplicates = len(units), int(units.duplicate_of.notna().sum())
         lap("segment + near-duplicates")
-        keep = units.duplicate_of.isna() if settings["drop_duplicates"] else pd.Series(True, index=units.index)
-        if settings["kinds"] is not None:
-            keep &= units.kind.isin(list(settings["kinds"]))
-        measured = units[keep].reset_index(drop=True)
+        measured = select_units(units, settings["kinds"], settings["drop_duplicates"], allow_empty=True)
+        measured = measured.reset_index(drop=True)
         del units
         # Chunks of 2,000 texts: the work done per distinct syllable and word of a chunk is shared by
         # more texts than in the default 200 (the words of a text do not depend on its chunk).
