@@ -1,11 +1,11 @@
-"""The units the toolkit measures, chosen in one place."""
+"""The units the toolkit measures, chosen in one place, and the settings a run carries."""
 
 import pandas as pd
 import pytest
 
 import toolkit as tk
 from toolkit.errors import ToolkitError
-from toolkit.pipeline import select_units
+from toolkit.pipeline import Settings, select_units
 
 
 def test_select_units_keeps_body_units_that_repeat_nothing(sentences):
@@ -57,6 +57,14 @@ def test_select_units_errors(sentences):
     # The theme functions give the same messages.
     with pytest.raises(ToolkitError, match="no units left after selecting kinds"):
         tk.theme_shares(sentences, kinds=["footnote"])
+
+
+def test_settings_select_as_select_units(sentences):
+    settings = Settings(kinds=["body", "caption"], drop_duplicates=False)
+    assert settings.kinds == ("body", "caption")
+    pd.testing.assert_frame_equal(settings.select(sentences), select_units(sentences, ("body", "caption"), False))
+    with pytest.raises(AttributeError):
+        settings.unit = "paragraph"
 
 
 def test_an_archive_measures_the_units_select_units_chooses(sentences):

@@ -4,7 +4,7 @@ The pipeline runs one way, one module per stage::
 
     corpus    load_corpus        manifest + raw files -> validated, normalised, cleaned documents
     segment   segment            documents -> paragraph or sentence units, kinds, near-duplicates
-    pipeline  select_units       the units measured: kinds, near-duplicates dropped
+    pipeline  select_units, Settings   the units measured (kinds, near-duplicates dropped), the run's choices
     tokenize  word_segment, tokenize, tokenize_units   units -> words and analysis tokens
     features  dfm                units -> sparse document-term matrices
     lexicon   load_lexicon       theme lexicons as data: any themes, context cues, blockers, formulas

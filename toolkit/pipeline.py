@@ -1,4 +1,4 @@
-"""What the pipeline measures: the units selected.
+"""What the pipeline measures: the units selected and the settings that shape the measurement.
 
 :func:`toolkit.segment` keeps every unit of an article (titles, captions,
 body) and links near-duplicates without dropping them; which of them count
@@ -6,16 +6,21 @@ is a measurement choice, made here once. :func:`select_units` is that choice;
 the in-memory analyses (:func:`toolkit.theme_shares` and the other theme
 functions, the validation sample and design-based estimates, robustness
 variants, the explorer) and every shard of :func:`toolkit.process_archive`
-call it.
+call it. :class:`Settings` holds the choices an archive run carries to each
+shard (unit, kinds, near-duplicates, grouping, periods, lexicon, labelling
+method), so a shard selects and labels its units as the in-memory functions
+do.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import pandas as pd
 
 from .errors import ToolkitError
 
-__all__ = ["select_units"]
+__all__ = ["select_units", "Settings"]
 
 
 def select_units(units: pd.DataFrame, kinds=("body",), drop_duplicates: bool = True, *,
@@ -71,3 +76,58 @@ def select_units(units: pd.DataFrame, kinds=("body",), drop_duplicates: bool = T
     if out.empty and not allow_empty:
         raise ToolkitError("no units left after selecting kinds and dropping near-duplicates")
     return out
+
+
+@dataclass(frozen=True, eq=False)
+class Settings:
+    """The measurement choices of a pipeline run, as one object.
+
+    Parameters
+    ----------
+    unit : {"sentence", "paragraph"}, default "sentence"
+        Unit of :func:`toolkit.segment`.
+    kinds : iterable of str or None, default ("body",)
+        Unit kinds measured (see :func:`select_units`); kept as a tuple.
+    drop_duplicates : bool, default True
+        Leave out near-duplicate units.
+    by : str, default "year"
+        Grouping column.
+    periods : str, optional
+        Periods of years, as ``"2005-2012,2013-2020"`` (adds ``period``).
+    lexicon : Lexicon, path or version, optional
+        Theme lexicon (``None``: the toolkit's).
+    method : {"auto", "lexicon", "classifier"}, default "auto"
+        How units are labelled (see :func:`toolkit.label_themes`).
+
+    Examples
+    --------
+    >>> import toolkit as tk
+    >>> from toolkit.pipeline import Settings
+    >>> settings = Settings(kinds=["body", "caption"])
+    >>> settings.kinds
+    ('body', 'caption')
+    >>> len(settings.select(tk.segment(tk.load_corpus("data"))))
+    85
+    """
+
+    unit: str = "sentence"
+    kinds: tuple | None = ("body",)
+    drop_duplicates: bool = True
+    by: str = "year"
+    periods: str | None = None
+    lexicon: object = None
+    method: str = "auto"
+
+    def __post_init__(self):
+        if self.kinds is not None and not isinstance(self.kinds, tuple):
+            object.__setattr__(self, "kinds", tuple(self.kinds))
+
+    def select(self, units: pd.DataFrame, allow_empty: bool = False) -> pd.DataFrame:
+        """:func:`select_units` with these settings' kinds and near-duplicate rule."""
+        return select_units(units, self.kinds, self.drop_duplicates, allow_empty=allow_empty)
+
+    def label(self, units: pd.DataFrame) -> pd.DataFrame:
+        """:func:`toolkit.label_themes` of the units' text with these settings' lexicon and method."""
+        from .themes import label_themes
+
+        return label_themes(units, lexicon=self.lexicon, method=self.method)
