@@ -141,12 +141,10 @@ class Archive:
 
     def theme_tests(self, n_permutations: int = 9999, seed: int = 0, adjust: str = "holm") -> pd.DataFrame:
         """Article-level permutation tests between groups, as :func:`toolkit.theme_tests` (``level="article"``)."""
-        from .stats import adjust_p, permutation_test
+        from .stats import pairwise_tests
 
-        out = permutation_test(self.articles, list(self.themes), by=self.by, level="article",
-                               n_permutations=n_permutations, seed=seed, size="units")
-        out["p_adjusted"] = adjust_p(out["p_value"], adjust)
-        out["adjustment"] = f"{adjust}, {len(out)} tests"
+        out = pairwise_tests(self.articles, list(self.themes), by=self.by, level="article",
+                             n_permutations=n_permutations, seed=seed, adjust=adjust, size="units")
         return out.rename(columns={"measure": "theme"})
 
     def keyness(self, target, **kwargs) -> pd.DataFrame:

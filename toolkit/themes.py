@@ -40,7 +40,7 @@ from .lexicon import DEFAULT_LEXICON, STUDY_THEMES, Lexicon, load_lexicon
 from .match import find_terms, syllables
 from .normalize import normalize_text
 from .pipeline import select_units
-from .stats import adjust_p, cluster_shares, corrected_shares, permutation_test
+from .stats import cluster_shares, corrected_shares, pairwise_tests
 
 __all__ = [
     "THEMES", "Lexicon", "load_lexicon", "match_themes", "score_themes", "label_themes", "explain",
@@ -436,9 +436,8 @@ def theme_tests(
     _check_by(units, by)
     lex = _lexicon(lexicon)
     frame = _labelled(units, lex, kinds, drop_duplicates)
-    out = permutation_test(frame, list(lex.themes), by=by, level=level, n_permutations=n_permutations, seed=seed)
-    out["p_adjusted"] = adjust_p(out["p_value"], adjust)
-    out["adjustment"] = f"{adjust}, {len(out)} tests"
+    out = pairwise_tests(frame, list(lex.themes), by=by, level=level, n_permutations=n_permutations, seed=seed,
+                         adjust=adjust)
     return out.rename(columns={"measure": "theme"})
 
 
