@@ -7,7 +7,7 @@ import pytest
 from toolkit.errors import ToolkitError
 from toolkit.stats import (
     SingleArticleWarning, adjust_p, bootstrap_shares, clopper_pearson, cluster_shares, corrected_shares,
-    permutation_test, rogan_gladen,
+    pairwise_tests, permutation_test, rogan_gladen,
 )
 
 
@@ -115,6 +115,26 @@ def test_adjusted_p_values_by_hand():
     assert np.isnan(adjust_p([np.nan, 0.01], "holm")[0]) and adjust_p([np.nan, 0.01], "holm")[1] == 0.01
     with pytest.raises(ToolkitError, match="adjust"):
         adjust_p(p, "bonferoni")
+
+
+def test_pairwise_tests_by_hand_on_units_and_on_article_totals():
+    # Six articles of two units; x positives per article 2, 2, 1 | 0, 0, 1: observed difference 4/6.
+    # Of the 20 ways to put three articles in the first group, 4 reach |difference| >= 4/6
+    # (sums 5 or 1 of 6): p = 0.2. y has one positive per article: difference 0, p = 1.
+    # Benjamini-Hochberg over the two tests: 0.2 * 2 / 1 = 0.4, and 1.0.
+    totals = pd.DataFrame({"doc_id": list("abcdef"), "year": [2012] * 3 + [2023] * 3, "units": 2,
+                           "x": [2, 2, 1, 0, 0, 1], "y": 1})
+    units = totals.loc[totals.index.repeat(2), ["doc_id", "year"]].reset_index(drop=True)
+    units["x"] = [1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 1, 0]
+    units["y"] = [1, 0] * 6
+    for frame, size in ((units, None), (totals, "units")):
+        out = pairwise_tests(frame, ["x", "y"], level="article", adjust="fdr_bh", size=size)
+        assert out.p_value.round(10).tolist() == [0.2, 1.0]
+        assert out.p_adjusted.round(10).tolist() == [0.4, 1.0]
+        assert out.adjustment.tolist() == ["fdr_bh, 2 tests"] * 2
+        assert out.difference.round(10).tolist() == [round(4 / 6, 10), 0.0]
+    with pytest.raises(ToolkitError, match="adjust"):
+        pairwise_tests(units, ["x"], adjust="bonferoni")
 
 
 def test_rogan_gladen_and_identifiability():

@@ -4,6 +4,7 @@ The pipeline runs one way, one module per stage::
 
     corpus    load_corpus        manifest + raw files -> validated, normalised, cleaned documents
     segment   segment            documents -> paragraph or sentence units, kinds, near-duplicates
+    pipeline  select_units, Settings   the units measured (kinds, near-duplicates dropped), the run's choices
     tokenize  word_segment, tokenize, tokenize_units   units -> words and analysis tokens
     features  dfm                units -> sparse document-term matrices
     lexicon   load_lexicon       theme lexicons as data: any themes, context cues, blockers, formulas
@@ -32,6 +33,7 @@ from .corpus import Corpus, load_corpus, read_manifest
 from .errors import CorpusError, ManifestError, ToolkitError
 from .normalize import normalize_audited, normalize_text
 from .segment import segment, split_sentences
+from .pipeline import select_units
 from .summary import summarize
 from .batch import segment_words, tokenize_units
 from .tokens import Tokenizer, stopwords, tokenize
@@ -60,7 +62,7 @@ from .coding import code_sheet
 
 __all__ = [
     "__version__", "Corpus", "load_corpus", "read_manifest", "CorpusError", "ManifestError", "ToolkitError",
-    "normalize_text", "normalize_audited", "segment", "split_sentences", "summarize", "Tokenizer", "segment_words", "stopwords",
+    "normalize_text", "normalize_audited", "segment", "split_sentences", "select_units", "summarize", "Tokenizer", "segment_words", "stopwords",
     "tokenize", "tokenize_units", "word_segment", "word_segment_many", "DFM", "dfm", "map_partitions", "Archive", "process_archive", "THEMES", "explain", "label_themes",
     "DEFAULT_LEXICON", "Lexicon", "lexicon_path", "corrected_theme_shares", "false_alarms", "term_validation", "themes_of", "agreement", "disagreements",
     "join_codings", "krippendorff_alpha", "validation_sample", "write_sheets", "read_codes", "design_based_shares",

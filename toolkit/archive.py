@@ -71,6 +71,7 @@ import scipy.sparse as sp
 
 from .errors import ToolkitError
 from .features import DFM
+from .pipeline import Settings
 
 __all__ = ["Archive", "process_archive"]
 
@@ -140,12 +141,10 @@ class Archive:
 
     def theme_tests(self, n_permutations: int = 9999, seed: int = 0, adjust: str = "holm") -> pd.DataFrame:
         """Article-level permutation tests between groups, as :func:`toolkit.theme_tests` (``level="article"``)."""
-        from .stats import adjust_p, permutation_test
+        from .stats import pairwise_tests
 
-        out = permutation_test(self.articles, list(self.themes), by=self.by, level="article",
-                               n_permutations=n_permutations, seed=seed, size="units")
-        out["p_adjusted"] = adjust_p(out["p_value"], adjust)
-        out["adjustment"] = f"{adjust}, {len(out)} tests"
+        out = pairwise_tests(self.articles, list(self.themes), by=self.by, level="article",
+                             n_permutations=n_permutations, seed=seed, adjust=adjust, size="units")
         return out.rename(columns={"measure": "theme"})
 
     def keyness(self, target, **kwargs) -> pd.DataFrame:
@@ -163,13 +162,17 @@ def _priority(unit_ids) -> np.ndarray:
                      for u in unit_ids], dtype=np.uint64)
 
 
-def _process_shard(root: str, rows: pd.DataFrame, settings: dict) -> dict:
-    """The pipeline on one shard's rows; only compact results are returned."""
+def _process_shard(root: str, rows: pd.DataFrame, settings: Settings, run: dict) -> dict:
+    """The pipeline on one shard's rows; only compact results are returned.
+
+    ``settings`` says what is selected and measured; ``run`` where the files and caches are
+    (``raw_dir``, ``cache``, ``units_dir``) and how many units to sample (``sample``, ``ceiling``).
+    """
     from .corpus import load_rows
     from .features import dfm
     from .segment import segment
     from .summary import add_periods, with_groups
-    from .themes import _forget_hits, label_themes
+    from .themes import _forget_hits
     from .batch import tokenize_units
 
     seconds = dict.fromkeys(STAGES, 0.0)
@@ -183,40 +186,37 @@ def _process_shard(root: str, rows: pd.DataFrame, settings: dict) -> dict:
         cpu[stage] += cpu_now - cpu_clock
         clock, cpu_clock = now, cpu_now
 
-    by, themes = settings["by"], settings["lexicon"].themes
-    stored = _stored_units(root, rows, settings) if settings.get("units_dir") else None
+    by, themes = settings.by, settings.lexicon.themes
+    stored = _stored_units(root, rows, settings, run) if run.get("units_dir") else None
     if stored is not None and stored[1] is not None:
         measured, n_units, n_duplicates, n_articles = stored[1]
         lap("load + clean")
     else:
-        corpus = add_periods(load_rows(root, rows, settings["raw_dir"]), settings["periods"])
+        corpus = add_periods(load_rows(root, rows, run["raw_dir"]), settings.periods)
         n_articles = len(corpus.documents)
         lap("load + clean")
-        units = with_groups(segment(corpus, unit=settings["unit"]), corpus.documents, by)
+        units = with_groups(segment(corpus, unit=settings.unit), corpus.documents, by)
         del corpus
         n_units, n_duplicates = len(units), int(units.duplicate_of.notna().sum())
         lap("segment + near-duplicates")
-        keep = units.duplicate_of.isna() if settings["drop_duplicates"] else pd.Series(True, index=units.index)
-        if settings["kinds"] is not None:
-            keep &= units.kind.isin(list(settings["kinds"]))
-        measured = units[keep].reset_index(drop=True)
+        measured = settings.select(units, allow_empty=True).reset_index(drop=True)
         del units
         # Chunks of 2,000 texts: the work done per distinct syllable and word of a chunk is shared by
         # more texts than in the default 200 (the words of a text do not depend on its chunk).
-        measured = tokenize_units(measured, cache=settings["cache"], progress=False, lists=False, chunk_size=2000)
+        measured = tokenize_units(measured, cache=run["cache"], progress=False, lists=False, chunk_size=2000)
         if stored is not None:
             _store_units(stored[0], measured, n_units, n_duplicates, n_articles)
         lap("tokenise")
     counts = dfm(measured, by=by) if measured.n_tokens.sum() else None    # a shard may have no tokens at all
     priority = _priority(measured.unit_id)
-    below = np.flatnonzero(priority <= np.uint64(settings.get("ceiling", _TOP)))
-    keep = below[np.argsort(priority[below], kind="stable")[:settings["sample"]]]
+    below = np.flatnonzero(priority <= np.uint64(run.get("ceiling", _TOP)))
+    keep = below[np.argsort(priority[below], kind="stable")[:run["sample"]]]
     sample = measured.iloc[keep][["unit_id", "doc_id", by, "tokens"]].assign(priority=priority[keep])
     sample["tokens"] = sample["tokens"].astype(str)
     lap("counts")
-    labels = (label_themes(measured, lexicon=settings["lexicon"]).astype(np.int64) if len(measured)
+    labels = (settings.label(measured).astype(np.int64) if len(measured)
               else pd.DataFrame(0, index=measured.index, columns=list(themes)))
-    _forget_hits(settings["lexicon"])
+    _forget_hits(settings.lexicon)
     frame = pd.concat([measured[["doc_id", by]], labels.set_index(measured.index)], axis=1)
     articles = frame.groupby(["doc_id", by], sort=True).agg(**{"units": ("doc_id", "size")},
                                                             **{t: (t, "sum") for t in themes}).reset_index()
@@ -226,27 +226,27 @@ def _process_shard(root: str, rows: pd.DataFrame, settings: dict) -> dict:
             "cpu": cpu}
 
 
-def _shard_key(root: str, rows: pd.DataFrame, settings: dict) -> str:
+def _shard_key(root: str, rows: pd.DataFrame, settings: Settings, raw_dir: str) -> str:
     """A digest of what a shard's units depend on: its rows, its files' bytes and the toolkit's signature."""
     from .batch import cache_signature
 
     h = hashlib.blake2b(digest_size=16)
-    for part in (cache_signature(), settings["unit"], repr(settings["kinds"]), repr(settings["drop_duplicates"]),
-                 settings["by"], repr(settings["periods"]), rows.to_csv(index=False)):
+    for part in (cache_signature(), settings.unit, repr(settings.kinds), repr(settings.drop_duplicates),
+                 settings.by, repr(settings.periods), rows.to_csv(index=False)):
         h.update(str(part).encode("utf-8"))
         h.update(b"\0")
     for rel in rows["path"]:
-        with open(os.path.join(root, settings["raw_dir"], rel), "rb") as handle:
+        with open(os.path.join(root, raw_dir, rel), "rb") as handle:
             h.update(hashlib.blake2b(handle.read(), digest_size=16).digest())
     return h.hexdigest()
 
 
-def _stored_units(root: str, rows: pd.DataFrame, settings: dict):
+def _stored_units(root: str, rows: pd.DataFrame, settings: Settings, run: dict):
     """``(path, None)`` when the shard's units are not stored yet, else ``(path, (units, counters...))``."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    path = os.path.join(settings["units_dir"], f"units-{_shard_key(root, rows, settings)}.parquet")
+    path = os.path.join(run["units_dir"], f"units-{_shard_key(root, rows, settings, run['raw_dir'])}.parquet")
     if not os.path.exists(path):
         return path, None
     try:
@@ -343,8 +343,8 @@ def _results(tasks: list, n_jobs: int, scheduler, ceiling):
     from collections import deque
 
     def send(submit, task):
-        root, rows, settings = task
-        return submit(_process_shard, root, rows, {**settings, "ceiling": ceiling()})
+        root, rows, settings, run = task
+        return submit(_process_shard, root, rows, settings, {**run, "ceiling": ceiling()})
 
     window = 2 * max(n_jobs, 1)
     if scheduler is not None:
@@ -367,8 +367,8 @@ def _results(tasks: list, n_jobs: int, scheduler, ceiling):
                 yield result
     elif n_jobs == 1 or len(tasks) == 1:
         for task in tasks:
-            root, rows, settings = task
-            yield _process_shard(root, rows, {**settings, "ceiling": ceiling()})
+            root, rows, settings, run = task
+            yield _process_shard(root, rows, settings, {**run, "ceiling": ceiling()})
     else:
         _load_models(tasks[0][2])        # once, before the workers fork: they inherit them
         with ProcessPoolExecutor(max_workers=n_jobs) as pool:
@@ -381,14 +381,14 @@ def _results(tasks: list, n_jobs: int, scheduler, ceiling):
                 yield result
 
 
-def _load_models(settings: dict) -> None:
+def _load_models(settings: Settings) -> None:
     """Load pyvi's model and, when the shards will use it, the shipped theme classifier with its tables
     (the model that reads context: shards label units of articles)."""
     from .themes import _classifier, _is_default_lexicon, _shipped_model
     from .wordseg import _batch_tagger
 
     _batch_tagger()
-    if _is_default_lexicon(settings["lexicon"]) and _shipped_model():
+    if _is_default_lexicon(settings.lexicon) and _shipped_model():
         _classifier(None, context=True).predict_proba([""], [("", "", "")])
 
 
@@ -489,11 +489,10 @@ def process_archive(
         from .batch import default_cache_dir
 
         cache = str(default_cache_dir())
-    settings = {"by": by, "lexicon": lex, "raw_dir": raw_dir, "periods": periods,
-                "unit": unit, "kinds": kinds, "drop_duplicates": drop_duplicates,
-                "cache": str(cache) if cache else False, "sample": sample,
-                "units_dir": str(units_dir) if units_dir is not None else None}
-    tasks = [(str(root), rows.iloc[i:i + shard_size].reset_index(drop=True), settings)
+    settings = Settings(unit=unit, kinds=kinds, drop_duplicates=drop_duplicates, by=by, periods=periods, lexicon=lex)
+    run = {"raw_dir": raw_dir, "cache": str(cache) if cache else False, "sample": sample,
+           "units_dir": str(units_dir) if units_dir is not None else None}
+    tasks = [(str(root), rows.iloc[i:i + shard_size].reset_index(drop=True), settings, run)
              for i in range(0, len(rows), shard_size)]
     counts = _Counts(by)
     articles = []

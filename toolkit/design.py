@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import ToolkitError
+from .pipeline import select_units
 from .spreadsheet import restore, spreadsheet_safe, write_csv
 
 __all__ = ["validation_sample", "write_sheets", "read_codes", "design_based_shares", "design_based_regression",
@@ -44,11 +45,9 @@ SHEET_COLUMNS = ["unit_id", "doc_id", "title", "context_before", "text", "contex
 
 
 def _select(units: pd.DataFrame) -> pd.DataFrame:
-    """The units the toolkit measures (the selection of :func:`toolkit.theme_shares`): body units that
-    are not near-duplicates; a frame without a ``kind`` column is taken as all body."""
-    from .themes import _select as select
-
-    return select(units, ("body",) if "kind" in units.columns else None, True)
+    """The units the toolkit measures (:func:`toolkit.select_units`, as :func:`toolkit.theme_shares` selects):
+    body units that are not near-duplicates; a frame without a ``kind`` column is taken as all body."""
+    return select_units(units, ("body",) if "kind" in units.columns else None, True)
 
 
 def _labels(units: pd.DataFrame, lexicon, labels) -> pd.DataFrame:

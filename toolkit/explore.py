@@ -48,6 +48,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from .errors import ToolkitError
+from .pipeline import select_units
 
 __all__ = ["explore", "explorer_data", "explorer_html", "write_explorer", "Explorer", "INTERACTIVE_ENV"]
 
@@ -105,11 +106,7 @@ def _check_units(units: pd.DataFrame, by: str) -> pd.DataFrame:
         raise ToolkitError(f"units lack column(s) {', '.join(missing)}: pass toolkit.tokenize_units(toolkit.segment(corpus))")
     if by not in units.columns:
         raise ToolkitError(f"cannot group by {by!r}: not a unit column; the units have {', '.join(map(str, units.columns))}")
-    body = units
-    if "kind" in body.columns:
-        body = body[body["kind"] == "body"]
-    if "duplicate_of" in body.columns:
-        body = body[body["duplicate_of"].isna()]
+    body = select_units(units, ("body",) if "kind" in units.columns else None, allow_empty=True)
     if body.empty:
         raise ToolkitError("no body units to explore (all units are titles, captions or near-duplicates)")
     body = body.reset_index(drop=True)

@@ -25,10 +25,11 @@ import pandas as pd
 from .corpus import Corpus
 from .errors import ToolkitError
 from .lexicon import Lexicon
+from .pipeline import select_units
 from .segment import segment
 from .stats import cluster_shares
 from .summary import with_groups
-from .themes import _labelled, _lexicon, _select, corrected_theme_shares, theme_shares
+from .themes import _labelled, _lexicon, corrected_theme_shares, theme_shares
 from .wordseg import word_segment
 
 __all__ = ["theme_robustness", "conclusions", "underthesea_segmenter", "coded_shares"]
@@ -52,7 +53,7 @@ def coded_shares(units: pd.DataFrame, coding: pd.DataFrame, themes, by: str = "y
     Only units present in the coding count; the intervals are those of
     :func:`toolkit.stats.cluster_shares`.
     """
-    chosen = _select(units, kinds, drop_duplicates)
+    chosen = select_units(units, kinds, drop_duplicates)
     coded = chosen.drop(columns=[t for t in themes if t in chosen.columns]).merge(
         coding[["unit_id", *themes]], on="unit_id", how="inner")
     if coded.empty:

@@ -12,7 +12,8 @@ article is the sampling unit when periods are compared.
 * :func:`permutation_test` shuffles whole articles between two groups
   (``level="article"``, exact enumeration when feasible) and states the
   smallest p-value the design can reach; ``level="unit"`` is descriptive.
-* :func:`adjust_p` corrects a family of tests (Holm, Benjamini-Hochberg).
+* :func:`adjust_p` corrects a family of tests (Holm, Benjamini-Hochberg);
+  :func:`pairwise_tests` runs the permutation tests and corrects them as one family.
 * :func:`corrected_shares` corrects shares for measured misclassification
   (Rogan-Gladen), bootstrapping sampling and validation together.
 * :func:`bootstrap_shares` (within-article bootstrap of mean values) serves topic shares.
@@ -29,7 +30,7 @@ import pandas as pd
 
 from .errors import ToolkitError
 
-__all__ = ["cluster_shares", "clopper_pearson", "bootstrap_shares", "permutation_test", "adjust_p",
+__all__ = ["cluster_shares", "clopper_pearson", "bootstrap_shares", "permutation_test", "adjust_p", "pairwise_tests",
            "rogan_gladen", "corrected_shares", "SingleArticleWarning"]
 
 
@@ -424,6 +425,35 @@ def adjust_p(p_values, method: str = "holm") -> np.ndarray:
     ok = ~np.isnan(p)
     if methods[method] and ok.any():
         out[ok] = multipletests(p[ok], method=methods[method])[1]
+    return out
+
+
+def pairwise_tests(frame: pd.DataFrame, columns: list[str], by: str = "year", level: str = "article",
+                   n_permutations: int = 9999, seed: int = 0, adjust: str = "holm",
+                   size: str | None = None) -> pd.DataFrame:
+    """:func:`permutation_test` between each pair of groups, p-values adjusted over the whole family.
+
+    The tests of :func:`toolkit.theme_tests` and :meth:`toolkit.Archive.theme_tests`, on labelled
+    units or (with ``size``) per-article counts.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :func:`permutation_test`, ``p_adjusted`` (:func:`adjust_p` with ``adjust``
+        over every test returned) and ``adjustment`` (the method and the number of tests).
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"doc_id": list("abcdef"), "year": [2012] * 3 + [2023] * 3,
+    ...                       "x": [1, 1, 1, 0, 0, 0], "y": [1, 0, 1, 0, 1, 0]})
+    >>> pairwise_tests(frame, ["x", "y"])[["measure", "p_value", "p_adjusted", "adjustment"]]
+      measure  p_value  p_adjusted     adjustment
+    0       x      0.1         0.2  holm, 2 tests
+    1       y      1.0         1.0  holm, 2 tests
+    """
+    out = permutation_test(frame, columns, by=by, level=level, n_permutations=n_permutations, seed=seed, size=size)
+    out["p_adjusted"] = adjust_p(out["p_value"], adjust)
+    out["adjustment"] = f"{adjust}, {len(out)} tests"
     return out
 
 

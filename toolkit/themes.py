@@ -39,7 +39,8 @@ from .errors import ToolkitError
 from .lexicon import DEFAULT_LEXICON, STUDY_THEMES, Lexicon, load_lexicon
 from .match import find_terms, syllables
 from .normalize import normalize_text
-from .stats import adjust_p, cluster_shares, corrected_shares, permutation_test
+from .pipeline import select_units
+from .stats import cluster_shares, corrected_shares, pairwise_tests
 
 __all__ = [
     "THEMES", "Lexicon", "load_lexicon", "match_themes", "score_themes", "label_themes", "explain",
@@ -352,22 +353,9 @@ def explain(text: str, lexicon: Lexicon | str | None = None, window: int = 8) ->
     return out.rename(columns={"weight": "contribution"})
 
 
-def _select(units: pd.DataFrame, kinds, drop_duplicates: bool) -> pd.DataFrame:
-    if not isinstance(units, pd.DataFrame) or "text" not in units.columns:
-        raise ToolkitError("units need a text column (from toolkit.segment)")
-    out = units
-    if kinds is not None:
-        out = out[out["kind"].isin(list(kinds))]
-    if drop_duplicates and "duplicate_of" in out.columns:
-        out = out[out["duplicate_of"].isna()]
-    if out.empty:
-        raise ToolkitError("no units left after selecting kinds and dropping near-duplicates")
-    return out
-
-
 def _labelled(units, lexicon, kinds, drop_duplicates, threshold=1.0, segmenter=None, method="auto") -> pd.DataFrame:
     lex = _lexicon(lexicon)
-    chosen = _select(units, kinds, drop_duplicates)
+    chosen = select_units(units, kinds, drop_duplicates)
     labels = label_themes(chosen, lex, threshold, segmenter, method=method)
     return pd.concat([chosen.drop(columns=[c for c in lex.themes if c in chosen.columns]), labels], axis=1)
 
@@ -448,9 +436,8 @@ def theme_tests(
     _check_by(units, by)
     lex = _lexicon(lexicon)
     frame = _labelled(units, lex, kinds, drop_duplicates)
-    out = permutation_test(frame, list(lex.themes), by=by, level=level, n_permutations=n_permutations, seed=seed)
-    out["p_adjusted"] = adjust_p(out["p_value"], adjust)
-    out["adjustment"] = f"{adjust}, {len(out)} tests"
+    out = pairwise_tests(frame, list(lex.themes), by=by, level=level, n_permutations=n_permutations, seed=seed,
+                         adjust=adjust)
     return out.rename(columns={"measure": "theme"})
 
 
@@ -468,7 +455,7 @@ def term_hits(units: pd.DataFrame, by: str = "year", lexicon: Lexicon | str | No
     """
     _check_by(units, by)
     lex = _lexicon(lexicon)
-    chosen = _select(units, kinds, drop_duplicates)
+    chosen = select_units(units, kinds, drop_duplicates)
     hits = match_themes(chosen["text"], lex)
     hits[by] = chosen.loc[hits["text"], by].to_numpy() if len(hits) else []
     counts = hits.groupby(["theme", "term", "context", by]).agg(hits=("term", "size"), contribution=("weight", "sum")).reset_index()
@@ -504,7 +491,7 @@ def leave_one_term_out(units: pd.DataFrame, by: str = "year", lexicon: Lexicon |
     """
     _check_by(units, by)
     lex = _lexicon(lexicon)
-    chosen = _select(units, kinds, drop_duplicates)
+    chosen = select_units(units, kinds, drop_duplicates)
     # the dictionary rule on both sides: the question is what one entry of the lexicon does
     full = _labelled(chosen, lex, None, False, method="lexicon").groupby(by)[list(lex.themes)].mean()
     used = term_hits(chosen, by=by, lexicon=lex, kinds=None, drop_duplicates=False)
@@ -705,7 +692,7 @@ def theme_kwic(units: pd.DataFrame, lexicon: Lexicon | str | None = None, window
         ``term``, ``kind``, ``cue``, ``pre``, ``keyword``, ``post``.
     """
     lex = _lexicon(lexicon)
-    chosen = _select(units, kinds, drop_duplicates)
+    chosen = select_units(units, kinds, drop_duplicates)
     rows = []
     meta_columns = [c for c in ("unit_id", "doc_id", "year") if c in chosen.columns]
     for label, text in chosen["text"].items():
