@@ -16,6 +16,15 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
+UD = DATA / "benchmarks" / "ud-vi-vtb"
+UD_DEV = UD / "vi_vtb-ud-dev.conllu"
+
+# The UD reader and the word-segmentation scorer of bench/segmentation.py (gold data: UD Vietnamese-VTB).
+sys.path.insert(0, str(ROOT / "bench"))
+try:
+    from segmentation import read_conllu, score  # noqa: E402,F401
+finally:
+    sys.path.remove(str(ROOT / "bench"))
 
 
 @pytest.fixture(autouse=True)
@@ -47,6 +56,22 @@ def paragraphs(corpus):
 
 
 @pytest.fixture(scope="session")
+def study_tokens(sentences):
+    """The study corpus's sentence units with words and tokens (no cache)."""
+    import toolkit as tk
+
+    return tk.tokenize_units(sentences, cache=False)
+
+
+@pytest.fixture(scope="session")
+def study_explorer(study_tokens, corpus):
+    """The explorer's data of the study corpus by year."""
+    from toolkit.explore import explorer_data
+
+    return explorer_data(study_tokens, by="year", documents=corpus.documents, name="study")
+
+
+@pytest.fixture(scope="session")
 def real_texts(sentences):
     """Real sentences shipped with the repository, as the pipeline meets them: UD Vietnamese-VTB dev and
     train (news; data/benchmarks), the study corpus's sentence units, its coded sentences and the
@@ -55,18 +80,24 @@ def real_texts(sentences):
 
     import toolkit as tk
 
-    sys.path.insert(0, str(ROOT / "bench"))
-    try:
-        from segmentation import read_conllu
-    finally:
-        sys.path.remove(str(ROOT / "bench"))
-    ud = DATA / "benchmarks" / "ud-vi-vtb"
-    texts = [" ".join(g) for name in ("vi_vtb-ud-dev.conllu", "vi_vtb-ud-train.conllu") for g in read_conllu(ud / name)]
+    texts = [" ".join(g) for name in ("vi_vtb-ud-dev.conllu", "vi_vtb-ud-train.conllu") for g in read_conllu(UD / name)]
     texts += sentences.text.tolist()
     texts += pd.read_csv(DATA / "validation" / "sentences_consensus.csv", keep_default_na=False).text.tolist()
     texts += pd.read_csv(DATA / "validation" / "challenge" / "challenge.csv", keep_default_na=False).text.tolist()
     texts += [" ".join(words) for words in tk.segment_words(texts[::10][:500], cache=False)]
     return texts
+
+
+# An article as outlets publish it (a dateline and a comment box to clean away), and a manifest header.
+ARTICLE = "Hợp tác biên giới Việt - Lào\nBHG - Hai tỉnh ký thỏa thuận hợp tác về thương mại qua cửa khẩu.\nÝ kiến bạn đọc\n"
+HEADER = "doc_id,file,year,province\n"
+
+
+def NFD(text: str) -> str:
+    """``text`` decomposed, as a file name copied from a Mac."""
+    import unicodedata
+
+    return unicodedata.normalize("NFD", text)
 
 
 def write_corpus(root: Path, files: dict[str, bytes | str], manifest: str) -> Path:
