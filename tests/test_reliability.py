@@ -1,4 +1,4 @@
-"""Hostile input: encodings, structure, nothing lost, atomic writes, and fuzzing.
+"""Hostile input: encodings, structure, nothing lost, and fuzzing.
 
 Property tests and fuzzing use hypothesis with a bounded number of examples so
 that they run in the normal test suite.
@@ -8,14 +8,11 @@ import codecs
 import json
 import unicodedata
 
-import matplotlib.pyplot as plt
-import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import toolkit as tk
-from toolkit import figures
 from conftest import write_corpus
 from toolkit.clean import clean_lines
 from toolkit.normalize import normalize_text
@@ -176,25 +173,7 @@ def test_cleaning_plus_audit_reconstructs_the_input_lines(raw_lines):
             assert removed.get(number, "") + kept.get(number, "") == line
 
 
-# --------------------------------------------------------------- atomic writes
-
-def test_interrupted_figure_write_leaves_no_half_file(tmp_path, monkeypatch):
-    fig, ax = plt.subplots()
-    ax.plot([0, 1], [0, 1])
-    original = fig.savefig
-
-    def failing(path, format=None, **kw):
-        if format == "svg":
-            with open(path, "w") as handle:
-                handle.write("<svg")          # half a file, then the disk fills up
-            raise OSError("disk full")
-        return original(path, format=format, **kw)
-
-    monkeypatch.setattr(fig, "savefig", failing)
-    with pytest.raises(OSError, match="disk full"):
-        figures.save_figure(fig, "fig", pd.DataFrame({"x": [1]}), folder=tmp_path)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["fig.pdf"]   # the PDF before it; no svg, no temp
-    plt.close(fig)
+# --------------------------------------------------------------- fuzzing
 
 
 def _documented(call):
