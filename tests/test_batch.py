@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import toolkit as tk
-from conftest import ROOT
+from conftest import HEADER, ROOT, ROW, write_corpus
 
 B = sys.modules["toolkit.batch"]
 
@@ -365,3 +365,10 @@ def test_tokens_of_many_texts_equal_the_tokenizer_text_by_text(real_texts):
                       tk.Tokenizer(extra_stopwords=["hợp_tác", "việt_nam"]), tk.Tokenizer()):
         got = tokenize_units(units, tokenizer=tokenizer, cache=False, lists=True).tokens.tolist()
         assert got == [tokenizer.filter(w) for w in words], tokenizer
+
+
+def test_very_long_words_survive(tmp_path):
+    long_word = "Hợp" + "a" * 20000
+    root = write_corpus(tmp_path, {"a.txt": f"Tiêu đề\nMột từ {long_word} rất dài.\n"}, HEADER + ROW)
+    units = tk.tokenize_units(tk.segment(tk.load_corpus(root)), cache=False)
+    assert long_word in units.words.iloc[1]

@@ -8,9 +8,11 @@ import unicodedata
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import toolkit as tk
-from conftest import ARTICLE, HEADER, write_corpus
+from conftest import ARTICLE, HEADER, ROW, documented, hostile_text, write_corpus
 
 
 def test_study_corpus_documents(corpus):
@@ -154,3 +156,77 @@ def test_a_corpus_loaded_shard_by_shard_equals_the_whole():
     assert len(removed) == len(whole.removed) and set(map(tuple, removed.to_numpy())) == set(map(tuple, whole.removed.to_numpy()))
     with pytest.raises(tk.ToolkitError, match="manifest_rows"):
         tk.corpus.load_rows("data", rows.drop(columns="path"))
+
+
+# --------------------------------------------------------------- hostile files
+
+def test_mixed_nfc_and_nfd_and_both_tone_placements_in_one_file(tmp_path):
+    text = ("Hòa bình và thủy lợi\n" + unicodedata.normalize("NFD", "Hoà giải và thuỷ sản được duy trì.\n")
+            + "Hợp tác hoà bình, khoẻ mạnh.\n")
+    root = write_corpus(tmp_path, {"a.txt": text}, HEADER + ROW)
+    assert tk.load_corpus(root).documents.loc[0, "text"] == (
+        "Hòa bình và thủy lợi\nHòa giải và thủy sản được duy trì.\nHợp tác hòa bình, khỏe mạnh.")
+
+
+def test_html_remnants_scripts_and_control_characters_are_removed(tmp_path):
+    raw = ("Hợp tác\x07 biên giới<script>var x = 1;</script>\n"
+           "Hai bên <b>thống\x00 nhất</b> tăng cường tuần tra.\x1b\n")
+    root = write_corpus(tmp_path, {"a.txt": raw}, HEADER + ROW)
+    corpus = tk.load_corpus(root)
+    assert corpus.documents.loc[0, "text"] == "Hợp tác biên giới\nHai bên thống nhất tăng cường tuần tra."
+    # Nothing leaves without a record: each deleted fragment is listed with its raw line.
+    records = list(corpus.removed[["line", "text", "reason"]].itertuples(index=False, name=None))
+    assert records == [
+        (1, "<script>var x = 1;</script>", "html_markup"), (1, "\x07", "control_character"),
+        (2, "<b>", "html_markup"), (2, "</b>", "html_markup"),
+        (2, "\x00", "control_character"), (2, "\x1b", "control_character"),
+    ]
+
+
+def test_a_script_over_several_lines_leaves_whole_with_a_record_per_line(tmp_path):
+    raw = ("Hợp tác biên giới\n<script type=\"text/javascript\">\n  var ads = [1, 2];\n  show(ads);\n</script>\n"
+           "Hai bên tăng cường tuần tra chung. <style>\np { color: red }\n</style>\nBa bên ký kết.\n")
+    corpus = tk.load_corpus(write_corpus(tmp_path, {"a.txt": raw}, HEADER + ROW))
+    docs = corpus.documents
+    assert docs.loc[0, "text"] == "Hợp tác biên giới\nHai bên tăng cường tuần tra chung.\nBa bên ký kết."
+    assert docs.loc[0, "line_numbers"] == (1, 6, 9) and docs.loc[0, "n_lines"] == 9
+    records = list(corpus.removed[["line", "text", "reason"]].itertuples(index=False, name=None))
+    assert records == [
+        (2, '<script type="text/javascript">', "html_markup"), (3, "  var ads = [1, 2];", "html_markup"),
+        (4, "  show(ads);", "html_markup"), (5, "</script>", "html_markup"),
+        (6, "<style>", "html_markup"), (7, "p { color: red }", "html_markup"), (8, "</style>", "html_markup"),
+    ]
+
+
+def test_a_line_break_tag_keeps_raw_line_numbers(tmp_path):
+    raw = "Tiêu đề bài viết\nHai bên hợp tác.<br>Tuần tra chung.\nBa bên ký kết.\n"
+    corpus = tk.load_corpus(write_corpus(tmp_path, {"a.txt": raw}, HEADER + ROW))
+    assert corpus.documents.loc[0, "line_numbers"] == (1, 2, 2, 3)
+    units = tk.segment(corpus, unit="paragraph")
+    assert units.line.tolist() == [1, 2, 2, 3]
+
+
+def test_a_50_mb_single_line_file_loads_and_segments(tmp_path):
+    sentence = "Hai bên thống nhất tăng cường hợp tác thương mại qua cửa khẩu quốc tế. "
+    line = sentence * (50_000_000 // len(sentence.encode("utf-8")))
+    root = write_corpus(tmp_path, {"a.txt": line}, HEADER + ROW)
+    corpus = tk.load_corpus(root)
+    assert len(corpus.documents.loc[0, "text"]) == len(line.strip())
+    paragraphs = tk.segment(corpus, unit="paragraph")
+    assert len(paragraphs) == 1 and paragraphs.loc[0, "kind"] == "body"
+
+
+@settings(max_examples=60, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.binary(max_size=400) | hostile_text.map(lambda t: t.encode("utf-8", "surrogatepass")),
+       st.sampled_from(["", "utf-8", "cp1258", "latin-1", "nonsense-codec"]))
+def test_fuzz_load_corpus_and_segment(tmp_path_factory, data, encoding):
+    root = write_corpus(tmp_path_factory.mktemp("fuzz"), {"a.txt": data},
+                        f"doc_id,file,year,encoding\na1,a.txt,2019,{encoding}\n")
+
+    def run():
+        corpus = tk.load_corpus(root)
+        for unit in ("sentence", "paragraph"):
+            tk.segment(corpus, unit=unit)
+
+    documented(run)

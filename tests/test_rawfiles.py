@@ -4,14 +4,17 @@ Read through :func:`toolkit.load_corpus`: a file name is matched under Unicode n
 placement and kept inside the corpus folder; a file in another encoding is named with the fix.
 """
 
+import codecs
 import hashlib
 import re
 import unicodedata
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import toolkit as tk
-from conftest import ARTICLE, HEADER, NFD, to_cp1258, write_corpus
+from conftest import ARTICLE, HEADER, NFD, ROW, to_cp1258, write_corpus
 
 
 def test_cp1258_file_is_decoded_when_the_manifest_says_so(tmp_path):
@@ -181,3 +184,80 @@ def test_tcvn3_or_vni_text_pasted_into_a_unicode_file_is_refused_with_its_line(t
     with pytest.raises(tk.CorpusError, match=r"a\.txt, line 4: looks like Vietnamese in a legacy 8-bit font encoding "
                                              rf"\(TCVN3/ABC or VNI\) pasted into a Unicode file: '{legacy[:6]}"):
         tk.load_corpus(root)
+
+
+# --------------------------------------------------------------- hostile files
+
+BODY = "Hợp tác biên giới Việt - Lào\nHai tỉnh ký thỏa thuận hợp tác về thương mại qua cửa khẩu.\n"
+
+
+def test_utf16_with_bom_is_decoded(tmp_path):
+    root = write_corpus(tmp_path, {"a.txt": codecs.BOM_UTF16_LE + BODY.encode("utf-16-le")}, HEADER + ROW)
+    assert tk.load_corpus(root).documents.loc[0, "text"].startswith("Hợp tác biên giới")
+
+
+@pytest.mark.parametrize("legacy", [
+    "Hîp t¸c quèc tÕ vµ ®èi ngo¹i cña tØnh Hµ Giang víi tØnh V©n Nam ®\u00adîc t¨ng c\u00adêng.\n" * 3,   # TCVN3 as cp1252
+    "Hôïp taùc quoác teá vaø ñoái ngoaïi cuûa tænh Haø Giang vôùi tænh Vaân Nam ñöôïc taêng cöôøng.\n" * 3,  # VNI
+])
+def test_legacy_font_encodings_are_reported_not_analysed(tmp_path, legacy):
+    root = write_corpus(tmp_path, {"a.txt": legacy}, HEADER + ROW)
+    with pytest.raises(tk.CorpusError, match=r"a\.txt: looks like Vietnamese in a legacy 8-bit font encoding"):
+        tk.load_corpus(root)
+
+
+def test_html_page_saved_instead_of_text(tmp_path):
+    page = "<!DOCTYPE html><html><head><title>Báo</title></head><body><p>Hợp tác</p></body></html>"
+    root = write_corpus(tmp_path, {"a.txt": page}, HEADER + ROW)
+    with pytest.raises(tk.CorpusError, match=r"a\.txt: is an HTML page, not article text"):
+        tk.load_corpus(root)
+
+
+# --------------------------------------------------------------- names are identifiers (properties)
+
+SWAPS = {"hòa": "hoà", "thủy": "thuỷ", "Hòa": "Hoà", "khỏe": "khoẻ"}
+
+
+name_piece = st.sampled_from(
+    ["Thanh Hoá", "Khánh Hòa", "hòa", "thủy", "khỏe", "Hoà", "Đà Nẵng", "R&amp;D", "&lt;b&gt;", "Ðối", "Ý kiến",
+     "a", "Z", "1", "-", "_", " ", "'", "\"", ",", ";", "(", ")", "#", "%", "+", "=", "@", "~", "!", "é", "ñ", "😀",
+     "\u0301", "\u00a0", "\u200b"]
+)
+
+
+names = st.lists(name_piece, min_size=1, max_size=6).map("".join).filter(
+    lambda n: n == n.strip() and not n.startswith((".", "\u0301")) and len(n.encode("utf-8")) < 200
+)
+
+
+def _variant(name: str, how: str) -> str:
+    if how == "nfd":
+        return unicodedata.normalize("NFD", name)
+    if how == "nfc":
+        return unicodedata.normalize("NFC", name)
+    if how == "tones":
+        for modern, old in SWAPS.items():
+            name = name.replace(modern, old)
+        return name
+    return name
+
+
+@settings(max_examples=80, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(names, names, st.sampled_from(["same", "nfd", "nfc", "tones"]), st.sampled_from([",", ";", "\t"]),
+       st.booleans())
+def test_any_id_and_file_name_round_trips(tmp_path_factory, doc_id, name, how, delimiter, excel):
+    import csv
+    import io
+
+    file_name = name + ".txt"
+    on_disk = _variant(file_name, how)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n" if excel else "\n")
+    writer.writerows([["doc_id", "file", "year"], [doc_id, file_name, "2019"]])
+    root = write_corpus(tmp_path_factory.mktemp("names"), {on_disk: BODY}, "")
+    (root / "corpus.csv").write_bytes((b"\xef\xbb\xbf" if excel else b"") + buffer.getvalue().encode("utf-8"))
+    corpus = tk.load_corpus(root)
+    assert corpus.documents.doc_id.tolist() == [doc_id]      # exactly as written, never normalised
+    assert corpus.documents.file.tolist() == [file_name]
+    assert corpus.documents.text.tolist() == [BODY.strip()]

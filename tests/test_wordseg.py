@@ -1,11 +1,13 @@
 """Word segmentation: pyvi's model reimplemented exactly, the project's fixes, batches, and gold F1."""
 
 import sys
+import unicodedata
 
 import pytest
+from hypothesis import given
 
 import toolkit as tk
-from conftest import UD_DEV, read_conllu, score
+from conftest import FUZZ, UD_DEV, documented, hostile_text, read_conllu, score, vietnamese_text
 
 W = sys.modules["toolkit.wordseg"]
 
@@ -118,3 +120,25 @@ def test_joining_flags_reproduce_pyvis_joining_rule():
         for cur in sylls[::11]:
             (p_stop, p_title, _), (c_stop, c_title, _) = W._join_flags(prev), W._join_flags(cur)
             assert (p_stop or c_stop or (c_title and not p_title)) == (not W._can_join(prev, cur)), (prev, cur)
+
+
+# --------------------------------------------------------------- hostile input
+
+def test_unpunctuated_megabyte_is_segmented_in_bounded_pieces():
+    text = "hợp tác kinh tế biên giới " * 50_000
+    words = tk.word_segment(text)
+    assert "".join(words).replace("_", "") == text.replace(" ", "")
+
+
+@FUZZ
+@given(vietnamese_text)
+def test_word_segment_keeps_every_non_space_character_in_order(text):
+    text = unicodedata.normalize("NFC", text)
+    words = tk.word_segment(text)
+    assert "".join(words).replace("_", "") == "".join(text.split()).replace("_", "")
+
+
+@FUZZ
+@given(hostile_text)
+def test_fuzz_word_segment(text):
+    documented(lambda: tk.word_segment(text))
