@@ -21,7 +21,7 @@ its rank and adjusted p: a test that finds nothing must still find that.
 Instead of a corpus folder, ``--counts FOLDER`` reads per-article term counts
 as ``data/real_counts/build.py`` writes them (``counts.parquet``,
 ``articles.csv``; the shipped ``data/real_counts/unc``), through
-``toolkit.DFM.from_counts``: the same halves as ``tests/test_keyness_real.py``
+``toolkit.DFM.from_counts``: the same halves as ``tests/test_keywords.py``
 (articles in ``doc_id`` order, a seeded permutation).
 
 Usage::

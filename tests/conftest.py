@@ -13,9 +13,20 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
+UD = DATA / "benchmarks" / "ud-vi-vtb"
+UD_DEV = UD / "vi_vtb-ud-dev.conllu"
+
+# The UD reader and the word-segmentation scorer of bench/segmentation.py (gold data: UD Vietnamese-VTB).
+sys.path.insert(0, str(ROOT / "bench"))
+try:
+    from segmentation import read_conllu, score  # noqa: E402,F401
+finally:
+    sys.path.remove(str(ROOT / "bench"))
 
 
 @pytest.fixture(autouse=True)
@@ -47,6 +58,22 @@ def paragraphs(corpus):
 
 
 @pytest.fixture(scope="session")
+def study_tokens(sentences):
+    """The study corpus's sentence units with words and tokens (no cache)."""
+    import toolkit as tk
+
+    return tk.tokenize_units(sentences, cache=False)
+
+
+@pytest.fixture(scope="session")
+def study_explorer(study_tokens, corpus):
+    """The explorer's data of the study corpus by year."""
+    from toolkit.explore import explorer_data
+
+    return explorer_data(study_tokens, by="year", documents=corpus.documents, name="study")
+
+
+@pytest.fixture(scope="session")
 def real_texts(sentences):
     """Real sentences shipped with the repository, as the pipeline meets them: UD Vietnamese-VTB dev and
     train (news; data/benchmarks), the study corpus's sentence units, its coded sentences and the
@@ -55,18 +82,25 @@ def real_texts(sentences):
 
     import toolkit as tk
 
-    sys.path.insert(0, str(ROOT / "bench"))
-    try:
-        from segmentation import read_conllu
-    finally:
-        sys.path.remove(str(ROOT / "bench"))
-    ud = DATA / "benchmarks" / "ud-vi-vtb"
-    texts = [" ".join(g) for name in ("vi_vtb-ud-dev.conllu", "vi_vtb-ud-train.conllu") for g in read_conllu(ud / name)]
+    texts = [" ".join(g) for name in ("vi_vtb-ud-dev.conllu", "vi_vtb-ud-train.conllu") for g in read_conllu(UD / name)]
     texts += sentences.text.tolist()
     texts += pd.read_csv(DATA / "validation" / "sentences_consensus.csv", keep_default_na=False).text.tolist()
     texts += pd.read_csv(DATA / "validation" / "challenge" / "challenge.csv", keep_default_na=False).text.tolist()
     texts += [" ".join(words) for words in tk.segment_words(texts[::10][:500], cache=False)]
     return texts
+
+
+# An article as outlets publish it (a dateline and a comment box to clean away), and a manifest header.
+ARTICLE = "Hợp tác biên giới Việt - Lào\nBHG - Hai tỉnh ký thỏa thuận hợp tác về thương mại qua cửa khẩu.\nÝ kiến bạn đọc\n"
+HEADER = "doc_id,file,year,province\n"
+ROW = "a1,a.txt,2019,Hà Giang\n"
+
+
+def NFD(text: str) -> str:
+    """``text`` decomposed, as a file name copied from a Mac."""
+    import unicodedata
+
+    return unicodedata.normalize("NFD", text)
 
 
 def write_corpus(root: Path, files: dict[str, bytes | str], manifest: str) -> Path:
@@ -105,6 +139,40 @@ def category_corpus(root: Path) -> Path:
     manifest = "doc_id,file,year,category\n" + "".join(
         f"{doc},{doc}.txt,{doc[2:6]},{category}\n" for doc, category in CATEGORIES.items())
     return write_corpus(root, files, manifest)
+
+
+# --------------------------------------------------------------- hostile input (property tests and fuzzing)
+# Property tests and fuzzing use hypothesis with a bounded number of examples so that they run in the normal
+# test suite, derandomised: the same examples every run, so a test run is reproducible (CI included).
+FUZZ = settings(max_examples=150, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+
+# Arbitrary Unicode, including what hypothesis leaves out by default: lone surrogates,
+# plus combining marks, right-to-left text, emoji and Vietnamese.
+hostile_text = st.text(
+    alphabet=st.one_of(
+        st.characters(),
+        st.characters(categories=["Cs"]),
+        st.sampled_from(list("\u0300\u0301\u0303\u0309\u0323\u200b\ufeff\u202e\u05d0\u0627😀🇻🇳\r\n\t<>&;")),
+        st.sampled_from(list("hòa thủy hoà thuỷ cửa khẩu an ninh biên giới hữu nghị đầu tư nước ngoài. ")),
+    ),
+    max_size=200,
+)
+vietnamese_text = st.lists(
+    st.sampled_from(list("aăâeêioôơuưyđbcdghklmnpqrstvx ÀÁẢÃẠàáảãạèéẻẽẹòóỏõọùúủũụìíỉĩịỳýỷỹỵ.,;:!?-–()\"“”0123456789\n")
+                    + ["\u0300", "\u0301", "\u0309", "\u0303", "\u0323", "&amp;", "&lt;", "<b>", "</p>", "\u00a0", "hoà",
+                       "thuỷ", "\u200b", "\r\n"]),
+    max_size=120,
+).map("".join)
+
+
+def documented(call):
+    """Run ``call``; the toolkit's own documented errors are acceptable answers to hostile input."""
+    from toolkit.errors import ToolkitError
+
+    try:
+        call()
+    except ToolkitError:
+        pass
 
 
 @contextlib.contextmanager

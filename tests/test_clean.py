@@ -1,8 +1,10 @@
 """Cleaning removes site furniture by rule and records every removal."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from conftest import DATA
+from conftest import DATA, FUZZ, vietnamese_text
 from toolkit.clean import clean_lines
 from toolkit.errors import ToolkitError
 from toolkit.normalize import normalize_text
@@ -210,3 +212,26 @@ def test_links_are_removed_after_a_label_or_when_only_furniture_surrounds_them()
 ], ids=["TPO", "TTXVN", "LSO", "title", "VN-Index", "HNX-Index", "AV-Test", "match"])
 def test_datelines_only_where_an_agency_code_opens_a_sentence(lines, removed):
     assert [r["text"] for r in clean_lines(lines).removed] == removed
+
+
+# --------------------------------------------------------------- properties
+
+furniture = st.sampled_from(["Top", "Ý kiến bạn đọc", "2025-01-17 20:15:20", "Nguồn: TTXVN", "Bài, ảnh: LÊ HẢI",
+                             "Lê Hải", "BHG - Tỉnh đẩy mạnh hợp tác.", "Tin liên quan", "Chia sẻ", ""])
+
+
+lines = st.lists(st.one_of(furniture, vietnamese_text.map(lambda t: t.replace("\n", " "))), min_size=1, max_size=12)
+
+
+@FUZZ
+@given(lines)
+def test_cleaning_plus_audit_reconstructs_the_input_lines(raw_lines):
+    normalised = [normalize_text(line).strip() for line in raw_lines]
+    result = clean_lines(normalised)
+    kept = dict(result.lines)
+    removed: dict[int, str] = {}
+    for record in result.removed:
+        removed[record["line"]] = removed.get(record["line"], "") + record["text"]
+    for number, line in enumerate(normalised, start=1):
+        if line:
+            assert removed.get(number, "") + kept.get(number, "") == line

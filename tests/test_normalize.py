@@ -5,7 +5,10 @@ import unicodedata
 import html
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from conftest import FUZZ, hostile_text, vietnamese_text
 from toolkit.errors import ToolkitError
 from toolkit.normalize import normalize_audited, normalize_text, normalize_tones, place_tone, removed_fragments, strip_html
 
@@ -234,3 +237,82 @@ def test_text_known_to_be_normal_is_returned_as_normalising_would(real_texts):
     assert [normalize_text(t) for t in raw] == expected             # now mostly from the memory
     assert all(t in N._KNOWN_NORMAL[0] for t in expected[:300])
     assert not any(t in N._KNOWN_NORMAL[0] for t in raw[:300])      # only texts a pass left unchanged
+
+
+# --------------------------------------------------------------- properties
+
+@FUZZ
+@given(vietnamese_text)
+def test_normalisation_is_idempotent(text):
+    once = normalize_text(text)
+    assert normalize_text(once) == once
+
+
+text_piece = st.lists(st.sampled_from(list("aăâbcdđeêghiklmnoôơpqrstuưvxyàáảãạềếểễệọỏốồổỗộớờởỡợ0123456789 .,:-")),
+                      min_size=1, max_size=8).map("".join)
+
+
+# (markup as written, what it leaves in the text)
+markup_piece = st.sampled_from([
+    ("<b>", ""), ("</b>", ""), ("<a href=\"https://x.vn/?a=1&b=2\">", ""), ("<br/>", "\n"), ("</p>", "\n"),
+    ("<script>var x = '<i>';</script>", ""), ("<!-- ad -->", ""), ("<style>p{}</style>", ""),
+    ("&lt;script&gt;alert(1)&lt;/script&gt;", ""), ("&lt;b&gt;", ""), ("&amp;lt;i&amp;gt;", ""),
+    ("&#60;span&#62;", ""), ("&lt;br&gt;", "\n"), ("&lt;!-- x --&gt;", ""),
+    ("\x07", ""), ("\x00", ""), ("\x9f", ""), ("&#7;", ""),
+    ("\u200b", ""), ("\u00ad", ""), ("\ufeff", ""), ("&shy;", ""), ("&#8203;", ""), ("&zwj;", ""),
+])
+
+
+line_parts = st.lists(st.one_of(text_piece.map(lambda t: (t, None)), markup_piece), min_size=1, max_size=10)
+
+
+@FUZZ
+@given(line_parts)
+def test_every_deletion_has_its_record_as_written(parts):
+    from toolkit.normalize import normalize_audited
+
+    raw = "".join(p[0] for p in parts)
+    deleted = sorted(p[0] for p in parts if p[1] is not None)
+    left = "".join(p[0] if p[1] is None else p[1] for p in parts)
+    audit = normalize_audited(raw)
+    assert sorted(fragment for _, fragment in audit.removed) == deleted
+    assert audit.text == normalize_text(raw) == normalize_text(left)
+    assert audit.repairs == []
+
+
+@FUZZ
+@given(hostile_text)
+def test_fuzz_normalize_audited_agrees_with_normalize_text(text):
+    from toolkit.normalize import normalize_audited
+
+    audit = normalize_audited(text)
+    assert audit.text == normalize_text(text)
+    assert normalize_text(audit.text) == audit.text
+
+
+def _windows(data: bytes, code_page: str) -> str:
+    """Bytes read in a Windows code page as Windows does: undefined bytes become C1 controls."""
+    out = []
+    for b in data:
+        try:
+            out.append(bytes([b]).decode(code_page))
+        except UnicodeDecodeError:
+            out.append(chr(b))
+    return "".join(out)
+
+
+vietnamese_line = st.lists(
+    st.sampled_from(list("aăâeêioôơuưyđbcghklmnpqrstvx àáảãạèéẻẽẹòóỏõọùúủũụìíỉĩịỳýỷỹỵầấẩẫậềếểễệồốổỗộờớởỡợừứửữự"
+                         "ĐÂÊÔƠƯ.,;:!?-–()“”…0123456789")),
+    min_size=1, max_size=80,
+).map("".join)
+
+
+@FUZZ
+@given(vietnamese_line, st.sampled_from(["cp1252", "latin-1", "cp1258"]))
+def test_double_encoded_vietnamese_is_repaired_exactly(line, reader):
+    garbled = _windows(line.encode("utf-8"), reader)
+    non_ascii = [ch for ch in line if not ch.isascii()]
+    three_byte = [ch for ch in non_ascii if len(ch.encode("utf-8")) == 3]
+    if len(non_ascii) >= 2 or three_byte:
+        assert normalize_text(garbled) == normalize_text(line)

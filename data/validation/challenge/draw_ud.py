@@ -24,8 +24,8 @@ Procedure
 The output lists, per drawn sentence: the split (``ud-vtb-train`` or
 ``ud-vtb-dev``), the ``sent_id``, the word that drew it and the text. The
 sentences are then coded by hand in ``challenge.csv``; the test
-``tests/test_challenge_set.py`` re-runs :func:`draw` and checks that the UD
-rows of ``challenge.csv`` are exactly these sentences.
+``tests/study/test_challenge_set.py`` re-runs :func:`draw` and checks that the
+UD rows of ``challenge.csv`` are exactly these sentences.
 
 Run from the repository root::
 

@@ -22,8 +22,8 @@ item-id order) and prints the counts per half. Run from the repository root::
 
     python data/validation/challenge/split.py
 
-The split is part of the frozen file: ``tests/test_challenge_set.py`` re-runs
-:func:`assign` and checks that it reproduces the ``split`` column.
+The split is part of the frozen file: ``tests/study/test_challenge_set.py``
+re-runs :func:`assign` and checks that it reproduces the ``split`` column.
 """
 
 from __future__ import annotations

@@ -1,4 +1,9 @@
-"""Tokenise and count on a Dask LocalCluster: the same results as the local run."""
+"""Partitions in processes or on a Dask LocalCluster (toolkit/parallel.py): the same results as the local run.
+
+Every stage that takes ``scheduler=`` reaches the cluster through :func:`toolkit.parallel.dask_client`
+(segmenting, tokenising, counting, the archive pipeline); :func:`toolkit.parallel.map_partitions` maps any
+per-row function. Each is compared with its local run on the study corpus.
+"""
 
 import pytest
 

@@ -15,13 +15,12 @@ import importlib.util
 import re
 import unicodedata
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
+from conftest import ROOT
 from toolkit import normalize_text
 
-ROOT = Path(__file__).resolve().parents[1]
 CHALLENGE_DIR = ROOT / "data" / "validation" / "challenge"
 CSV_PATH = CHALLENGE_DIR / "challenge.csv"
 RAW_DIR = ROOT / "data" / "raw"

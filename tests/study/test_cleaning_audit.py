@@ -2,13 +2,14 @@
 
 import hashlib
 import importlib.util
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-AUDIT = Path(__file__).resolve().parents[1] / "data" / "validation" / "cleaning"
+from conftest import DATA
+
+AUDIT = DATA / "validation" / "cleaning"
 
 
 def _load(name):
