@@ -4,9 +4,11 @@ import warnings
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import toolkit as tk
-from conftest import DATA
+from conftest import DATA, FUZZ, documented, hostile_text
 from toolkit.stats import SingleArticleWarning
 from toolkit.themes import (
     THEMES, explain, label_themes, leave_one_term_out, load_lexicon, match_themes, score_themes,
@@ -238,3 +240,10 @@ def test_theme_shares_group_by_any_manifest_column(tmp_path):
     assert table["môi trường", "environment"] > table["y tế", "environment"]
     tests = theme_tests(units, by="category", lexicon=lexicon)
     assert set(tests.theme) == {"environment", "health"}
+
+
+@FUZZ
+@given(st.lists(hostile_text, min_size=1, max_size=4))
+def test_fuzz_score_themes(texts):
+    # Hostile text (encodings, markup, control characters): scores or one of the toolkit's documented errors.
+    documented(lambda: tk.score_themes(texts))
