@@ -310,7 +310,7 @@ def segment(
         One row per unit in corpus order: ``unit_id`` (``doc:p03s02`` or
         ``doc:p03``), ``doc_id``, ``year`` and every other column of the
         manifest in its order (``province``, ``outlet``, ``category``...,
-        and ``period`` when :func:`toolkit.summary.add_periods` derived it;
+        and ``period`` when :func:`toolkit.groups.add_periods` derived it;
         not ``file`` or ``encoding``, which say how the file is found and
         read), then ``paragraph`` (1-based among the article's kept
         paragraphs), ``sentence`` (1-based within the paragraph; NA for
