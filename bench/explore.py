@@ -81,7 +81,7 @@ def main() -> None:
 
     import toolkit as tk
     from toolkit.explore import explorer_data, explorer_html, plotly_bundle
-    from toolkit.summary import with_groups
+    from toolkit.groups import with_groups
 
     OUT.mkdir(exist_ok=True)
     name = Path(args.corpus).resolve().name

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 import toolkit as tk
+from toolkit.groups import with_groups
 from toolkit.pipeline import Settings
-from toolkit.summary import with_groups
 
 ROOT = Path(__file__).resolve().parents[1]
 OTHER = ROOT / "tests" / "data" / "other_question"    # 9 articles, 2005/2015/2020, three provinces

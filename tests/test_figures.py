@@ -477,7 +477,7 @@ def _frames(k, sentences):
             "topics": tk.topic_shares(model, body, by="section"), "robustness": variants,
             "estimates": pd.concat([shares.assign(estimate="lexicon"),
                                     shares.assign(estimate="hand coding", share=shares.share * 0.8)]),
-            "sizes": tk.summary.describe_groups(units.assign(doc_id=units.doc_id + units.section)
+            "sizes": tk.groups.describe_groups(units.assign(doc_id=units.doc_id + units.section)
                                                 .drop_duplicates("doc_id"), "section"),
         }
     return _FRAMES[k]

@@ -10,6 +10,7 @@ import pytest
 
 import toolkit as tk
 from conftest import ROOT
+from toolkit import groups as tg
 from toolkit import report as tr
 from toolkit import summary as ts
 from toolkit.__main__ import main
@@ -243,16 +244,16 @@ def test_group_tables_confounds_and_findings_by_hand():
     docs = pd.DataFrame({"doc_id": list("abcd"), "year": [2005, 2015, 2015, 2020],
                          "province": ["Quảng Ninh", "Điện Biên", "Điện Biên", "Cà Mau"],
                          "outlet": ["X", "Y", "Z", "X"], "topic": ["t"] * 4})
-    table = ts.describe_groups(docs, "year")
+    table = tg.describe_groups(docs, "year")
     assert table[["year", "documents", "province", "outlet"]].values.tolist() == [
         [2005, 1, "Quảng Ninh", "X"], [2015, 2, "Điện Biên", "Y, Z"], [2020, 1, "Cà Mau", "X"]]
-    confounded = ts.confounds(docs, "year")
+    confounded = tg.confounds(docs, "year")
     assert confounded[["column", "kind"]].values.tolist() == [["province", "one value per group"], ["topic", "constant"]]
     # a column with a value per article (url) is counted, not listed; numbers beyond six get their range
     many = pd.DataFrame({"doc_id": [f"d{i}" for i in range(9)], "category": ["a"] * 8 + ["b"],
                          "year": [2005, 2006, 2007, 2008, 2009, 2010, 2012, 2012, 2020],
                          "url": [f"https://example.org/{i}.htm" for i in range(9)]})
-    assert ts.describe_groups(many, "category")[["category", "documents", "year", "url"]].values.tolist() == [
+    assert tg.describe_groups(many, "category")[["category", "documents", "year", "url"]].values.tolist() == [
         ["a", 8, "2005-2012 (7 values)", "8 values"], ["b", 1, "2020", "https://example.org/8.htm"]]
     lines = ts.caveats(docs, "year")
     assert "2005 and 2020 rest on one document" in lines[1]
@@ -265,7 +266,7 @@ def test_group_tables_confounds_and_findings_by_hand():
 
 
 def test_report_groups_by_a_period_derived_from_year(tmp_path):
-    from toolkit.summary import add_periods, parse_periods
+    from toolkit.groups import add_periods, parse_periods
 
     assert parse_periods("2005-2012,2013-2024") == [("2005-2012", 2005, 2012), ("2013-2024", 2013, 2024)]
     with pytest.raises(tk.ToolkitError, match="overlap"):

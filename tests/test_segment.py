@@ -6,7 +6,7 @@ import pytest
 
 import toolkit as tk
 from toolkit.segment import near_duplicates, paragraph_kind, split_sentences
-from toolkit.summary import add_periods
+from toolkit.groups import add_periods
 
 
 @pytest.mark.parametrize("text, expected", [

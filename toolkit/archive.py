@@ -171,7 +171,7 @@ def _process_shard(root: str, rows: pd.DataFrame, settings: Settings, run: dict)
     from .corpus import load_rows
     from .features import dfm
     from .segment import segment
-    from .summary import add_periods, with_groups
+    from .groups import add_periods, with_groups
     from .themes import _forget_hits
     from .batch import tokenize_units
 
@@ -469,7 +469,7 @@ def process_archive(
     Archive
     """
     from .corpus import manifest_rows
-    from .summary import parse_periods, period_labels
+    from .groups import parse_periods, period_labels
     from .themes import _lexicon
 
     for name, value, low in (("shard_size", shard_size, 1), ("n_jobs", n_jobs, 1), ("sample", sample, 0)):

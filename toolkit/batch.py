@@ -529,12 +529,41 @@ def _segment_arrow(texts, cache, n_jobs: int, progress, chunk_size: int, schedul
     folder = _usable_folder(cache) if cache else None
     store = _Store(folder) if folder is not None else None
     arrow_texts = _arrow_texts(texts)
+    keys, words, tokens, missing, first, inverse = _missing_texts(arrow_texts, store, normalize)
+    if not len(missing):
+        return words, tokens
+    # Tokens only when they are kept (a shard) or asked for.
+    with_tokens = store is not None or want_tokens
+    new_words, new_tokens = _segment_missing(arrow_texts, missing[first], keys, store, n_jobs, progress, chunk_size,
+                                             scheduler, normalize, shard_size, with_tokens)
+    back = pa.array(inverse.astype(np.int64))
+    if len(missing) == len(arrow_texts):          # nothing came from the cache: no scattering needed
+        words = pa.concat_arrays(new_words).take(back)
+        if with_tokens:
+            tokens = pa.concat_arrays(new_tokens).take(back)
+        return words, tokens
+    words = _scatter(words, missing, pa.concat_arrays(new_words).take(back))
+    if with_tokens:
+        tokens = _scatter(tokens, missing, pa.concat_arrays(new_tokens).take(back))
+    return words, tokens
+
+
+def _missing_texts(arrow_texts, store, normalize: bool):
+    """What :func:`_segment_arrow` must still compute: ``(keys, words, tokens, missing, first, inverse)``.
+
+    ``words`` and ``tokens`` hold what the cache ``store`` has (nulls elsewhere; all nulls and ``keys``
+    None without a store); ``missing`` are the positions of texts without words, ``first`` the
+    position in ``missing`` of each distinct missing text and ``inverse`` the distinct text of each
+    missing position (``first`` and ``inverse`` are None when nothing is missing).
+    """
+    import pyarrow as pa
+
     if store is not None:
         keys = _keys(arrow_texts, b"normalised" if normalize else b"text")
         words, tokens = store.lookup(keys)
         missing = np.flatnonzero(words.is_null().to_numpy(zero_copy_only=False))
         if not len(missing):
-            return words, tokens
+            return keys, words, tokens, missing, None, None
         # Distinct missing texts in key order (deterministic chunks, each text computed once).
         missing_keys = keys.take(pa.array(missing))
         key_bytes = np.frombuffer(missing_keys.buffers()[1], dtype="S16")[missing_keys.offset:][:len(missing)]
@@ -545,10 +574,21 @@ def _segment_arrow(texts, cache, n_jobs: int, progress, chunk_size: int, schedul
         words = tokens = pa.nulls(len(arrow_texts), pa.string())
         missing = np.arange(len(arrow_texts))
         if not len(missing):
-            return words, tokens
+            return keys, words, tokens, missing, None, None
         codes = arrow_texts.dictionary_encode().indices.to_numpy(zero_copy_only=False)
         _, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
-    todo = missing[first]
+    return keys, words, tokens, missing, first, inverse
+
+
+def _segment_missing(arrow_texts, todo, keys, store, n_jobs: int, progress, chunk_size: int, scheduler,
+                     normalize: bool, shard_size: int, with_tokens: bool):
+    """Words and tokens of the texts at positions ``todo``, in chunks: ``(word arrays, token arrays)`` per chunk.
+
+    With a cache ``store``, each new result is written to it under its key, about ``shard_size``
+    texts at a time, and the store is compacted at the end.
+    """
+    import pyarrow as pa
+
     new_words, new_tokens = [], []
     chunk_size = max(1, min(chunk_size, shard_size))
     chunks = [todo[i:i + chunk_size] for i in range(0, len(todo), chunk_size)]
@@ -559,8 +599,6 @@ def _segment_arrow(texts, cache, n_jobs: int, progress, chunk_size: int, schedul
             store.write(*(pa.concat_arrays(list(column)) for column in zip(*pending)))
         pending.clear()
 
-    # Tokens only when they are kept (a shard) or asked for.
-    with_tokens = store is not None or want_tokens
     with _progress(len(todo), progress, "word segmentation") as bar:
         with _chunk_results(arrow_texts, chunks, n_jobs, scheduler, normalize, with_tokens) as results:
             for chunk, (chunk_words, chunk_tokens) in zip(chunks, results):
@@ -574,16 +612,7 @@ def _segment_arrow(texts, cache, n_jobs: int, progress, chunk_size: int, schedul
         flush()
     if store is not None:
         store.compact()
-    back = pa.array(inverse.astype(np.int64))
-    if len(missing) == len(arrow_texts):          # nothing came from the cache: no scattering needed
-        words = pa.concat_arrays(new_words).take(back)
-        if with_tokens:
-            tokens = pa.concat_arrays(new_tokens).take(back)
-        return words, tokens
-    words = _scatter(words, missing, pa.concat_arrays(new_words).take(back))
-    if with_tokens:
-        tokens = _scatter(tokens, missing, pa.concat_arrays(new_tokens).take(back))
-    return words, tokens
+    return new_words, new_tokens
 
 
 def _default_tokens(words):

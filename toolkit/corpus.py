@@ -96,7 +96,7 @@ class Corpus:
 
         Only columns the manifest has (``province`` only when it has one), any
         the researcher added (``category``...) and a derived ``period``
-        (:func:`toolkit.summary.add_periods`); never ``doc_id``, ``file`` or
+        (:func:`toolkit.groups.add_periods`); never ``doc_id``, ``file`` or
         ``encoding``. These are the columns :func:`toolkit.segment` copies
         into every unit, so any of them can be the grouping.
 

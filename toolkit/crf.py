@@ -167,6 +167,13 @@ class BatchTagger:
                     memo.clear()
                 t = memo[s] = self._syllable(s)
             info.append(t)
+        bi, tri = self._lexicon_flags_one(info, bigrams, trigrams)
+        return self._viterbi_one(self._scores_one(info, bi, tri))
+
+    def _lexicon_flags_one(self, info: list[tuple], bigrams, trigrams) -> tuple[list[bool], list[bool]]:
+        """For one sequence (:meth:`_syllable` of each syllable): whether a lexicon bigram starts at each
+        position, and whether a lexicon trigram does."""
+        n = len(info)
         ids, bicodes, tricodes = self._lexicon_sets(bigrams, trigrams)
         size = len(ids) + 1
         lid = [ids.get(t[0], -1) for t in info]
@@ -179,6 +186,11 @@ class BatchTagger:
                 bi[i] = code in bicodes
                 if i < n - 2 and lid[i + 2] >= 0:
                     tri[i] = code * size + lid[i + 2] in tricodes
+        return bi, tri
+
+    def _scores_one(self, info: list[tuple], bi: list[bool], tri: list[bool]) -> list[float]:
+        """The I_W minus B_W state score of each syllable of one sequence, summed in the order of :meth:`scores`."""
+        n = len(info)
         f = self.flag
         bias, f_up, f_ti, f_di = f["bias"], f["word.isupper()"], f["word.istitle()"], f["word.isdigit()"]
         p_ti, p_up, p_bi, p_tri = f["-1:word.istitle()"], f["-1:word.isupper()"], f["-1:word.bi_gram()"], \
@@ -209,7 +221,12 @@ class BatchTagger:
             d[i] = d[i] + (n_bi if bi[i] else 0.0)
         for i in range(n - 2):
             d[i] = d[i] + (n_tri if tri[i] else 0.0)
-        # Viterbi with two labels, as in decode().
+        return d
+
+    def _viterbi_one(self, d: list[float]) -> list[bool]:
+        """The best label sequence of one sequence's state scores (True = I_W): Viterbi with two labels, as in
+        :meth:`decode`."""
+        n = len(d)
         (t_bb, t_bi), (t_ib, t_ii) = self._trans
         delta_b, delta_i = 0.0, d[0]
         back_b, back_i = [False] * n, [False] * n
@@ -259,22 +276,7 @@ class BatchTagger:
         has_next2 = has_next.copy()
         has_next2[np.maximum(ends[lengths > 1] - 2, 0)] = False
         has_next2[~has_next] = False
-        # bi[i]: lower[i] + lower[i+1] is a lexicon bigram; tri[i] likewise for three syllables.
-        # The lexicons are held as sorted integer codes over their own syllables, so membership is
-        # a vectorised search rather than a string built per position.
-        ids, bicodes, tricodes = self._lexicon_codes(bigrams, trigrams)
-        size = len(ids) + 1
-        lex_of_lower = np.fromiter((ids.get(t, -1) for t in lowers), dtype=np.int64, count=len(lowers))
-        lid = lex_of_lower[lcodes]
-        known = lid >= 0
-        bi = np.zeros(n, dtype=bool)
-        tri = np.zeros(n, dtype=bool)
-        idx = np.flatnonzero(has_next[:-1] & known[:-1] & known[1:])
-        if len(idx):
-            bi[idx] = _member(lid[idx] * size + lid[idx + 1], bicodes)
-        idx = np.flatnonzero(has_next2[:-2] & known[:-2] & known[1:-1] & known[2:])
-        if len(idx):
-            tri[idx] = _member((lid[idx] * size + lid[idx + 1]) * size + lid[idx + 2], tricodes)
+        bi, tri = self._lexicon_flags(lowers, lcodes, has_next, has_next2, bigrams, trigrams)
         f = self.flag
         d = np.full(n, f["bias"]) + cur + f["word.isupper()"] * upper + f["word.istitle()"] * title \
             + f["word.isdigit()"] * digit
@@ -291,6 +293,31 @@ class BatchTagger:
         d += np.where(has_next, f["+1:word.bi_gram()"] * bi, 0.0)
         d += np.where(has_next2, f["+2:word.tri_gram()"] * tri, 0.0)
         return np.split(d, ends[:-1])
+
+    def _lexicon_flags(self, lowers: dict[str, int], lcodes: np.ndarray, has_next: np.ndarray, has_next2: np.ndarray,
+                       bigrams, trigrams) -> tuple[np.ndarray, np.ndarray]:
+        """For a batch: ``bi[i]``, lower[i] + lower[i+1] is a lexicon bigram; ``tri[i]`` likewise for three syllables.
+
+        ``lowers`` codes the batch's distinct lower-case syllables, ``lcodes`` gives each position's code, and
+        ``has_next``/``has_next2`` say whether one/two syllables follow in the same sequence. The lexicons are
+        held as sorted integer codes over their own syllables, so membership is a vectorised search rather
+        than a string built per position.
+        """
+        n = len(lcodes)
+        ids, bicodes, tricodes = self._lexicon_codes(bigrams, trigrams)
+        size = len(ids) + 1
+        lex_of_lower = np.fromiter((ids.get(t, -1) for t in lowers), dtype=np.int64, count=len(lowers))
+        lid = lex_of_lower[lcodes]
+        known = lid >= 0
+        bi = np.zeros(n, dtype=bool)
+        tri = np.zeros(n, dtype=bool)
+        idx = np.flatnonzero(has_next[:-1] & known[:-1] & known[1:])
+        if len(idx):
+            bi[idx] = _member(lid[idx] * size + lid[idx + 1], bicodes)
+        idx = np.flatnonzero(has_next2[:-2] & known[:-2] & known[1:-1] & known[2:])
+        if len(idx):
+            tri[idx] = _member((lid[idx] * size + lid[idx + 1]) * size + lid[idx + 2], tricodes)
+        return bi, tri
 
     def decode(self, scores: list[np.ndarray], batch: int = 512) -> list[np.ndarray]:
         """Viterbi over many sequences; returns a boolean array per sequence (True = I_W)."""

@@ -75,13 +75,31 @@ def article_html(data: dict, d: int) -> str:
 def build_widget(data: dict):
     """An ipywidgets ``Tab`` with the Terms, Themes, Topics and Dispersion views of ``data``."""
     import ipywidgets as w
+
+    terms, term_handles, show = _terms_view(data)
+    themes, theme_handles = _themes_view(data)
+    topics = _topics_view(data)
+    dispersion, dispersion_handles = _dispersion_view(data)
+    tab = w.Tab(children=[terms, themes, topics, dispersion])
+    for k, name in enumerate(["Terms", "Themes", "Topics", "Dispersion"]):
+        tab.set_title(k, name)
+    # handles for tests and scripts
+    tab.explorer = {**term_handles, **theme_handles, **dispersion_handles, "show": show}
+    return tab
+
+
+def _terms_view(data: dict):
+    """The Terms tab: the term scatter, a search box with its matches, and the chosen term's detail.
+
+    Returns the tab's widget, the handles ``search``, ``matches``, ``detail`` and ``scatter``, and
+    ``show`` (show kept term ``i`` in the detail pane).
+    """
+    import ipywidgets as w
     import plotly.graph_objects as go
 
-    from .explore import _topics_html, terms_figure, theme_counts_figure, topics_figure
+    from .explore import terms_figure
 
-    groups, view = data["meta"]["groups"], data["terms"]
-
-    # Terms
+    view = data["terms"]
     scatter = go.FigureWidget(terms_figure(data))
     detail = w.HTML("<p>No term chosen yet.</p>")
     search = w.Text(placeholder="search a term, e.g. biên giới", description="Search")
@@ -102,9 +120,21 @@ def build_widget(data: dict):
         trace.on_click(lambda trace, points, state: points.point_inds and show(trace.customdata[points.point_inds[0]]))
     terms = w.HBox([w.VBox([search, matches, scatter], layout=w.Layout(flex="1 1 60%")),
                     w.Box([detail], layout=w.Layout(flex="1 1 40%", overflow="auto"))])
+    return terms, {"search": search, "matches": matches, "detail": detail, "scatter": scatter}, show
 
-    # Themes
-    th = data["themes"]
+
+def _themes_view(data: dict):
+    """The Themes tab: theme counts, filters by group, theme and entry, the matching units and an article.
+
+    Returns the tab's widget and the handles ``group``, ``theme``, ``entry``, ``units``,
+    ``article_pick`` and ``article``.
+    """
+    import ipywidgets as w
+    import plotly.graph_objects as go
+
+    from .explore import theme_counts_figure
+
+    groups, th = data["meta"]["groups"], data["themes"]
     g_pick = w.Dropdown(options=[("every group", -1)] + [(g, k) for k, g in enumerate(groups)], description="Group")
     t_pick = w.Dropdown(options=[("every theme", -1)] + [(t, k) for k, t in enumerate(th["themes"])], description="Theme")
     e_pick = w.Dropdown(options=[("every entry", -1)] + [(t, k) for k, t in enumerate(th["entries"])], description="Entry")
@@ -124,13 +154,30 @@ def build_widget(data: dict):
     on_filter()
     themes = w.VBox([go.FigureWidget(theme_counts_figure(data)), w.HBox([g_pick, t_pick, e_pick]),
                      w.HBox([article_pick]), article, units])
+    return themes, {"group": g_pick, "theme": t_pick, "entry": e_pick, "units": units, "article_pick": article_pick,
+                    "article": article}
 
-    # Topics
-    topics = w.VBox([go.FigureWidget(topics_figure(data)), w.HTML(_topics_html(data))]) if data["topics"] else \
+
+def _topics_view(data: dict):
+    """The Topics tab: the topic figure and table, or a note when there were too few units or terms."""
+    import ipywidgets as w
+    import plotly.graph_objects as go
+
+    from .explore import _topics_html, topics_figure
+
+    return w.VBox([go.FigureWidget(topics_figure(data)), w.HTML(_topics_html(data))]) if data["topics"] else \
         w.HTML("<p>Too few units or terms for topics.</p>")
 
-    # Dispersion
-    xray = data["dispersion"]
+
+def _dispersion_view(data: dict):
+    """The Dispersion tab: up to six chosen terms, each a strip of where it falls in each group's articles.
+
+    Returns the tab's widget and the handles ``xray_terms`` (the term picker) and ``xray`` (the figure).
+    """
+    import ipywidgets as w
+    import plotly.graph_objects as go
+
+    view, xray = data["terms"], data["dispersion"]
     x_pick = w.SelectMultiple(options=[(f"{view['labels'][x['term']]} ({x['total']})", n) for n, x in enumerate(xray["terms"])],
                               value=tuple(range(min(3, len(xray["terms"])))), rows=6, description="Terms")
     x_fig = go.FigureWidget()
@@ -154,13 +201,4 @@ def build_widget(data: dict):
     x_pick.observe(on_xray, names="value")
     if xray["terms"]:
         on_xray()
-    dispersion = w.VBox([x_pick, x_fig])
-
-    tab = w.Tab(children=[terms, themes, topics, dispersion])
-    for k, name in enumerate(["Terms", "Themes", "Topics", "Dispersion"]):
-        tab.set_title(k, name)
-    # handles for tests and scripts
-    tab.explorer = {"search": search, "matches": matches, "detail": detail, "scatter": scatter, "group": g_pick,
-                    "theme": t_pick, "entry": e_pick, "units": units, "article_pick": article_pick, "article": article,
-                    "xray_terms": x_pick, "xray": x_fig, "show": show}
-    return tab
+    return w.VBox([x_pick, x_fig]), {"xray_terms": x_pick, "xray": x_fig}

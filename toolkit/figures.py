@@ -594,38 +594,50 @@ def plot_theme_shares(shares: pd.DataFrame, by: str = "year", width: float = SIN
                                    groups, [label(t) for t in themes], palette, legend=False, **common)
             for artist in ax.lines[lines:] + ax.collections[collections:]:
                 artist.set_alpha(0.4)
-        what = f"Share of {unit_label} with the theme"
-        if horizontal:
-            ax.set_yticks(range(len(groups)), ticks)
-            ax.set_ylim(len(groups) - 0.4, -0.6)
-            ax.set_xlim(*limits)
-            ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(nbins=5))
-            ax.set_ylabel(label(by))
-            ax.set_xlabel(what)
-            _flag_ticks(ax, groups, tiny, "y")
-        else:
-            ax.set_xticks(range(len(groups)), ticks)
-            ax.set_xlim(-0.6, len(groups) - 0.4)
-            ax.set_ylim(*limits)
-            ax.set_xlabel(label(by))
-            ax.set_ylabel(what)
-            _flag_ticks(ax, groups, tiny, "x")
-        legend = ax.get_legend()
-        if legend is not None:
-            handles, names = list(legend.legend_handles), [t.get_text() for t in legend.texts]
-            legend.remove()
-            if tiny:
-                handles.append(matplotlib.lines.Line2D([], [], linestyle="none"))
-                names.append(_wrap(_tiny_note(tiny, articles, min_articles), width * 0.75 if horizontal else 1.3, 6))
-            if horizontal:   # above the axes: beside them it would take the width the labels need
-                ax.legend(handles, names, loc="lower left", bbox_to_anchor=(-0.02, 1.01), frameon=False, title=None,
-                          ncols=1, fontsize=6)
-            else:
-                ax.legend(handles, names, loc="upper left", bbox_to_anchor=(1, 1), frameon=False, title=None)
+        _share_axes(ax, groups, ticks, limits, by, f"Share of {unit_label} with the theme", tiny, horizontal)
+        _share_legend(ax, tiny, articles, min_articles, width, horizontal)
         _tidy_layout(fig)
         if not horizontal:
             _fit_xticks(fig, ax)
     return fig, ax
+
+
+def _share_axes(ax, groups: list, ticks: list, limits: tuple, by: str, what: str, tiny: list, horizontal: bool) -> None:
+    """Axes of :func:`plot_theme_shares`: groups (``ticks``, tiny ones flagged) on one axis, shares (``what``,
+    within ``limits``) on the other; groups run down the y axis when ``horizontal``."""
+    if horizontal:
+        ax.set_yticks(range(len(groups)), ticks)
+        ax.set_ylim(len(groups) - 0.4, -0.6)
+        ax.set_xlim(*limits)
+        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(nbins=5))
+        ax.set_ylabel(label(by))
+        ax.set_xlabel(what)
+        _flag_ticks(ax, groups, tiny, "y")
+    else:
+        ax.set_xticks(range(len(groups)), ticks)
+        ax.set_xlim(-0.6, len(groups) - 0.4)
+        ax.set_ylim(*limits)
+        ax.set_xlabel(label(by))
+        ax.set_ylabel(what)
+        _flag_ticks(ax, groups, tiny, "x")
+
+
+def _share_legend(ax, tiny: list, articles: dict, min_articles: int, width: float, horizontal: bool) -> None:
+    """The theme key of :func:`plot_theme_shares`, with a note on the tiny groups: above the axes when
+    ``horizontal``, else beside them."""
+    legend = ax.get_legend()
+    if legend is None:
+        return
+    handles, names = list(legend.legend_handles), [t.get_text() for t in legend.texts]
+    legend.remove()
+    if tiny:
+        handles.append(matplotlib.lines.Line2D([], [], linestyle="none"))
+        names.append(_wrap(_tiny_note(tiny, articles, min_articles), width * 0.75 if horizontal else 1.3, 6))
+    if horizontal:   # above the axes: beside them it would take the width the labels need
+        ax.legend(handles, names, loc="lower left", bbox_to_anchor=(-0.02, 1.01), frameon=False, title=None,
+                  ncols=1, fontsize=6)
+    else:
+        ax.legend(handles, names, loc="upper left", bbox_to_anchor=(1, 1), frameon=False, title=None)
 
 
 def _distinct(names: list[str]) -> list[str]:
@@ -1006,18 +1018,7 @@ def plot_term_contributions(hits: pd.DataFrame, by: str = "year", n: int = 8, wi
     tcolours = theme_colours(themes)
     hue_order = [str(g) for g in groups]
     palette = {str(g): colours[g] for g in groups}
-    tables = {}
-    for theme in themes:
-        part = frame[(frame.theme == theme) & frame[by].isin(groups)]
-        context = part.context.fillna("") if "context" in part.columns else pd.Series("", index=part.index)
-        names = part.term.map(label) + np.where(context != "", " (" + context + ")", "")
-        # One bar per entry and group: rows that share a display name (and group) are added up.
-        tidy = (part.assign(name=names, group=part[by].map(str)).groupby(["name", "group"], as_index=False)
-                [["value", "hits"]].sum(min_count=1))
-        totals = tidy.groupby("name")["hits"].sum()
-        totals = totals[totals > 0]   # entries that never match are listed by unmatched_terms, not plotted
-        top = totals.sort_values(ascending=False, kind="stable").index[:n].tolist()   # most hits on top
-        tables[theme] = (top, tidy[tidy.name.isin(top)])
+    tables = {theme: _top_terms(frame[(frame.theme == theme) & frame[by].isin(groups)], by, n) for theme in themes}
     scaled = [t[~t.group.isin([str(g) for g in tiny])]["value"] for _, t in tables.values()]
     high = max([float(np.nanmax(v.to_numpy(float))) for v in scaled if len(v)] or [0.0])
     if len(groups) > MANY:
@@ -1053,6 +1054,22 @@ def plot_term_contributions(hits: pd.DataFrame, by: str = "year", n: int = 8, wi
             _group_key(axes[min(ncols, len(axes)) - 1], groups, colours, by, tiny, articles, min_articles)
         _tidy_layout(fig)
     return fig, axes
+
+
+def _top_terms(part: pd.DataFrame, by: str, n: int) -> tuple[list, pd.DataFrame]:
+    """One theme's ``n`` terms with most hits (most first) and their ``name``, ``group``, ``value``, ``hits`` rows.
+
+    A term's name is its display label, with its context cue in brackets when it has one; rows that
+    share a name (and group) are added up, so each entry gets one bar per group.
+    """
+    context = part.context.fillna("") if "context" in part.columns else pd.Series("", index=part.index)
+    names = part.term.map(label) + np.where(context != "", " (" + context + ")", "")
+    tidy = (part.assign(name=names, group=part[by].map(str)).groupby(["name", "group"], as_index=False)
+            [["value", "hits"]].sum(min_count=1))
+    totals = tidy.groupby("name")["hits"].sum()
+    totals = totals[totals > 0]   # entries that never match are listed by unmatched_terms, not plotted
+    top = totals.sort_values(ascending=False, kind="stable").index[:n].tolist()   # most hits on top
+    return top, tidy[tidy.name.isin(top)]
 
 
 def _term_heatmaps(tables, themes, groups, tiny, articles, min_articles, high, what, by, width, n, tcolours):
@@ -1200,7 +1217,7 @@ def _robustness_ranges(table, themes, variants, groups, tiny, articles, min_arti
 
 def plot_group_sizes(groups_table: pd.DataFrame, by: str = "year", width: float = SINGLE,
                      min_articles: int = MIN_ARTICLES):
-    """Documents per group as bars in the group colours (from :func:`toolkit.summary.describe_groups`).
+    """Documents per group as bars in the group colours (from :func:`toolkit.groups.describe_groups`).
 
     ``sns.barplot`` with the groups as ``hue`` in their colours (sequential
     when ordered, qualitative when nominal), horizontal when the groups are

@@ -28,7 +28,7 @@ from .lexicon import Lexicon
 from .pipeline import select_units
 from .segment import segment
 from .stats import cluster_shares
-from .summary import with_groups
+from .groups import with_groups
 from .themes import _labelled, _lexicon, corrected_theme_shares, theme_shares
 from .wordseg import word_segment
 

@@ -206,10 +206,30 @@ def near_duplicates(
     if not 0 < threshold <= 1:
         raise ToolkitError(f"threshold must be in (0, 1], got {threshold!r}")
     n = len(texts)
-    links = np.full(n, -1, dtype=np.int64)
     prepared = [_shingle_text(t) for t in texts]
     group_of = groups if groups is not None else [None] * n
-    # Identical units: every later copy points to the first.
+    links, unique = _identical_units(prepared, group_of, min_words)
+    if len(unique) < 2:
+        return links
+    index = np.array(unique)
+    codes = pd.factorize(pd.Series([group_of[i] for i in index], dtype=object))[0]
+    found = _contained_pairs(_shingles([prepared[i] for i in index]), codes, threshold, max_df, block)
+    if found:
+        a, b, in_b = (np.concatenate(parts) for parts in zip(*found))
+        # Best original per unit: highest containment, then the earliest.
+        order = np.lexsort((b, -in_b, a))
+        a, b = a[order], b[order]
+        firsts = np.ones(len(a), dtype=bool)
+        firsts[1:] = a[1:] != a[:-1]
+        links[index[a[firsts]]] = index[b[firsts]]
+    _break_cycles(links)
+    return links
+
+
+def _identical_units(prepared: list[str], group_of: list, min_words: int) -> tuple[np.ndarray, list[int]]:
+    """Links of identical units (every later copy of a text in the same group points to the first, others -1),
+    and the positions of the distinct units of at least ``min_words`` words, in order."""
+    links = np.full(len(prepared), -1, dtype=np.int64)
     first: dict[tuple, int] = {}
     unique = []
     for i, (text, group) in enumerate(zip(prepared, group_of)):
@@ -221,18 +241,22 @@ def near_duplicates(
         else:
             first[key] = i
             unique.append(i)
-    if len(unique) < 2:
-        return links
-    index = np.array(unique)
-    X = _shingles([prepared[i] for i in index])
+    return links, unique
+
+
+def _contained_pairs(X, codes: np.ndarray, threshold: float, max_df: int, block: int) -> list[tuple]:
+    """Pairs of rows of the 3-gram matrix ``X`` of the same group (``codes``) where row ``a`` is contained
+    in row ``b`` at ``threshold`` or more: per block of rows, ``(a, b, containment of a in b)``.
+
+    Candidates come from the 3-grams found in at most ``max_df`` rows (see :func:`near_duplicates`).
+    """
     sizes = np.asarray(X.sum(axis=1)).ravel()
     df = np.asarray(X.sum(axis=0)).ravel()
     rare = X[:, np.flatnonzero(df <= max_df)].tocsr()
     rare_t = rare.T.tocsr()
     common = sizes - np.asarray(rare.sum(axis=1)).ravel()
-    codes = pd.factorize(pd.Series([group_of[i] for i in index], dtype=object))[0]
     found = []
-    for lo in range(0, len(index), block):   # row blocks bound the memory of the search
+    for lo in range(0, X.shape[0], block):   # row blocks bound the memory of the search
         product = (rare[lo:lo + block] @ rare_t).tocoo()
         a = product.row + lo
         b = product.col
@@ -248,15 +272,12 @@ def near_duplicates(
         # In a mutual pair only the later unit points back to the earlier one.
         ok = (in_b >= threshold) & ~(mutual & (b > a))
         found.append((a[ok], b[ok], in_b[ok]))
-    if found:
-        a, b, in_b = (np.concatenate(parts) for parts in zip(*found))
-        # Best original per unit: highest containment, then the earliest.
-        order = np.lexsort((b, -in_b, a))
-        a, b = a[order], b[order]
-        firsts = np.ones(len(a), dtype=bool)
-        firsts[1:] = a[1:] != a[:-1]
-        links[index[a[firsts]]] = index[b[firsts]]
-    # Break any cycle by keeping its earliest unit as the original (only linked units can be on one).
+    return found
+
+
+def _break_cycles(links: np.ndarray) -> None:
+    """Break any cycle of ``links`` in place by keeping its earliest unit as the original."""
+    # Only linked units can be on a cycle.
     for start in np.flatnonzero(links >= 0).tolist():
         seen, node = [], start
         while node != -1 and node not in seen:
@@ -265,7 +286,6 @@ def near_duplicates(
         if node != -1:
             cycle = seen[seen.index(node):]
             links[min(cycle)] = -1
-    return links
 
 
 def segment(
@@ -290,7 +310,7 @@ def segment(
         One row per unit in corpus order: ``unit_id`` (``doc:p03s02`` or
         ``doc:p03``), ``doc_id``, ``year`` and every other column of the
         manifest in its order (``province``, ``outlet``, ``category``...,
-        and ``period`` when :func:`toolkit.summary.add_periods` derived it;
+        and ``period`` when :func:`toolkit.groups.add_periods` derived it;
         not ``file`` or ``encoding``, which say how the file is found and
         read), then ``paragraph`` (1-based among the article's kept
         paragraphs), ``sentence`` (1-based within the paragraph; NA for

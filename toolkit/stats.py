@@ -216,44 +216,10 @@ def permutation_test(
         share_b = values[~in_a].sum(axis=0) / weights[~in_a].sum()
         observed = share_a - share_b
         if level == "unit":
-            # Units relabelled at random, in chunks so memory stays bounded on large corpora.
-            n_a = int(in_a.sum())
-            extreme = np.zeros(len(columns))
-            for n in _chunks(n_permutations):
-                mask = rng.permuted(np.broadcast_to(in_a, (n, len(in_a))), axis=1)
-                stats = _group_difference(mask, values, np.ones(len(in_a)))
-                extreme += (np.abs(stats) >= np.abs(observed) - 1e-12).sum(axis=0)
-            p = (extreme + 1) / (n_permutations + 1)
-            count, min_p = n_permutations, 1 / (n_permutations + 1)
+            p, count, min_p = _unit_permutations(values, in_a, observed, n_permutations, rng)
         else:
-            # Whole articles move between the two groups: work on per-article sums and sizes.
-            inverse, sums, sizes = _article_totals(values, part[cluster], None if size is None else weights)
-            k = len(sizes)
-            article_in_a = np.zeros(k, dtype=bool)
-            article_in_a[inverse[in_a]] = True
-            n_a = int(article_in_a.sum())
-            total = math.comb(k, n_a)
-            exact = total <= n_permutations
-            extreme = np.zeros(len(columns))
-            if exact:
-                masks = np.zeros((total, k), dtype=bool)
-                for row, chosen in enumerate(itertools.combinations(range(k), n_a)):
-                    masks[row, list(chosen)] = True
-                batches = [masks]
-            else:
-                # At most about 2 million mask cells at a time, however many articles.
-                step = max(1, min(1000, 2_000_000 // k))
-                batches = (rng.permuted(np.broadcast_to(article_in_a, (n, k)), axis=1)
-                           for n in _chunks(n_permutations, step))
-            for mask in batches:
-                stats = _group_difference(mask, sums, sizes)
-                extreme += (np.abs(stats) >= np.abs(observed) - 1e-12).sum(axis=0)
-            count = total if exact else n_permutations
-            p = extreme / count if exact else (extreme + 1) / (count + 1)
-            # An assignment and its complement give the same |difference| when both groups
-            # have as many articles, so the floor is 2/total then (1.0 for one against one).
-            mirrored = 2 if 2 * n_a == k else 1
-            min_p = mirrored / total if exact else 1 / (count + 1)
+            p, count, min_p = _article_permutations(values, in_a, part[cluster], None if size is None else weights,
+                                                    observed, n_permutations, rng)
         for j, column in enumerate(columns):
             rows.append({
                 "measure": column, "group_a": a, "group_b": b,
@@ -263,6 +229,57 @@ def permutation_test(
                 "note": "descriptive: units of an article are not independent" if level == "unit" else "",
             })
     return pd.DataFrame(rows)
+
+
+def _unit_permutations(values: np.ndarray, in_a: np.ndarray, observed: np.ndarray, n_permutations: int, rng):
+    """:func:`permutation_test` at unit level: ``(p per column, permutations, smallest attainable p)``.
+
+    Units are relabelled at random, in chunks so memory stays bounded on large corpora.
+    """
+    extreme = np.zeros(values.shape[1])
+    for n in _chunks(n_permutations):
+        mask = rng.permuted(np.broadcast_to(in_a, (n, len(in_a))), axis=1)
+        stats = _group_difference(mask, values, np.ones(len(in_a)))
+        extreme += (np.abs(stats) >= np.abs(observed) - 1e-12).sum(axis=0)
+    return (extreme + 1) / (n_permutations + 1), n_permutations, 1 / (n_permutations + 1)
+
+
+def _article_permutations(values: np.ndarray, in_a: np.ndarray, articles, weights, observed: np.ndarray,
+                          n_permutations: int, rng):
+    """:func:`permutation_test` at article level: ``(p per column, assignments, smallest attainable p)``.
+
+    Whole articles move between the two groups: the test works on per-article sums and sizes
+    (``weights``: units per row, None when each row is one unit), enumerating every assignment
+    when there are at most ``n_permutations`` of them, else drawing ``n_permutations`` at random.
+    """
+    inverse, sums, sizes = _article_totals(values, articles, weights)
+    k = len(sizes)
+    article_in_a = np.zeros(k, dtype=bool)
+    article_in_a[inverse[in_a]] = True
+    n_a = int(article_in_a.sum())
+    total = math.comb(k, n_a)
+    exact = total <= n_permutations
+    extreme = np.zeros(values.shape[1])
+    if exact:
+        masks = np.zeros((total, k), dtype=bool)
+        for row, chosen in enumerate(itertools.combinations(range(k), n_a)):
+            masks[row, list(chosen)] = True
+        batches = [masks]
+    else:
+        # At most about 2 million mask cells at a time, however many articles.
+        step = max(1, min(1000, 2_000_000 // k))
+        batches = (rng.permuted(np.broadcast_to(article_in_a, (n, k)), axis=1)
+                   for n in _chunks(n_permutations, step))
+    for mask in batches:
+        stats = _group_difference(mask, sums, sizes)
+        extreme += (np.abs(stats) >= np.abs(observed) - 1e-12).sum(axis=0)
+    count = total if exact else n_permutations
+    p = extreme / count if exact else (extreme + 1) / (count + 1)
+    # An assignment and its complement give the same |difference| when both groups
+    # have as many articles, so the floor is 2/total then (1.0 for one against one).
+    mirrored = 2 if 2 * n_a == k else 1
+    min_p = mirrored / total if exact else 1 / (count + 1)
+    return p, count, min_p
 
 
 def article_bootstrap(frame: pd.DataFrame, columns: list[str], by: str = "year", cluster: str = "doc_id",
