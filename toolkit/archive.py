@@ -468,23 +468,13 @@ def process_archive(
     -------
     Archive
     """
-    from .corpus import manifest_rows
-    from .groups import parse_periods, period_labels
     from .themes import _lexicon
 
     for name, value, low in (("shard_size", shard_size, 1), ("n_jobs", n_jobs, 1), ("sample", sample, 0)):
         if not isinstance(value, int) or isinstance(value, bool) or value < low:
             raise ToolkitError(f"{name} must be a whole number of at least {low}, got {value!r}")
     lex = _lexicon(lexicon)
-    rows = manifest_rows(root, manifest, raw_dir)
-    if periods is not None:
-        parse_periods(periods)
-        if by == "period":
-            period_labels(rows, periods)          # every article in a period, checked before any work
-    elif by not in rows.columns or by in ("file", "path", "encoding"):
-        allowed = [c for c in rows.columns if c not in ("file", "path", "encoding")]
-        raise ToolkitError(f"by={by!r} is not a manifest column; choose among {', '.join(allowed)}"
-                           + ("" if by != "period" else " (or pass periods=... to group by period)"))
+    rows = _checked_rows(root, manifest, raw_dir, by, periods)
     if cache is True:
         from .batch import default_cache_dir
 
@@ -494,37 +484,60 @@ def process_archive(
            "units_dir": str(units_dir) if units_dir is not None else None}
     tasks = [(str(root), rows.iloc[i:i + shard_size].reset_index(drop=True), settings, run)
              for i in range(0, len(rows), shard_size)]
-    counts = _Counts(by)
-    articles = []
-    kept = None            # the sample so far: at most ``sample`` units, smallest priorities
-    seconds = dict.fromkeys(STAGES, 0.0)
-    cpu = dict.fromkeys(STAGES, 0.0)
-    units = duplicates = 0
     start = time.perf_counter()
     with _progress(len(rows), progress) as bar:
-        def ceiling() -> int:
-            # Once the sample is full, units above its largest priority can never enter it.
-            if not sample or kept is None or len(kept) < sample:
-                return _TOP
-            return int(kept.priority.iloc[-1])
-
-        for done, result in enumerate(_results(tasks, n_jobs, scheduler, ceiling), start=1):
-            counts.add(result["counts"])
-            articles.append(result["articles"])
-            kept = _smallest([result["sample"]] if kept is None else [kept, result["sample"]], sample)
-            units += result["units"]
-            duplicates += result["duplicates"]
-            for stage, value in result["seconds"].items():
-                seconds[stage] += value
-                cpu[stage] += result["cpu"][stage]
-            bar.set_description_str(f"archive, shard {done}/{len(tasks)}", refresh=False)
-            bar.update(result["articles_read"])
-    seconds["wall"] = time.perf_counter() - start
+        gathered = _gather(tasks, n_jobs, scheduler, sample, by, bar)
+    gathered["seconds"]["wall"] = time.perf_counter() - start
     # Each article is in one shard (manifest_rows refuses a doc_id twice): the rows only need ordering.
-    table = pd.concat(articles, ignore_index=True).sort_values("doc_id", kind="stable").reset_index(drop=True)
-    return Archive(articles=table, counts=counts.dfm(), sample=kept.drop(columns="priority"),
-                   by=by, themes=tuple(lex.themes), lexicon=lex, shards=len(tasks), units=units,
-                   duplicates=duplicates, seconds=seconds, cpu_seconds=cpu)
+    table = pd.concat(gathered["articles"], ignore_index=True).sort_values("doc_id", kind="stable").reset_index(drop=True)
+    return Archive(articles=table, counts=gathered["counts"].dfm(), sample=gathered["kept"].drop(columns="priority"),
+                   by=by, themes=tuple(lex.themes), lexicon=lex, shards=len(tasks), units=gathered["units"],
+                   duplicates=gathered["duplicates"], seconds=gathered["seconds"], cpu_seconds=gathered["cpu"])
+
+
+def _checked_rows(root, manifest: str, raw_dir: str, by: str, periods) -> pd.DataFrame:
+    """The manifest's rows, with the grouping and the periods checked before any work."""
+    from .corpus import manifest_rows
+    from .groups import parse_periods, period_labels
+
+    rows = manifest_rows(root, manifest, raw_dir)
+    if periods is not None:
+        parse_periods(periods)
+        if by == "period":
+            period_labels(rows, periods)          # every article in a period, checked before any work
+    elif by not in rows.columns or by in ("file", "path", "encoding"):
+        allowed = [c for c in rows.columns if c not in ("file", "path", "encoding")]
+        raise ToolkitError(f"by={by!r} is not a manifest column; choose among {', '.join(allowed)}"
+                           + ("" if by != "period" else " (or pass periods=... to group by period)"))
+    return rows
+
+
+def _gather(tasks: list, n_jobs: int, scheduler, sample: int, by: str, bar) -> dict:
+    """Every shard's result folded in as it arrives: counts, article rows, the bottom-k sample, tallies
+    and seconds per stage (the order of arrival does not change the outcome)."""
+    out = {"counts": _Counts(by), "articles": [], "kept": None, "units": 0, "duplicates": 0,
+           "seconds": dict.fromkeys(STAGES, 0.0), "cpu": dict.fromkeys(STAGES, 0.0)}
+
+    def ceiling() -> int:
+        # Once the sample is full, units above its largest priority can never enter it.
+        kept = out["kept"]
+        if not sample or kept is None or len(kept) < sample:
+            return _TOP
+        return int(kept.priority.iloc[-1])
+
+    for done, result in enumerate(_results(tasks, n_jobs, scheduler, ceiling), start=1):
+        out["counts"].add(result["counts"])
+        out["articles"].append(result["articles"])
+        kept = out["kept"]
+        out["kept"] = _smallest([result["sample"]] if kept is None else [kept, result["sample"]], sample)
+        out["units"] += result["units"]
+        out["duplicates"] += result["duplicates"]
+        for stage, value in result["seconds"].items():
+            out["seconds"][stage] += value
+            out["cpu"][stage] += result["cpu"][stage]
+        bar.set_description_str(f"archive, shard {done}/{len(tasks)}", refresh=False)
+        bar.update(result["articles_read"])
+    return out
 
 
 def _smallest(samples: list, k: int) -> pd.DataFrame:

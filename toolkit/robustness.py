@@ -61,6 +61,36 @@ def coded_shares(units: pd.DataFrame, coding: pd.DataFrame, themes, by: str = "y
     return cluster_shares(coded, list(themes), by=by, ci=ci).rename(columns={"measure": "theme"})
 
 
+def _variants(corpus, sentences: pd.DataFrame, lex, by: str, tokenisers: bool, lexicons) -> list[tuple]:
+    """The measurement variants of :func:`theme_robustness`: ``(name, family, units, theme_shares options)``."""
+    docs = corpus.documents
+    variants = [
+        ("paragraph units", "unit", with_groups(segment(corpus, unit="paragraph"), docs, by), {}),
+        ("near-duplicates kept", "selection", sentences, {"drop_duplicates": False}),
+        ("titles and captions included", "selection", sentences, {"kinds": None}),
+    ]
+    # Word boundaries and edited lexicons exist only for the dictionary rule: when the baseline is the
+    # shipped classifier, these variants change the method too, so the dictionary rule itself is a variant
+    # and they are named for it (compare them with it, not only with the baseline).
+    from .themes import _is_default_lexicon, _shipped_model
+
+    rule = ""
+    if _is_default_lexicon(lex) and _shipped_model():
+        variants.append(("dictionary rule", "method", sentences, {"method": "lexicon"}))
+        rule = "dictionary rule, "
+    if tokenisers:
+        variants.append((f"{rule}words: pyvi boundaries", "tokeniser", sentences, {"segmenter": word_segment}))
+        if importlib.util.find_spec("underthesea") is not None:
+            variants.append((f"{rule}words: underthesea boundaries", "tokeniser", sentences,
+                             {"segmenter": underthesea_segmenter}))
+    if (lex.entries.kind == "formula").any():
+        variants.append((f"{rule}{lex.name}, formulas excluded", "lexicon", sentences,
+                         {"lexicon": lex.excluding_formulas()}))
+    for name, other in (lexicons or {}).items():
+        variants.append((name, "lexicon", sentences, {"lexicon": _lexicon(other)}))
+    return variants
+
+
 def theme_robustness(corpus: Corpus, by: str = "year", lexicon: Lexicon | str | None = None, seed: int = 0,
                      tokenisers: bool = True, lexicons: dict | None = None, codings: dict | None = None,
                      validation: pd.DataFrame | None = None, max_leave_out: int = 30) -> pd.DataFrame:
@@ -97,30 +127,7 @@ def theme_robustness(corpus: Corpus, by: str = "year", lexicon: Lexicon | str | 
 
     # Units carry every manifest column; a column derived later (a period) is joined from the documents.
     sentences = with_groups(segment(corpus, unit="sentence"), docs, by)
-    variants = [
-        ("paragraph units", "unit", with_groups(segment(corpus, unit="paragraph"), docs, by), {}),
-        ("near-duplicates kept", "selection", sentences, {"drop_duplicates": False}),
-        ("titles and captions included", "selection", sentences, {"kinds": None}),
-    ]
-    # Word boundaries and edited lexicons exist only for the dictionary rule: when the baseline is the
-    # shipped classifier, these variants change the method too, so the dictionary rule itself is a variant
-    # and they are named for it (compare them with it, not only with the baseline).
-    from .themes import _is_default_lexicon, _shipped_model
-
-    rule = ""
-    if _is_default_lexicon(lex) and _shipped_model():
-        variants.append(("dictionary rule", "method", sentences, {"method": "lexicon"}))
-        rule = "dictionary rule, "
-    if tokenisers:
-        variants.append((f"{rule}words: pyvi boundaries", "tokeniser", sentences, {"segmenter": word_segment}))
-        if importlib.util.find_spec("underthesea") is not None:
-            variants.append((f"{rule}words: underthesea boundaries", "tokeniser", sentences,
-                             {"segmenter": underthesea_segmenter}))
-    if (lex.entries.kind == "formula").any():
-        variants.append((f"{rule}{lex.name}, formulas excluded", "lexicon", sentences,
-                         {"lexicon": lex.excluding_formulas()}))
-    for name, other in (lexicons or {}).items():
-        variants.append((name, "lexicon", sentences, {"lexicon": _lexicon(other)}))
+    variants = _variants(corpus, sentences, lex, by, tokenisers, lexicons)
     eligible = [d for d, g in zip(docs.doc_id, docs[by]) if (docs[by] == g).sum() > 1]
     if len(eligible) > max_leave_out:
         rng = np.random.default_rng(seed)

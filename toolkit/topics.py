@@ -287,38 +287,8 @@ def fit_topics(dfm: DFM, n_topics: int = 3, method: str = "nmf", seed: int = 0, 
         raise ToolkitError("the DFM has no counts; lower min_docs or check the units' tokens")
     labels = [f"topic_{k + 1}" for k in range(n_topics)]
     if method == "nmf":
-        from sklearn.decomposition import NMF
-        from sklearn.feature_extraction.text import TfidfTransformer
-
-        tfidf = TfidfTransformer().fit(dfm.matrix)
-        from sklearn.exceptions import ConvergenceWarning
-
-        nmf = NMF(n_components=n_topics, init=init or "nndsvda", max_iter=max_iter, random_state=seed)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)   # replaced by one warning of ours, below
-            warnings.simplefilter("ignore", RuntimeWarning)       # NaN of a degenerate component, zeroed below
-            W = nmf.fit_transform(tfidf.transform(dfm.matrix))
-        converged = nmf.n_iter_ < max_iter
-        if not converged:
-            warnings.warn(f"NMF with {n_topics} topics stopped at max_iter={max_iter} before converging; pass a larger "
-                          "max_iter", TopicConvergenceWarning, stacklevel=2)
-        # On a few rows of rank below k, NNDSVDA can leave NaN in a component: that topic is empty.
-        H, W = np.nan_to_num(nmf.components_), np.nan_to_num(W)
-        H = H / np.maximum(H.sum(axis=1, keepdims=True), 1e-12)
-        return TopicModel(method, H, _rows_to_shares(W), dfm.terms, tuple(labels), seed, None, (tfidf, nmf), converged)
-    seed_table = None
-    if method == "seeded_lda":
-        seed_table = seeds if seeds is not None else seed_terms(dfm, lexicon, stacklevel=3)
-        if not {"theme", "token"} <= set(seed_table.columns):
-            raise ToolkitError("seeds must have 'theme' and 'token' columns (see toolkit.topics.seed_terms)")
-        seed_table = seed_table[seed_table.token.astype(str) != ""]
-        themes = list(dict.fromkeys(seed_table.theme))
-        if not themes:
-            raise ToolkitError("no seed term is a token of the vocabulary; seeded LDA would be plain LDA")
-        if len(themes) > n_topics:
-            raise ToolkitError(f"{len(themes)} seeded themes need n_topics >= {len(themes)}, got {n_topics}")
-        labels[: len(themes)] = [f"seed:{t}" for t in themes]
-        seed_table = seed_table.assign(topic=[f"seed:{t}" for t in seed_table.theme]).reset_index(drop=True)
+        return _fit_nmf(dfm, n_topics, seed, init, max_iter, labels)
+    seed_table = _seed_table(dfm, seeds, lexicon, n_topics, labels) if method == "seeded_lda" else None
     model, shares = _fit_lda(dfm, n_topics, seed, alpha, eta, max_iter, seed_table, seed_weight, labels)
     if seed_table is not None:
         # What the seeds did: the share of each seed token's occurrences the sampler put in its topic.
@@ -328,6 +298,43 @@ def fit_topics(dfm: DFM, n_topics: int = 3, method: str = "nmf", seed: int = 0, 
             counts.loc[t, topic_of[topic]] / max(counts.loc[t].sum(), 1) for t, topic in zip(seed_table.token, seed_table.topic)])
     return TopicModel(method, _lda_components(model, dfm.terms), shares, dfm.terms, tuple(labels), seed, seed_table,
                       model)
+
+
+def _fit_nmf(dfm: DFM, n_topics: int, seed: int, init, max_iter: int, labels: list) -> TopicModel:
+    """NMF on the tf-idf of the counts; one :class:`TopicConvergenceWarning` when it stops at ``max_iter``."""
+    from sklearn.decomposition import NMF
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    tfidf = TfidfTransformer().fit(dfm.matrix)
+    nmf = NMF(n_components=n_topics, init=init or "nndsvda", max_iter=max_iter, random_state=seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)   # replaced by one warning of ours, below
+        warnings.simplefilter("ignore", RuntimeWarning)       # NaN of a degenerate component, zeroed below
+        W = nmf.fit_transform(tfidf.transform(dfm.matrix))
+    converged = nmf.n_iter_ < max_iter
+    if not converged:
+        warnings.warn(f"NMF with {n_topics} topics stopped at max_iter={max_iter} before converging; pass a larger "
+                      "max_iter", TopicConvergenceWarning, stacklevel=3)
+    # On a few rows of rank below k, NNDSVDA can leave NaN in a component: that topic is empty.
+    H, W = np.nan_to_num(nmf.components_), np.nan_to_num(W)
+    H = H / np.maximum(H.sum(axis=1, keepdims=True), 1e-12)
+    return TopicModel("nmf", H, _rows_to_shares(W), dfm.terms, tuple(labels), seed, None, (tfidf, nmf), converged)
+
+
+def _seed_table(dfm: DFM, seeds, lexicon, n_topics: int, labels: list) -> pd.DataFrame:
+    """The seed tokens of seeded LDA with their topic (``seed:<theme>``); names the first topics in ``labels``."""
+    seed_table = seeds if seeds is not None else seed_terms(dfm, lexicon, stacklevel=4)
+    if not {"theme", "token"} <= set(seed_table.columns):
+        raise ToolkitError("seeds must have 'theme' and 'token' columns (see toolkit.topics.seed_terms)")
+    seed_table = seed_table[seed_table.token.astype(str) != ""]
+    themes = list(dict.fromkeys(seed_table.theme))
+    if not themes:
+        raise ToolkitError("no seed term is a token of the vocabulary; seeded LDA would be plain LDA")
+    if len(themes) > n_topics:
+        raise ToolkitError(f"{len(themes)} seeded themes need n_topics >= {len(themes)}, got {n_topics}")
+    labels[: len(themes)] = [f"seed:{t}" for t in themes]
+    return seed_table.assign(topic=[f"seed:{t}" for t in seed_table.theme]).reset_index(drop=True)
 
 
 def _fit_lda(dfm, n_topics, seed, alpha, eta, max_iter, seed_table, seed_weight, labels):
