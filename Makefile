@@ -6,6 +6,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 CORPUS ?= data
+# The study's corpus, notebooks and output folders; the package knows none of them by itself.
+STUDY  := --study study.toml
 # Quiet pip; no progress bars in CI logs.
 PIP    := $(BIN)/python -m pip --disable-pip-version-check --no-input -q
 
@@ -28,23 +30,23 @@ $(STAMP): requirements.lock pyproject.toml
 
 venv: $(STAMP)
 
-# Corpus summary, then every notebook executed headlessly: figures/ and HTML in reports/html/.
+# Corpus summary, then every notebook executed headlessly: figures/ and HTML in reports/html/ (study.toml).
 # With CORPUS=path/to/folder (optionally OUT=dir, LEXICON=file.csv, BY=column, PERIODS=2005-2012,2013-2020) the package's report
 # templates run on it and the outputs go to reports/<name>/ beside the corpus, or OUT.
 report: venv
-	$(BIN)/python -m toolkit summary $(CORPUS) --by $(BY) $(if $(PERIODS),--periods $(PERIODS))
-	$(BIN)/python -m toolkit report $(CORPUS) --by $(BY) $(if $(PERIODS),--periods $(PERIODS)) $(if $(OUT),--out $(OUT)) $(if $(LEXICON),--lexicon $(LEXICON))
+	$(BIN)/python -m toolkit summary $(CORPUS) $(STUDY) --by $(BY) $(if $(PERIODS),--periods $(PERIODS))
+	$(BIN)/python -m toolkit report $(CORPUS) $(STUDY) --by $(BY) $(if $(PERIODS),--periods $(PERIODS)) $(if $(OUT),--out $(OUT)) $(if $(LEXICON),--lexicon $(LEXICON))
 
 # Re-execute the notebooks in place when results change on purpose (then commit them).
 notebooks: venv
-	$(BIN)/python -m toolkit report --in-place
+	$(BIN)/python -m toolkit report $(STUDY) --in-place
 
 test: venv
 	$(BIN)/python -m pytest tests toolkit notebooks $(NBVAL)
 
 # JupyterLab on notebooks/; with OUT=reports/x it also opens that report's output folder.
 lab: venv
-	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m toolkit lab $(OUT)
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m toolkit lab $(STUDY) $(OUT)
 
 # The documentation site from docs/ and the docstrings, into site/ (warnings are errors).
 docs: venv

@@ -73,11 +73,41 @@ def test_every_option_has_help():
     assert {"--by", "--out", "--lexicon", "--periods", "--unit"} <= explore_options
 
 
-def test_without_a_corpus_argument_the_study_runs_from_any_folder(tmp_path, monkeypatch, capsys):
-    monkeypatch.chdir(tmp_path)
-    assert main(["summary", "--no-cache"]) == 0
-    assert capsys.readouterr().out.startswith("Corpus data (the study corpus): 5 documents")
+def test_the_study_runs_from_its_configuration_with_the_package_anywhere(tmp_path):
+    """The package knows no repository: copied away from it, it runs the study that --study names."""
+    import os
+    import shutil
+
+    package = tmp_path / "elsewhere"
+    shutil.copytree(ROOT / "toolkit", package / "toolkit", ignore=shutil.ignore_patterns("__pycache__"))
+    env = {**os.environ, "PYTHONPATH": str(package)}
+    work = tmp_path / "work"
+    work.mkdir()
+
+    def run(*args, cwd=work):
+        return subprocess.run([sys.executable, *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=600)
+
+    assert run("-c", "import toolkit; print(toolkit.__file__)").stdout.startswith(str(package))
+    # In the checkout itself, without --study, no corpus is found by location.
+    done = run("-m", "toolkit", "summary", "--no-cache", cwd=ROOT)
+    assert done.returncode == 2 and done.stderr.startswith("error: no corpus given: ") and "--study" in done.stderr
+    done = run("-m", "toolkit", "summary", "--study", str(ROOT / "study.toml"), "--no-cache")
+    assert done.stdout.startswith("Corpus data (the study corpus): 5 documents"), done.stderr
+    before = {p: p.stat().st_mtime_ns for folder in ("figures", "notebooks") for p in (ROOT / folder).iterdir()}
     out = tmp_path / "study-report"
-    assert main(["report", "--notebooks", "01", "--out", str(out)]) == 0
-    assert "1 of 1 study notebooks executed" in capsys.readouterr().out
+    done = run("-m", "toolkit", "report", "--study", str(ROOT / "study.toml"), "--notebooks", "01", "--out", str(out))
+    assert "1 of 1 study notebooks executed" in done.stdout, done.stdout + done.stderr
     assert (out / "html" / "01_corpus_overview.html").exists() and (out / "notebooks" / "01_corpus_overview.ipynb").exists()
+    assert {p: p.stat().st_mtime_ns for folder in ("figures", "notebooks") for p in (ROOT / folder).iterdir()} == before
+    assert sorted(p.name for p in package.iterdir()) == ["toolkit"]     # nothing written beside the package
+
+
+def test_the_command_line_needs_a_corpus_or_a_study(tmp_path, capsys):
+    for command in (["summary"], ["explore", "--out", str(tmp_path / "e.html")], ["report", "--out", str(tmp_path / "o")]):
+        assert main(command) == 2
+        assert capsys.readouterr().err == ("error: no corpus given: the study corpus ships with the repository, not the "
+                                           "package; pass a corpus folder (corpus.csv + raw/), or the study's "
+                                           "configuration with --study\n")
+    assert main(["report", "--study", str(tmp_path / "study.toml")]) == 2
+    assert "study.toml: file not found" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists() and not (tmp_path / "e.html").exists()

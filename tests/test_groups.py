@@ -26,8 +26,13 @@ def test_grouping_imports_neither_figures_nor_prose():
     assert not imports & {"figures", "summary", "report", "display", "explore"}, imports
 
 
-def test_the_old_import_path_gives_the_same_functions():
-    # The archive, robustness checks and command line import these from toolkit.summary.
-    for name in ("add_periods", "with_groups", "describe_groups", "confounds", "metadata_columns", "parse_periods",
-                 "period_labels"):
-        assert getattr(ts, name) is getattr(tg, name)
+
+def test_every_module_takes_grouping_from_groups():
+    # One home for grouping: no module imports it through the prose module.
+    moved = {"add_periods", "with_groups", "describe_groups", "confounds", "metadata_columns", "parse_periods",
+             "period_labels"}
+    for path in sorted((ROOT / "toolkit").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").endswith("summary"):
+                assert not moved & {a.name for a in node.names}, (path.name, node.lineno)
+    assert not moved & set(dir(ts)) - {"confounds", "with_groups"}    # summary uses only these two itself

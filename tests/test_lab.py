@@ -5,8 +5,9 @@ import urllib.request
 
 import pytest
 
-from conftest import jupyterlab
-from toolkit.report import ROOT, notebooks
+from conftest import ROOT, jupyterlab
+from toolkit.report import notebooks
+from toolkit.study import Study, read_study
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +23,7 @@ def _get(url):
 
 def test_lab_serves_each_notebook_with_its_outputs(server):
     base, token = server
-    for path in notebooks():
+    for path in notebooks(read_study(ROOT / "study.toml").notebooks):
         model = _get(f"{base}/api/contents/{path.name}?content=1&token={token}")
         assert model["type"] == "notebook"
         cells = model["content"]["cells"]
@@ -41,14 +42,20 @@ def test_lab_opens_a_reports_output_folder(tmp_path):
     from toolkit import ToolkitError
     from toolkit.__main__ import lab_command
 
-    assert lab_command(None, root=tmp_path) == ["jupyter", "lab", f"--notebook-dir={tmp_path / 'notebooks'}"]
+    root = tmp_path.resolve()
+    study = Study(root, *(root / name for name in ("data", "notebooks", "figures", "reports")))
+    assert lab_command(None, study) == ["jupyter", "lab", f"--notebook-dir={root / 'notebooks'}"]
     inside = tmp_path / "reports" / "mine"
     inside.mkdir(parents=True)
-    # inside the repository: the repository is served (notebooks/ and the report), the report opened
-    assert lab_command(str(inside), root=tmp_path)[2:] == [f"--notebook-dir={tmp_path}",
-                                                           "--LabApp.default_url=/lab/tree/reports/mine"]
+    # inside the study's folder: it is served (notebooks/ and the report), the report opened
+    assert lab_command(str(inside), study)[2:] == [f"--notebook-dir={root}", "--LabApp.default_url=/lab/tree/reports/mine"]
     elsewhere = tmp_path.parent / f"{tmp_path.name}-beside-corpus"
     elsewhere.mkdir()
-    assert lab_command(str(elsewhere), root=tmp_path)[2:] == [f"--notebook-dir={elsewhere.resolve()}"]
+    assert lab_command(str(elsewhere), study)[2:] == [f"--notebook-dir={elsewhere.resolve()}"]
     with pytest.raises(ToolkitError, match="no such report folder"):
-        lab_command(str(tmp_path / "missing"), root=tmp_path)
+        lab_command(str(tmp_path / "missing"), study)
+    # Without a study only a report's folder can be opened: the package knows no notebooks of its own.
+    assert lab_command(str(inside))[2:] == [f"--notebook-dir={inside.resolve()}"]
+    with pytest.raises(ToolkitError, match="nothing to open: give a report's output folder, or the study's "
+                                           "configuration with --study"):
+        lab_command(None)

@@ -14,9 +14,11 @@ from toolkit import groups as tg
 from toolkit import report as tr
 from toolkit import summary as ts
 from toolkit.__main__ import main
+from toolkit.study import read_study
 
 OTHER = ROOT / "tests" / "data" / "other_question"    # 9 articles, 2005/2015/2020, three provinces and outlets
 LEXICON = OTHER / "themes_health.csv"                  # two themes: environment, health
+STUDY = read_study(ROOT / "study.toml")                # the repository's study: data/, notebooks/, figures/, reports/
 STUDY_NAMES = re.compile(r"Lạng Sơn|Hà Giang|\b(?:2012|2017|2023)\b|ls2012|hg2017|hg2023|economic.diplomacy|"
                          r"border.security|people.to.people|Economic diplomacy|Border security|People-to-people",
                          re.IGNORECASE)
@@ -159,13 +161,60 @@ def test_no_notebook_is_an_error_not_success(tmp_path, monkeypatch):
 def test_a_folder_named_data_elsewhere_is_not_the_study(tmp_path, monkeypatch):
     corpus = _copy_corpus(tmp_path / "data", ["qn2005a", "db2015a"])
     monkeypatch.chdir(tmp_path)
-    assert not tr.is_study_corpus("data") and tr.is_study_corpus(ROOT / "data")
-    assert tr.is_study_corpus(ROOT / "tests" / ".." / "data")
+    assert not STUDY.is_corpus("data") and STUDY.is_corpus(ROOT / "data")
+    assert STUDY.is_corpus(ROOT / "tests" / ".." / "data")
     before = {p.name: p.stat().st_mtime_ns for p in (ROOT / "figures").iterdir()}
-    report = tr.run_report("data", select="01", log=lambda m: None)
+    report = tr.run_report("data", select="01", study=STUDY, log=lambda m: None)
     assert report.kind == "generic" and report.ok
     assert report.out == (tmp_path / "reports" / "data").resolve() and corpus.exists()
     assert {p.name: p.stat().st_mtime_ns for p in (ROOT / "figures").iterdir()} == before
+
+
+def _small_study(root: Path, figures: str) -> Path:
+    """A study of two articles whose one notebook counts the corpus's documents into its figures folder."""
+    _copy_corpus(root / "data", ["qn2005a", "db2015a"])
+    (root / "notebooks").mkdir()
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                           "language": "python"}, "language_info": {"name": "python"}})
+    nb.cells = [nbformat.v4.new_code_cell('corpus = "../data"\nfigures = "../figures"\nunit = "sentence"\nseed = 0',
+                                          metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell("from pathlib import Path\nimport pandas as pd\n"
+                                          "n = len(pd.read_csv(Path(corpus) / 'corpus.csv'))\n"
+                                          "Path(figures).mkdir(parents=True, exist_ok=True)\n"
+                                          "_ = (Path(figures) / 'n.txt').write_text(f'{n} {unit} {seed}')\nprint(n)")]
+    nbformat.write(nb, root / "notebooks" / "01_count.ipynb")
+    (root / "study.toml").write_text(f'corpus = "data"\nnotebooks = "notebooks"\nfigures = "{figures}"\n'
+                                     f'reports = "reports"\n', encoding="utf-8")
+    return root / "study.toml"
+
+
+def test_a_study_is_where_its_configuration_says(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)        # relative paths resolve beside the configuration, not in the working folder
+    study = read_study(_small_study(tmp_path / "mine", "figures").relative_to(tmp_path))
+    report = tr.run_report(study=study, in_place=True, log=lambda m: None)
+    assert report.kind == "study" and report.ok, [r.error for r in report.runs]
+    assert report.figures == tmp_path / "mine" / "figures" and report.out == tmp_path / "mine" / "reports"
+    assert (tmp_path / "mine" / "figures" / "n.txt").read_text() == "2 sentence 0"
+    assert (tmp_path / "mine" / "reports" / "html" / "01_count.html").is_file()
+    # The notebook's own defaults matched the study's folders: nothing was injected into the rewritten copy.
+    cells = nbformat.read(tmp_path / "mine" / "notebooks" / "01_count.ipynb", as_version=4).cells
+    assert len(cells) == 2 and cells[1].outputs[0].text == "2\n"
+    # Figures elsewhere than the notebooks' default, another unit: only those are passed, relative to notebooks/.
+    study = read_study(_small_study(tmp_path / "other", "out/figs"))
+    report = tr.run_report(study=study, unit="paragraph", log=lambda m: None)
+    assert report.ok and (tmp_path / "other" / "out" / "figs" / "n.txt").read_text() == "2 paragraph 0"
+    assert not (tmp_path / "other" / "figures").exists()
+
+
+def test_a_study_configuration_is_checked(tmp_path):
+    with pytest.raises(tk.ToolkitError, match="--study .*missing.toml: file not found"):
+        read_study(tmp_path / "missing.toml")
+    (tmp_path / "study.toml").write_text('corpus = "data"\nnotebook = "notebooks"\n', encoding="utf-8")
+    with pytest.raises(tk.ToolkitError, match="needs the folders corpus, notebooks, figures, reports .*; unknown: notebook$"):
+        read_study(tmp_path / "study.toml")
+    (tmp_path / "study.toml").write_text('corpus = "data"\nnotebooks = "nb"\nfigures = "f"\nreports = "r"\n')
+    with pytest.raises(tk.ToolkitError, match="corpus folder 'data' not found beside it"):
+        read_study(tmp_path / "study.toml")
 
 
 @pytest.mark.parametrize("target, message", [
@@ -175,13 +224,26 @@ def test_a_folder_named_data_elsewhere_is_not_the_study(tmp_path, monkeypatch):
     (ROOT / "figures", "would overwrite the study's figures/"),
     (ROOT / "data", "would overwrite the study's data/"),
     (ROOT / "notebooks" / "x", "would overwrite the study's notebooks/"),
+    (ROOT / "tests", "would overwrite the study's tests/"),
+    (ROOT, "would overwrite the study's data/"),
 ])
 def test_out_is_checked_before_any_work(tmp_path, target, message):
     corpus = _copy_corpus(tmp_path / "mine", ["qn2005a"])
     (corpus / "file.txt").write_text("x", encoding="utf-8")
     out = target if isinstance(target, Path) else corpus / target
     with pytest.raises(tk.ToolkitError, match=re.escape(message)):
-        tr.run_report(corpus, out=out, log=pytest.fail)     # log is never called: nothing ran
+        tr.run_report(corpus, out=out, study=STUDY, log=pytest.fail)     # log is never called: nothing ran
+
+
+def test_without_a_study_only_the_corpus_and_the_package_are_guarded(tmp_path):
+    corpus = _copy_corpus(tmp_path / "mine", ["qn2005a"])
+    with pytest.raises(tk.ToolkitError, match=re.escape("would overwrite the package's toolkit/")):
+        tr.run_report(corpus, out=Path(tr.__file__).parent / "x", log=pytest.fail)
+    assert tr.check_output_folder(corpus, ROOT / "figures" / "x") == ROOT / "figures" / "x"
+    with pytest.raises(tk.ToolkitError, match=re.escape("would overwrite the study's figures/")):
+        tr.check_output_folder(corpus, ROOT / "figures" / "x", STUDY)
+    with pytest.raises(tk.ToolkitError, match="no corpus given: .* or the study's configuration with --study"):
+        tr.run_report(out=tmp_path / "o", log=pytest.fail)
 
 
 def test_arguments_are_checked_before_any_work(tmp_path):
@@ -360,3 +422,14 @@ def test_the_coders_sheets_are_checked_before_any_notebook(tmp_path, monkeypatch
     assert str(err.value) == ("report/coding/A.csv: missing theme column(s) health of the lexicon; read 'Health' "
                               "for 'health' (names are lower case)")
     assert sorted(p.name for p in (tmp_path / "report").iterdir()) == ["coding"]
+
+
+def test_no_module_of_the_package_knows_the_repository_layout():
+    """The study passes its folders in (study.toml); no module finds them relative to its own file."""
+    import ast
+
+    for path in sorted((ROOT / "toolkit").rglob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        assert "parents[" not in source and ".parent.parent" not in source, path.name
+        names = {node.id for node in ast.walk(ast.parse(source)) if isinstance(node, ast.Name)}
+        assert not names & {"ROOT", "STUDY_DATA", "NOTEBOOKS"}, path.name

@@ -7,10 +7,10 @@ near-duplicate pairs.
 
 ``report`` executes the report notebooks on the corpus and writes figures,
 tables and HTML copies of the executed notebooks (:mod:`toolkit.report`): the
-study's notebooks for the study corpus (the repository's ``data/``), the
-package's generic templates for any other corpus, to ``--out`` (default
-``reports/<corpus name>/`` beside the corpus), never over inputs or the
-study's files. Exit status: 0 when every notebook ran, 1 when a notebook
+study's notebooks for the study corpus (a study is named by ``--study FILE``,
+:mod:`toolkit.study`), the package's generic templates for any other corpus,
+to ``--out`` (default ``reports/<corpus name>/`` beside the corpus), never
+over inputs or the study's files. Exit status: 0 when every notebook ran, 1 when a notebook
 failed (its HTML is still written), 2 for bad arguments or input.
 
 ``explore`` writes the corpus explorer (:mod:`toolkit.explore`) to ``--out``: one HTML file with
@@ -28,21 +28,34 @@ from . import __version__
 from .corpus import load_corpus
 from .errors import ToolkitError
 from .segment import segment
-from .summary import add_periods, summarize
+from .groups import add_periods
+from .summary import summarize
 from .batch import tokenize_units
 
 
-def _summary(args: argparse.Namespace) -> int:
-    from .report import STUDY_DATA, is_study_corpus
+def _study(args: argparse.Namespace):
+    """The study named by ``--study`` (None without it)."""
+    from .study import read_study
 
-    if args.corpus is None:
-        if not is_study_corpus(None):
-            raise ToolkitError("no corpus given: the study corpus ships with the repository, not the package; "
-                               "pass a corpus folder (corpus.csv + raw/)")
-        corpus, shown = load_corpus(STUDY_DATA), "data (the study corpus)"
-    else:
+    return read_study(args.study) if args.study is not None else None
+
+
+def _corpus(args: argparse.Namespace):
+    """The corpus argument loaded, with its periods, and how to name it: the study's corpus when none is given."""
+    from .study import NO_CORPUS
+
+    if args.corpus is not None:
         corpus, shown = load_corpus(args.corpus), args.corpus
-    corpus = add_periods(corpus, args.periods)
+    else:
+        study = _study(args)
+        if study is None:
+            raise ToolkitError(NO_CORPUS)
+        corpus, shown = load_corpus(study.corpus), f"{study.corpus.name} (the study corpus)"
+    return add_periods(corpus, args.periods), shown
+
+
+def _summary(args: argparse.Namespace) -> int:
+    corpus, shown = _corpus(args)
     units = tokenize_units(segment(corpus, unit=args.unit), n_jobs=args.jobs, cache=not args.no_cache)
     tables = summarize(corpus, units, by=args.by)
     with pd.option_context("display.width", 120, "display.max_columns", 20, "display.max_rows", 200):
@@ -63,7 +76,7 @@ def _report(args: argparse.Namespace) -> int:
 
     report = run_report(args.corpus, out=args.out, lexicon=args.lexicon, by=args.by, unit=args.unit, seed=args.seed,
                         jobs=args.jobs, select=args.notebooks, in_place=args.in_place, generic=args.generic,
-                        periods=args.periods)
+                        periods=args.periods, study=_study(args))
     executed = len(report.runs) - len(report.failed)
     where = report.html[0].parent if report.html else "-"
     print(f"{executed} of {len(report.runs)} {report.kind} notebooks executed; HTML in {where}; figures in {report.figures}")
@@ -78,13 +91,9 @@ def _explore(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from .explore import write_explorer
-    from .summary import with_groups
+    from .groups import with_groups
 
-    from .report import STUDY_DATA, is_study_corpus
-
-    if args.corpus is None and not is_study_corpus(None):
-        raise ToolkitError("no corpus given: pass a corpus folder (corpus.csv + raw/)")
-    corpus = add_periods(load_corpus(STUDY_DATA if args.corpus is None else args.corpus), args.periods)
+    corpus, _ = _corpus(args)
     units = with_groups(tokenize_units(segment(corpus, unit=args.unit), n_jobs=args.jobs, cache=not args.no_cache),
                         corpus.documents, args.by)
     path = write_explorer(units, args.out, by=args.by, lexicon=args.lexicon, seed=args.seed, documents=corpus.documents,
@@ -93,26 +102,28 @@ def _explore(args: argparse.Namespace) -> int:
     return 0
 
 
-def lab_command(out: str | None, root: str | None = None) -> list[str]:
-    """The JupyterLab command line that opens the study's notebooks, and a report's output folder when given.
+def lab_command(out: str | None, study=None) -> list[str]:
+    """The JupyterLab command line that opens the study's notebooks, or a report's output folder.
 
-    JupyterLab serves one folder: the repository (or ``root``) when the output folder is inside it,
-    so that both ``notebooks/`` and the report are in the file browser, with the report's folder
-    opened; the output folder itself when it is elsewhere (a report beside its corpus).
+    Without ``out``, JupyterLab serves the notebooks of ``study`` (a :class:`toolkit.study.Study`).
+    With ``out``, it serves one folder: the study's root when the output folder is inside it,
+    so that both the study's notebooks and the report are in the file browser, with the report's
+    folder opened; the output folder itself otherwise (a report beside its corpus, or no study).
     """
-    import os
     from pathlib import Path
 
-    from .report import ROOT
-
-    base = Path(root) if root else ROOT
     if out is None:
-        return ["jupyter", "lab", f"--notebook-dir={base / 'notebooks'}"]
+        if study is None:
+            raise ToolkitError("nothing to open: give a report's output folder, or the study's configuration with --study")
+        return ["jupyter", "lab", f"--notebook-dir={study.notebooks}"]
     folder = Path(out).resolve()
     if not folder.is_dir():
         raise ToolkitError(f"{out}: no such report folder (make report CORPUS=... OUT={out} writes one)")
+    if study is None:
+        return ["jupyter", "lab", f"--notebook-dir={folder}"]
+    base = study.root
     try:
-        inside = folder.relative_to(base.resolve())
+        inside = folder.relative_to(base)
     except ValueError:
         return ["jupyter", "lab", f"--notebook-dir={folder}"]
     return ["jupyter", "lab", f"--notebook-dir={base}", f"--LabApp.default_url=/lab/tree/{inside.as_posix()}"]
@@ -122,7 +133,7 @@ def _lab(args: argparse.Namespace) -> int:
     import os
     import shutil
 
-    command = lab_command(args.out)
+    command = lab_command(args.out, _study(args))
     command[0] = shutil.which("jupyter") or command[0]
     if os.geteuid() == 0:
         command.append("--allow-root")
@@ -138,10 +149,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=__version__, help="print the toolkit version and exit")
     sub = parser.add_subparsers(dest="command", required=True)
 
+    def study(p):
+        p.add_argument("--study", default=None, metavar="FILE",
+                       help="the study's configuration (a TOML file naming its corpus, notebooks, figures and reports "
+                            "folders, e.g. study.toml of the repository); its corpus is the default corpus and the "
+                            "report runs its notebooks on it")
+
     def common(p):
         p.add_argument("corpus", nargs="?", default=None,
-                       help="corpus folder with corpus.csv and raw/ (default: the study corpus, this repository's "
-                            "data/ folder, wherever the command runs from)")
+                       help="corpus folder with corpus.csv and raw/ (default: the corpus of --study)")
+        study(p)
         p.add_argument("--unit", choices=["sentence", "paragraph"], default="sentence",
                        help="analysis unit (default: sentence)")
         p.add_argument("--by", default="year", metavar="COLUMN",
@@ -158,9 +175,9 @@ def build_parser() -> argparse.ArgumentParser:
     report = sub.add_parser("report", help="execute the report notebooks on a corpus; write figures, tables and HTML")
     common(report)
     report.add_argument("--out", default=None, metavar="DIR",
-                        help="output folder for figures/, html/ and notebooks/ (default: figures/ and reports/html/ "
-                             "for the study, else reports/<corpus name> beside the corpus); refused inside the corpus "
-                             "or over the study's data/, figures/ or notebooks/")
+                        help="output folder for figures/, html/ and notebooks/ (default: the figures and reports/html "
+                             "folders of --study for the study, else reports/<corpus name> beside the corpus); refused "
+                             "inside the corpus or over the study's corpus, figures or notebooks")
     report.add_argument("--lexicon", default=None, metavar="PATH",
                         help="theme lexicon CSV (theme,term,weight,context,note) passed to the notebooks as 'lexicon' "
                              "(default: the study's lexicon)")
@@ -171,7 +188,8 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--generic", action="store_true",
                         help="run the generic report templates even on the study corpus")
     report.add_argument("--in-place", action="store_true",
-                        help="rewrite the committed study notebooks with their new outputs (study corpus only)")
+                        help="rewrite the committed study notebooks with their new outputs (the corpus of --study "
+                             "only)")
     report.set_defaults(func=_report)
     explore = sub.add_parser("explore", help="write the corpus explorer (terms, themes, topics, dispersion) as one "
                                              "self-contained HTML file")
@@ -185,6 +203,7 @@ def build_parser() -> argparse.ArgumentParser:
     lab = sub.add_parser("lab", help="open JupyterLab on the study's notebooks, or on a report's output folder")
     lab.add_argument("out", nargs="?", default=None, metavar="OUT",
                      help="a report's output folder (vn-discourse report --out) to open as well")
+    study(lab)
     lab.set_defaults(func=_lab)
     return parser
 

@@ -2,14 +2,14 @@
 
 Two sets of notebooks exist:
 
-* ``notebooks/`` of the repository: the study's narrative, committed with
-  outputs and tested by nbval. They run only on the study corpus (the
-  repository's ``data/`` folder, resolved as a path) with the study's lexicon
-  and grouping by year.
+* a study's notebooks, named with its corpus and output folders by a
+  :class:`toolkit.study.Study` (``--study study.toml``): the study's
+  narrative, committed with outputs. They run only on the study corpus
+  (compared as resolved paths) with the study's lexicon and grouping by year.
 * ``toolkit/templates/``: generic report templates shipped inside the
   package. Every title, caveat and finding in them is computed from the
   corpus they run on. They run on every other corpus, on the study corpus
-  when another lexicon or grouping is asked for, and from an installed wheel.
+  when another lexicon or grouping is asked for, and whenever no study is given.
 
 Notebooks are executed with papermill: the values of the ``parameters`` cell
 are replaced in a cell tagged ``injected-parameters``, the kernel's working
@@ -47,16 +47,15 @@ from pathlib import Path
 
 from .atomic import atomic_write
 from .errors import ToolkitError
+from .study import NO_CORPUS, Study, notebook_parameters
 
 __all__ = [
-    "ROOT", "STUDY_DATA", "NOTEBOOKS", "TEMPLATES", "NotebookRun", "Report", "notebooks", "is_study_corpus",
+    "TEMPLATES", "NotebookRun", "Report", "notebooks",
     "check_output_folder", "run_notebook", "run_report", "kernel_spec", "KERNEL_NAME", "RUNTIME_MODULES",
 ]
 
-ROOT = Path(__file__).resolve().parents[1]
-STUDY_DATA = ROOT / "data"
-NOTEBOOKS = ROOT / "notebooks"
-TEMPLATES = Path(__file__).resolve().parent / "templates"
+PACKAGE = Path(__file__).resolve().parent
+TEMPLATES = PACKAGE / "templates"
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
@@ -134,13 +133,13 @@ class Report:
         return bool(self.runs) and not self.failed
 
 
-def notebooks(folder: str | os.PathLike = NOTEBOOKS, select=None) -> list[Path]:
+def notebooks(folder: str | os.PathLike, select=None) -> list[Path]:
     """The report notebooks of ``folder`` in reading order (file names start with their number).
 
     Parameters
     ----------
     folder : path-like
-        ``NOTEBOOKS`` (the study) or ``TEMPLATES`` (generic reports).
+        A study's notebooks (:attr:`toolkit.study.Study.notebooks`) or ``TEMPLATES`` (generic reports).
     select : str or iterable of str, optional
         Notebook numbers or name prefixes, e.g. ``"01,03"`` or ``["01", "themes"]``.
 
@@ -163,23 +162,17 @@ def notebooks(folder: str | os.PathLike = NOTEBOOKS, select=None) -> list[Path]:
     return sorted(chosen)
 
 
-def is_study_corpus(corpus: str | os.PathLike | None) -> bool:
-    """True when ``corpus`` is the repository's ``data/`` folder (compared as resolved paths)."""
-    if corpus is None:
-        return NOTEBOOKS.is_dir() and (STUDY_DATA / "corpus.csv").is_file()
-    return NOTEBOOKS.is_dir() and Path(corpus).resolve() == STUDY_DATA.resolve()
-
-
 def _inside(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
 
-def check_output_folder(corpus: str | os.PathLike, out: str | os.PathLike) -> Path:
-    """Refuse an output folder that would overwrite inputs or the study's files.
+def check_output_folder(corpus: str | os.PathLike, out: str | os.PathLike, study: Study | None = None) -> Path:
+    """Refuse an output folder that would overwrite inputs, the study's files or the package.
 
     Refused: a file; the corpus folder or anything inside it (``raw/``
-    included); a folder containing the corpus; the study's ``data/``,
-    ``figures/``, ``notebooks/``, ``toolkit/`` or ``tests/`` (or inside them).
+    included); a folder containing the corpus; the study's corpus, figures,
+    notebooks and protected folders (:meth:`toolkit.study.Study.guarded`)
+    when a study is given; the package's own folder (or inside any of them).
 
     Returns
     -------
@@ -191,10 +184,10 @@ def check_output_folder(corpus: str | os.PathLike, out: str | os.PathLike) -> Pa
         raise ToolkitError(f"--out {out}: is a file; give a folder for figures, tables and HTML")
     if _inside(out, corpus) or _inside(corpus, out):
         raise ToolkitError(f"--out {out}: overlaps the input corpus {corpus}; inputs stay immutable, choose a folder outside it")
-    for protected in ("data", "figures", "notebooks", "toolkit", "tests"):
-        guarded = (ROOT / protected).resolve()
-        if guarded.exists() and (_inside(out, guarded) or _inside(guarded, out)):
-            raise ToolkitError(f"--out {out}: would overwrite the study's {protected}/; choose another --out")
+    guarded = [(folder, "the study's") for folder in (study.guarded() if study else [])] + [(PACKAGE, "the package's")]
+    for folder, whose in guarded:
+        if folder.exists() and (_inside(out, folder) or _inside(folder, out)):
+            raise ToolkitError(f"--out {out}: would overwrite {whose} {folder.name}/; choose another --out")
     return out
 
 
@@ -303,7 +296,7 @@ def _run_one(job: dict) -> NotebookRun:
     return run_notebook(**job)
 
 
-def _checked_inputs(corpus, lexicon, by, unit, jobs, in_place, generic, periods):
+def _checked_inputs(corpus, lexicon, by, unit, jobs, in_place, generic, periods, study):
     """Every input of :func:`run_report` checked before the first notebook runs, with paths as the user gave
     them. Returns the corpus folder, the lexicon (a resolved path, a shipped version name or None), its
     themes, and whether the study's notebooks run."""
@@ -315,16 +308,15 @@ def _checked_inputs(corpus, lexicon, by, unit, jobs, in_place, generic, periods)
                            f"reinstall the toolkit with its dependencies (pip install vn-discourse-toolkit)")
     if jobs < 1:
         raise ToolkitError(f"jobs must be at least 1, got {jobs}")
-    if corpus is None and not is_study_corpus(None):
-        raise ToolkitError("no corpus given: the study corpus ships with the repository, not the package; "
-                           "pass a corpus folder (corpus.csv + raw/)")
-    corpus_path = (STUDY_DATA if corpus is None else Path(corpus)).resolve()
+    if corpus is None and study is None:
+        raise ToolkitError(NO_CORPUS)
+    corpus_path = (study.corpus if corpus is None else Path(corpus)).resolve()
     if not (corpus_path / "corpus.csv").is_file():
         raise ToolkitError(f"{corpus_path}: not a corpus folder (no corpus.csv); see README 'Adding your own corpus'")
     columns = _manifest_columns(corpus_path)
     if periods is not None:
         from .corpus import read_manifest
-        from .summary import period_labels
+        from .groups import period_labels
 
         # A malformed specification, or documents outside every period, fail before any work.
         period_labels(read_manifest(corpus_path / "corpus.csv"), periods)
@@ -344,45 +336,42 @@ def _checked_inputs(corpus, lexicon, by, unit, jobs, in_place, generic, periods)
     themes = load_lexicon(lexicon).themes
     if isinstance(lexicon, (str, os.PathLike)) and Path(lexicon).is_file():
         lexicon = Path(lexicon).resolve()
-    study = is_study_corpus(corpus_path) and lexicon is None and by == "year" and periods is None and not generic
-    if in_place and not study:
+    own = study is not None and study.is_corpus(corpus_path)
+    study_run = own and lexicon is None and by == "year" and periods is None and not generic
+    if in_place and not study_run:
         raise ToolkitError("--in-place rewrites the study's notebooks: only for the study corpus, its lexicon and by=year")
 
-    return corpus_path, lexicon, themes, study
+    return corpus_path, lexicon, themes, study_run
 
 
-def _output_folders(study: bool, corpus_path: Path, out):
+def _output_folders(study: Study | None, study_run: bool, corpus_path: Path, out):
     """The notebooks' folder and the output folders of a report: ``(folder, out_dir, figures, html, notebooks)``
-    (``notebooks`` None for the study run in the repository)."""
-    if study:
-        folder = NOTEBOOKS
+    (``notebooks`` None for the study run into its own folders)."""
+    if study_run:
+        folder = study.notebooks
         if out is None:
-            out_dir, figures, html_dir, nb_dir = ROOT / "reports", ROOT / "figures", ROOT / "reports" / "html", None
+            out_dir, figures, html_dir, nb_dir = study.reports, study.figures, study.reports / "html", None
         else:
-            out_dir = check_output_folder(corpus_path, out)
+            out_dir = check_output_folder(corpus_path, out, study)
             figures, html_dir, nb_dir = out_dir / "figures", out_dir / "html", out_dir / "notebooks"
     else:
         folder = TEMPLATES
         default = corpus_path.parent / "reports" / corpus_path.name
-        if is_study_corpus(corpus_path):
-            default = ROOT / "reports" / "generic"
-        out_dir = check_output_folder(corpus_path, out if out is not None else default)
+        if study is not None and study.is_corpus(corpus_path):
+            default = study.reports / "generic"
+        out_dir = check_output_folder(corpus_path, out if out is not None else default, study)
         figures, html_dir, nb_dir = out_dir / "figures", out_dir / "html", out_dir / "notebooks"
     return folder, out_dir, figures, html_dir, nb_dir
 
 
-def _notebook_jobs(paths, study, in_place, corpus_path, lexicon, by, unit, seed, periods, out, out_dir, figures,
+def _notebook_jobs(paths, study, in_place, corpus_path, lexicon, by, unit, seed, periods, out_dir, figures,
                    html_dir, nb_dir) -> list[dict]:
     """One job per notebook: its parameters (paths relative to where it runs), output copy, HTML and folder."""
     jobs_list = []
     for path in paths:
         if study:
-            cwd = NOTEBOOKS
-            # The study notebooks' defaults are paths relative to notebooks/: passing
-            # nothing keeps machine paths out of the committed outputs.
-            parameters = {k: v for k, v in (("unit", unit), ("seed", seed)) if v != {"unit": "sentence", "seed": 0}[k]}
-            if out is not None:
-                parameters["figures"] = os.path.relpath(figures, cwd)
+            cwd = path.parent
+            parameters = notebook_parameters(path, corpus_path, figures, unit, seed)
         else:
             cwd = out_dir
             if isinstance(lexicon, Path):
@@ -401,20 +390,22 @@ def _notebook_jobs(paths, study, in_place, corpus_path, lexicon, by, unit, seed,
 def run_report(corpus: str | os.PathLike | None = None, out: str | os.PathLike | None = None,
                lexicon: str | os.PathLike | None = None, by: str = "year", unit: str = "sentence", seed: int = 0,
                jobs: int = 1, select=None, in_place: bool = False, generic: bool = False,
-               periods: str | None = None, log=print) -> Report:
+               periods: str | None = None, study: Study | None = None, log=print) -> Report:
     """Execute the report notebooks on a corpus; write figures, tables, executed copies and HTML.
 
     Parameters
     ----------
     corpus : path-like, optional
-        A corpus folder (``corpus.csv`` + ``raw/``); ``None`` is the study
-        corpus. The study's notebooks run when it resolves to the repository's
-        ``data/`` and neither ``lexicon`` nor ``by`` departs from the study;
-        the package's generic templates run otherwise.
+        A corpus folder (``corpus.csv`` + ``raw/``); ``None`` is the study's
+        corpus (``study`` is then required). The study's notebooks run when
+        it resolves to ``study.corpus`` and neither ``lexicon``, ``by`` nor
+        ``periods`` departs from the study; the package's generic templates
+        run otherwise.
     out : path-like, optional
         Output folder: ``out/figures`` (figures, CSV and LaTeX tables),
         ``out/html`` and ``out/notebooks``. Default for the study:
-        ``figures/`` and ``reports/html/``; otherwise ``reports/<name>``
+        ``study.figures`` and ``study.reports/html``; for the templates on the
+        study corpus ``study.reports/generic``; otherwise ``reports/<name>``
         beside the corpus folder. Checked before any work
         (:func:`check_output_folder`).
     lexicon : path-like, optional
@@ -424,7 +415,7 @@ def run_report(corpus: str | os.PathLike | None = None, out: str | os.PathLike |
         ``"period"`` with ``periods``.
     periods : str, optional
         Year ranges such as ``"2005-2012,2013-2020"``: the notebooks derive a
-        ``period`` column from ``year`` (:func:`toolkit.summary.add_periods`).
+        ``period`` column from ``year`` (:func:`toolkit.groups.add_periods`).
     unit : {"sentence", "paragraph"}
     seed : int
     jobs : int, default 1
@@ -435,6 +426,10 @@ def run_report(corpus: str | os.PathLike | None = None, out: str | os.PathLike |
         Rewrite the committed study notebooks (study corpus only).
     generic : bool, default False
         Run the generic templates even on the study corpus.
+    study : toolkit.study.Study, optional
+        The study's corpus, notebooks and output folders
+        (:func:`toolkit.study.read_study`); without it the generic templates
+        run on ``corpus``.
     log : callable
         Progress messages (``print`` by default).
 
@@ -444,21 +439,22 @@ def run_report(corpus: str | os.PathLike | None = None, out: str | os.PathLike |
         Every run with its HTML and error; ``report.ok`` is False when a
         notebook failed or none ran.
     """
-    corpus_path, lexicon, themes, study = _checked_inputs(corpus, lexicon, by, unit, jobs, in_place, generic, periods)
-    folder, out_dir, figures, html_dir, nb_dir = _output_folders(study, corpus_path, out)
+    corpus_path, lexicon, themes, study_run = _checked_inputs(corpus, lexicon, by, unit, jobs, in_place, generic,
+                                                              periods, study)
+    folder, out_dir, figures, html_dir, nb_dir = _output_folders(study, study_run, corpus_path, out)
     paths = notebooks(folder, select)
     if not paths:
         raise ToolkitError(f"no notebooks found in {folder}; the installation is incomplete (reinstall the package)")
     coding = out_dir / "coding"
-    if not study and any(p.name.startswith("06_") for p in paths) and coding.is_dir():
+    if not study_run and any(p.name.startswith("06_") for p in paths) and coding.is_dir():
         from .design import check_coding_folder
 
         # The coders' sheets the validation template reads (its "coding" folder, inside the output folder).
         check_coding_folder(coding, themes, str(Path(out) / "coding") if out is not None else str(coding))
 
-    jobs_list = _notebook_jobs(paths, study, in_place, corpus_path, lexicon, by, unit, seed, periods, out,
+    jobs_list = _notebook_jobs(paths, study_run, in_place, corpus_path, lexicon, by, unit, seed, periods,
                                out_dir, figures, html_dir, nb_dir)
-    report = Report("study" if study else "generic", out_dir, figures)
+    report = Report("study" if study_run else "generic", out_dir, figures)
     figures.mkdir(parents=True, exist_ok=True)
     if jobs == 1 or len(jobs_list) == 1:
         for job in jobs_list:

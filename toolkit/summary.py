@@ -22,8 +22,6 @@ import pandas as pd
 from .corpus import Corpus
 from .errors import ToolkitError
 from .groups import confounds, with_groups
-# Grouping lived here before toolkit.groups: these names stay importable from this module.
-from .groups import add_periods, describe_groups, metadata_columns, parse_periods, period_labels  # noqa: F401
 
 __all__ = ["summarize", "caveats", "removed_summary", "without_body", "share_findings", "sentence_list", "percent",
            "share_span", "MIN_ARTICLES"]
