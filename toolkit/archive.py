@@ -303,9 +303,11 @@ class _Counts:
         old.resize(shape)
         self.matrix = (old + sp.csr_matrix((coo.data, (rows[coo.row], cols[coo.col])), shape=shape)).tocsr()
         if part.docs is not None:
-            docs = part.docs.tocoo()
-            # Columns in the vocabulary's codes so far; widened to the final vocabulary in dfm().
-            self.docs.append((docs.data, docs.row, cols[docs.col], docs.shape[0]))
+            docs = part.docs.tocsr()
+            # Compact until dfm(): row pointers, columns in the vocabulary's codes so far (32-bit) and
+            # counts (32-bit: an article's count of one term); 8 bytes a nonzero instead of COO's 24.
+            self.docs.append((docs.indptr.astype(np.int64), cols[docs.indices].astype(np.int32),
+                              docs.data.astype(np.int32)))
             self.doc_rows.append(part.doc_rows)
 
     def dfm(self) -> DFM:
@@ -316,21 +318,38 @@ class _Counts:
         matrix = self.matrix[row_order][:, col_order].astype(np.int64).tocsr()
         docs = doc_rows = None
         if self.docs and len(self.docs) == len(self.doc_rows):
-            position = np.empty(len(self.vocab), dtype=np.int64)
-            position[col_order] = np.arange(len(col_order))
-            data, row, col, offset = [], [], [], 0
-            for d, r, c, n in self.docs:
-                data.append(d)
-                row.append(r + offset)
-                col.append(position[c])
-                offset += n
-            docs = sp.csr_matrix((np.concatenate(data), (np.concatenate(row), np.concatenate(col))),
-                                 shape=(offset, len(terms)), dtype=np.int64)
             doc_rows = pd.concat(self.doc_rows, ignore_index=True)
             # The order of toolkit.dfm on the whole corpus: by doc_id, then group.
             order = doc_rows.sort_values(list(doc_rows.columns), kind="stable").index.to_numpy()
-            docs, doc_rows = docs[order].tocsr(), doc_rows.iloc[order].reset_index(drop=True)
+            docs = self._stacked_docs(order, col_order, len(terms))
+            doc_rows = doc_rows.iloc[order].reset_index(drop=True)
         return DFM(matrix, terms, pd.DataFrame({self.by: groups}), docs, doc_rows)
+
+    def _stacked_docs(self, order: np.ndarray, col_order: list, n_terms: int) -> sp.csr_matrix:
+        """The articles' rows in ``order`` and columns in the final vocabulary's order, written straight
+        into one CSR matrix, each shard's part dropped once copied (no COO, no second copy to reorder:
+        at 200,000 articles the stacked counts are the largest thing the main process holds)."""
+        position = np.empty(len(self.vocab), dtype=np.int32)
+        position[col_order] = np.arange(len(col_order), dtype=np.int32)
+        lengths = np.concatenate([np.diff(indptr) for indptr, _, _ in self.docs])
+        destination = np.empty(len(order), dtype=np.int64)      # each stacked row's place in the result
+        destination[order] = np.arange(len(order))
+        indptr = np.zeros(len(order) + 1, dtype=np.int64)
+        np.cumsum(lengths[order], out=indptr[1:])
+        indices = np.empty(indptr[-1], dtype=np.int32)
+        data = np.empty(indptr[-1], dtype=np.int64)
+        offset = 0
+        while self.docs:
+            part_indptr, part_cols, part_data = self.docs.pop(0)
+            n = len(part_indptr) - 1
+            starts = indptr[destination[offset:offset + n]]
+            target = np.repeat(starts - part_indptr[:-1], np.diff(part_indptr)) + np.arange(len(part_data))
+            indices[target] = position[part_cols]
+            data[target] = part_data
+            offset += n
+        docs = sp.csr_matrix((data, indices, indptr), shape=(len(order), n_terms))
+        docs.sort_indices()
+        return docs
 
 
 def _results(tasks: list, n_jobs: int, scheduler, ceiling):
