@@ -70,23 +70,28 @@ def run(folder: Path, shard: int, jobs: int, cache: Path, scheduler=None) -> dic
     archive = tk.process_archive(folder, by="year", shard_size=shard, n_jobs=jobs, scheduler=scheduler,
                                  cache=cache, sample=20_000)
     times["shards (load, clean, segment, tokenise, count, label)"] = time.perf_counter() - t
+    peaks = {"shards (load, clean, segment, tokenise, count, label)": peak_mb()}
     t = time.perf_counter()
     tk.log_odds(archive.counts)
     times["keywords (log-odds by year)"] = time.perf_counter() - t
+    peaks["keywords (log-odds by year)"] = peak_mb()
     t = time.perf_counter()
     tk.fit_topics(tk.dfm(archive.sample, min_docs=5), n_topics=3, method="nmf", max_iter=200)
     times["topics (NMF, 20,000-unit sample)"] = time.perf_counter() - t
+    peaks["topics (NMF, 20,000-unit sample)"] = peak_mb()
     t = time.perf_counter()
     shares = archive.theme_shares()
     boot = archive.theme_bootstrap(n_boot=2000)
     assert shares.share.notna().all() and (boot.ci_low <= boot.share).all()
     times["theme shares (Korn-Graubard + article bootstrap)"] = time.perf_counter() - t
+    peaks["theme shares (Korn-Graubard + article bootstrap)"] = peak_mb()
     t = time.perf_counter()
     years = sorted(archive.articles.year.unique())
     pairs = archive.articles[archive.articles.year.isin(years[:2])]
     tk.stats.permutation_test(pairs, list(archive.themes), level="article", size="units", n_permutations=999)
     times["article-level test (first two years)"] = time.perf_counter() - t
-    return {"times": times, "archive": archive}
+    peaks["article-level test (first two years)"] = peak_mb()
+    return {"times": times, "peaks": peaks, "archive": archive}
 
 
 def main() -> None:
@@ -125,7 +130,7 @@ def main() -> None:
               f"load {one:.2f} (1 min) {five:.2f} (5 min) at the end; peak {before:.0f} MB before the pipeline "
               f"(imports)")
         for name, seconds in times.items():
-            print(f"  {name:52s} {seconds:8.2f} s")
+            print(f"  {name:52s} {seconds:8.2f} s   (main process peak so far {result['peaks'][name]:.0f} MB)")
         print(f"  {'total':52s} {total:8.2f} s")
         print("  worker time by stage, summed over shards:",
               ", ".join(f"{k} {v:.1f} s" for k, v in archive.seconds.items() if k != "wall"))

@@ -337,7 +337,7 @@ class _Counts:
         indptr = np.zeros(len(order) + 1, dtype=np.int64)
         np.cumsum(lengths[order], out=indptr[1:])
         indices = np.empty(indptr[-1], dtype=np.int32)
-        data = np.empty(indptr[-1], dtype=np.int64)
+        data = np.empty(indptr[-1], dtype=np.int32)       # an article's count of one term
         offset = 0
         while self.docs:
             part_indptr, part_cols, part_data = self.docs.pop(0)

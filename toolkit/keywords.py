@@ -187,11 +187,11 @@ class _Ranks:
     """Mid-ranks of each term's relative frequency over articles, computed once for any split of the articles.
 
     Only the non-zero cells are sorted: an article without the term ranks in
-    the tie of zeros, whose mid-rank is (zeros + 1) / 2. Built a block of
-    terms at a time (at most ``BLOCK`` non-zero cells each), so that the
-    sorting's temporaries stay small however many articles there are; what
-    is kept is 12 bytes a non-zero cell (rank, article, term): mid-ranks are
-    multiples of 0.5, exact in 32 bits below 2**23 articles.
+    the tie of zeros, whose mid-rank is (zeros + 1) / 2. Built and tested a
+    block of terms at a time (at most ``BLOCK`` non-zero cells each), so that
+    temporaries stay small however many articles there are; what is kept is
+    8 bytes a non-zero cell (its rank and its article), in term order: mid-ranks
+    are multiples of 0.5, exact in 32 bits below 2**23 articles.
     """
 
     BLOCK = 500_000
@@ -199,36 +199,36 @@ class _Ranks:
     def __init__(self, rel, totals: np.ndarray | None = None):
         """``rel``: relative frequencies (articles x terms); or, with ``totals``, counts whose rows are
         divided by ``totals`` a block of terms at a time (no relative-frequency copy of the whole matrix)."""
-        rel = rel.tocsr() if totals is not None else rel.tocsc()
+        if totals is not None:
+            rel = rel.tocsr()
+            per_term = np.bincount(rel.indices[rel.data != 0], minlength=rel.shape[1])
+        else:
+            rel = rel.tocsc()
+            per_term = np.diff(rel.indptr) - np.bincount(
+                np.repeat(np.arange(rel.shape[1]), np.diff(rel.indptr))[rel.data == 0], minlength=rel.shape[1])
         n, m = rel.shape
-        per_term = np.bincount(rel.indices, minlength=m) if totals is not None else np.diff(rel.indptr)
-        if totals is None:
-            per_term = per_term - np.bincount(np.repeat(np.arange(m), per_term)[rel.data == 0], minlength=m)
-        size = int(per_term.sum())
-        self.rank = np.empty(size, dtype=np.float32 if n < 2 ** 23 else np.float64)
-        self.row = np.empty(size, dtype=np.int32)
-        self.col = np.empty(size, dtype=np.int32)
-        self.zeros = (n - per_term).astype(float)
-        self.ties = np.zeros(m)
         self.n, self.m = n, m
-        ends = np.searchsorted(np.cumsum(per_term), np.arange(self.BLOCK, size + self.BLOCK, self.BLOCK), side="right")
-        start, filled = 0, 0
-        for stop in np.unique(np.r_[np.clip(ends, 1, m), m]):
-            if stop <= start:
-                continue
+        self.indptr = np.zeros(m + 1, dtype=np.int64)          # each term's cells in rank and row
+        np.cumsum(per_term, out=self.indptr[1:])
+        self.rank = np.empty(self.indptr[-1], dtype=np.float32 if n < 2 ** 23 else np.float64)
+        self.row = np.empty(self.indptr[-1], dtype=np.int32)
+        self.zeros = (n - per_term).astype(float)
+        self.ties = self.zeros ** 3 - self.zeros
+        ends = np.searchsorted(self.indptr[1:], np.arange(self.BLOCK, self.indptr[-1] + self.BLOCK, self.BLOCK),
+                               side="right")
+        stops = np.unique(np.r_[np.clip(ends, 1, m), m]) if m else np.array([], dtype=int)
+        self.blocks = list(zip(np.r_[0, stops[:-1]], stops))
+        for start, stop in self.blocks:
             block = rel[:, start:stop].tocsc()
             if totals is not None:
                 block = sp.csc_matrix((block.data / totals[block.indices], block.indices, block.indptr),
                                       shape=block.shape)
             block.eliminate_zeros()
-            filled = self._add_block(block, start, filled)
-            start = stop
-        self.ties += self.zeros ** 3 - self.zeros
+            self._add_block(block, start)
 
-    def _add_block(self, rel: sp.csc_matrix, first: int, filled: int) -> int:
-        """Ranks of one block of terms (columns ``first`` on), written from position ``filled`` on."""
-        nnz = np.diff(rel.indptr)
-        col = np.repeat(np.arange(rel.shape[1], dtype=np.int32), nnz)
+    def _add_block(self, rel: sp.csc_matrix, first: int) -> None:
+        """Ranks of one block of terms (columns ``first`` on)."""
+        col = np.repeat(np.arange(rel.shape[1], dtype=np.int32), np.diff(rel.indptr))
         order = np.lexsort((rel.data, col))
         value, col, row = rel.data[order], col[order], rel.indices[order]
         new = np.ones(len(value), dtype=bool)
@@ -237,22 +237,24 @@ class _Ranks:
         position = np.arange(len(value)) - rel.indptr[col]          # 0-based place among the column's non-zeros
         length = np.bincount(run).astype(float)
         mid = position[new] + (length + 1) / 2                       # mid-rank of each run of ties
-        end = filled + len(value)
-        self.rank[filled:end] = self.zeros[first + col] + mid[run]
-        self.row[filled:end] = row
-        self.col[filled:end] = first + col
+        lo, hi = self.indptr[first], self.indptr[first + rel.shape[1]]
+        self.rank[lo:hi] = self.zeros[first + col] + mid[run]
+        self.row[lo:hi] = row
         self.ties[first:first + rel.shape[1]] += np.bincount(col[new], weights=length ** 3 - length,
                                                               minlength=rel.shape[1])
-        return end
 
     def test(self, target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Two-sided p (normal approximation, tie and continuity corrected, as scipy's asymptotic
         ``mannwhitneyu``) and the probability that a target article has the higher frequency (ties half)."""
         n, n1 = self.n, int(target.sum())
         n2 = n - n1
-        inside = target[self.row]
-        r1 = np.bincount(self.col[inside], weights=self.rank[inside], minlength=self.m)
-        present = np.bincount(self.col[inside], minlength=self.m)
+        r1, present = np.zeros(self.m), np.zeros(self.m)
+        for start, stop in self.blocks:
+            lo, hi = self.indptr[start], self.indptr[stop]
+            inside = target[self.row[lo:hi]]
+            col = np.repeat(np.arange(stop - start), np.diff(self.indptr[start:stop + 1]))[inside]
+            r1[start:stop] = np.bincount(col, weights=self.rank[lo:hi][inside], minlength=stop - start)
+            present[start:stop] = np.bincount(col, minlength=stop - start)
         r1 += (n1 - present) * (self.zeros + 1) / 2
         u1 = r1 - n1 * (n1 + 1) / 2
         mu = n1 * n2 / 2
