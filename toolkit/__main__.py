@@ -142,38 +142,32 @@ def _lab(args: argparse.Namespace) -> int:
     return 0  # pragma: no cover - execvp does not return
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The command-line parser (every option has a help text)."""
-    parser = argparse.ArgumentParser(prog="python -m toolkit", description="Vietnamese discourse-analysis toolkit "
-                                     "(also installed as the vn-discourse command)")
-    parser.add_argument("--version", action="version", version=__version__, help="print the toolkit version and exit")
-    sub = parser.add_subparsers(dest="command", required=True)
+def _add_study(p) -> None:
+    """The --study option."""
+    p.add_argument("--study", default=None, metavar="FILE",
+                   help="the study's configuration (a TOML file naming its corpus, notebooks, figures and reports "
+                        "folders, e.g. study.toml of the repository); its corpus is the default corpus and the "
+                        "report runs its notebooks on it")
 
-    def study(p):
-        p.add_argument("--study", default=None, metavar="FILE",
-                       help="the study's configuration (a TOML file naming its corpus, notebooks, figures and reports "
-                            "folders, e.g. study.toml of the repository); its corpus is the default corpus and the "
-                            "report runs its notebooks on it")
 
-    def common(p):
-        p.add_argument("corpus", nargs="?", default=None,
-                       help="corpus folder with corpus.csv and raw/ (default: the corpus of --study)")
-        study(p)
-        p.add_argument("--unit", choices=["sentence", "paragraph"], default="sentence",
-                       help="analysis unit (default: sentence)")
-        p.add_argument("--by", default="year", metavar="COLUMN",
-                       help="manifest column to group documents by, e.g. year, province, outlet, or period with "
-                            "--periods (default: year)")
-        p.add_argument("--periods", default=None, metavar="RANGES",
-                       help="derive a 'period' column from year, e.g. 2005-2012,2013-2020; group by it with --by period")
+def _add_common(p) -> None:
+    """The corpus, --study, --unit, --by and --periods of the corpus commands."""
+    p.add_argument("corpus", nargs="?", default=None,
+                   help="corpus folder with corpus.csv and raw/ (default: the corpus of --study)")
+    _add_study(p)
+    p.add_argument("--unit", choices=["sentence", "paragraph"], default="sentence",
+                   help="analysis unit (default: sentence)")
+    p.add_argument("--by", default="year", metavar="COLUMN",
+                   help="manifest column to group documents by, e.g. year, province, outlet, or period with "
+                        "--periods (default: year)")
+    p.add_argument("--periods", default=None, metavar="RANGES",
+                   help="derive a 'period' column from year, e.g. 2005-2012,2013-2020; group by it with --by period")
 
-    summary = sub.add_parser("summary", help="load, clean, segment and tokenise a corpus; print its summary")
-    common(summary)
-    summary.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes for word segmentation (default: 1)")
-    summary.add_argument("--no-cache", action="store_true", help="do not read or write the segmentation cache")
-    summary.set_defaults(func=_summary)
+
+def _add_report(sub) -> None:
+    """The report command."""
     report = sub.add_parser("report", help="execute the report notebooks on a corpus; write figures, tables and HTML")
-    common(report)
+    _add_common(report)
     report.add_argument("--out", default=None, metavar="DIR",
                         help="output folder for figures/, html/ and notebooks/ (default: the figures and reports/html "
                              "folders of --study for the study, else reports/<corpus name> beside the corpus); refused "
@@ -191,9 +185,24 @@ def build_parser() -> argparse.ArgumentParser:
                         help="rewrite the committed study notebooks with their new outputs (the corpus of --study "
                              "only)")
     report.set_defaults(func=_report)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command-line parser (every option has a help text)."""
+    parser = argparse.ArgumentParser(prog="python -m toolkit", description="Vietnamese discourse-analysis toolkit "
+                                     "(also installed as the vn-discourse command)")
+    parser.add_argument("--version", action="version", version=__version__, help="print the toolkit version and exit")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    summary = sub.add_parser("summary", help="load, clean, segment and tokenise a corpus; print its summary")
+    _add_common(summary)
+    summary.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes for word segmentation (default: 1)")
+    summary.add_argument("--no-cache", action="store_true", help="do not read or write the segmentation cache")
+    summary.set_defaults(func=_summary)
+    _add_report(sub)
     explore = sub.add_parser("explore", help="write the corpus explorer (terms, themes, topics, dispersion) as one "
                                              "self-contained HTML file")
-    common(explore)
+    _add_common(explore)
     explore.add_argument("--out", required=True, metavar="FILE.html", help="the HTML file to write")
     explore.add_argument("--lexicon", default=None, metavar="PATH", help="theme lexicon CSV (default: the study's lexicon)")
     explore.add_argument("--seed", type=int, default=0, help="random seed for sampling and the topic model (default: 0)")
@@ -203,7 +212,7 @@ def build_parser() -> argparse.ArgumentParser:
     lab = sub.add_parser("lab", help="open JupyterLab on the study's notebooks, or on a report's output folder")
     lab.add_argument("out", nargs="?", default=None, metavar="OUT",
                      help="a report's output folder (vn-discourse report --out) to open as well")
-    study(lab)
+    _add_study(lab)
     lab.set_defaults(func=_lab)
     return parser
 
