@@ -206,17 +206,6 @@ def test_a_study_is_where_its_configuration_says(tmp_path, monkeypatch):
     assert not (tmp_path / "other" / "figures").exists()
 
 
-def test_a_study_configuration_is_checked(tmp_path):
-    with pytest.raises(tk.ToolkitError, match="--study .*missing.toml: file not found"):
-        read_study(tmp_path / "missing.toml")
-    (tmp_path / "study.toml").write_text('corpus = "data"\nnotebook = "notebooks"\n', encoding="utf-8")
-    with pytest.raises(tk.ToolkitError, match="needs the folders corpus, notebooks, figures, reports .*; unknown: notebook$"):
-        read_study(tmp_path / "study.toml")
-    (tmp_path / "study.toml").write_text('corpus = "data"\nnotebooks = "nb"\nfigures = "f"\nreports = "r"\n')
-    with pytest.raises(tk.ToolkitError, match="corpus folder 'data' not found beside it"):
-        read_study(tmp_path / "study.toml")
-
-
 @pytest.mark.parametrize("target, message", [
     ("raw", "overlaps the input corpus"),
     (".", "overlaps the input corpus"),
