@@ -17,6 +17,7 @@ Examples
 
 from __future__ import annotations
 
+import os
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 
@@ -72,7 +73,8 @@ def map_partitions(func, data, partition_size: int = 5000, n_jobs: int = 1, sche
     partition_size : int, default 5000
         Rows per partition.
     n_jobs : int, default 1
-        Worker processes (ignored with ``scheduler``).
+        Worker processes (ignored with ``scheduler``); ``-1`` for one per
+        core. Never more processes than partitions.
     scheduler : dask.distributed.Client or str, optional
         Run the partitions on a Dask cluster (a client or a scheduler address).
     **kwargs
@@ -93,8 +95,10 @@ def map_partitions(func, data, partition_size: int = 5000, n_jobs: int = 1, sche
     """
     if not isinstance(partition_size, int) or partition_size < 1:
         raise ToolkitError(f"partition_size must be a whole number of at least 1, got {partition_size!r}")
-    if not isinstance(n_jobs, int) or n_jobs < 1:
-        raise ToolkitError(f"n_jobs must be a whole number of at least 1, got {n_jobs!r}")
+    if n_jobs == -1 and not isinstance(n_jobs, bool):
+        n_jobs = os.cpu_count() or 1
+    if not isinstance(n_jobs, int) or isinstance(n_jobs, bool) or n_jobs < 1:
+        raise ToolkitError(f"n_jobs must be a whole number of at least 1, or -1 for every core, got {n_jobs!r}")
     if isinstance(data, (pd.DataFrame, pd.Series)):
         parts = [data.iloc[i:i + partition_size] for i in range(0, len(data), partition_size)]
     else:
@@ -107,7 +111,7 @@ def map_partitions(func, data, partition_size: int = 5000, n_jobs: int = 1, sche
     elif n_jobs == 1 or len(parts) <= 1:
         results = [func(part, **kwargs) for part in parts]
     else:
-        with ProcessPoolExecutor(max_workers=n_jobs) as pool:
+        with ProcessPoolExecutor(max_workers=min(n_jobs, len(parts))) as pool:
             results = list(pool.map(_call, [func] * len(parts), parts, [kwargs] * len(parts)))
     return _combine(results, data)
 

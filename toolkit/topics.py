@@ -30,7 +30,6 @@ shares and dominant topic.
 
 from __future__ import annotations
 
-import os
 import warnings
 from dataclasses import dataclass, field
 
@@ -774,14 +773,12 @@ def topic_selection(dfm: DFM, units: pd.DataFrame | None = None, ks=None, method
     too_big = [k for k in ks if k > min(X.shape)]
     if too_big:
         raise ToolkitError(f"k = {too_big[0]} exceeds the {X.shape} matrix")
-    n_jobs = _workers(n_jobs)
     shared = dict(X=X, shuffled=shuffled, terms=dfm.terms, folds=folds, fold_ids=fold_ids, boots=boots, method=method,
                   seed=seed, fit_args=fit_args, null_args=null_args, top_n=top_n)
     from .parallel import map_partitions
 
     # The dearest k first, so that no worker is left with a large k at the end.
-    parts = map_partitions(_selection_rows, sorted(ks, reverse=True), partition_size=1,
-                           n_jobs=min(n_jobs, len(ks)), **shared)
+    parts = map_partitions(_selection_rows, sorted(ks, reverse=True), partition_size=1, n_jobs=n_jobs, **shared)
     parts = sorted(parts, key=lambda part: part[0][0]["k"])
     out = [row for rows, _, _ in parts for row in rows]
     stopped = [flag for _, flags, _ in parts for flag in flags]
@@ -792,14 +789,6 @@ def topic_selection(dfm: DFM, units: pd.DataFrame | None = None, ks=None, method
     table = pd.DataFrame(out)
     table.attrs["null_fits_stopped"] = f"{sum(null_stopped)} of {len(null_stopped)}"
     return table
-
-
-def _workers(n_jobs) -> int:
-    if n_jobs == -1:
-        return os.cpu_count() or 1
-    if not isinstance(n_jobs, int) or isinstance(n_jobs, bool) or n_jobs < 1:
-        raise ToolkitError(f"n_jobs must be a whole number of at least 1, or -1 for every core, got {n_jobs!r}")
-    return n_jobs
 
 
 def _selection_rows(ks, X, shuffled, terms, folds, fold_ids, boots, method, seed, fit_args, null_args, top_n):
