@@ -213,7 +213,7 @@ def test_rank_sum_equals_scipy_term_by_term():
     counts[5, 0] = 2                                      # a term in one article only
     rel = counts / (counts.sum(axis=1, keepdims=True) + 1)
     target = np.arange(40) < 17
-    p, auc = _Ranks(sp.csc_matrix(rel)).test(target)
+    p, auc = _Ranks(sp.csr_matrix(rel), np.ones(40)).test(target)      # relative frequencies over totals of 1
     for j in range(30):
         ref = stats.mannwhitneyu(rel[target, j], rel[~target, j], method="asymptotic")
         assert p[j] == pytest.approx(ref.pvalue, rel=1e-12, abs=1e-15)

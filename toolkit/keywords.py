@@ -196,17 +196,12 @@ class _Ranks:
 
     BLOCK = 500_000
 
-    def __init__(self, rel, totals: np.ndarray | None = None):
-        """``rel``: relative frequencies (articles x terms); or, with ``totals``, counts whose rows are
-        divided by ``totals`` a block of terms at a time (no relative-frequency copy of the whole matrix)."""
-        if totals is not None:
-            rel = rel.tocsr()
-            per_term = np.bincount(rel.indices[rel.data != 0], minlength=rel.shape[1])
-        else:
-            rel = rel.tocsc()
-            per_term = np.diff(rel.indptr) - np.bincount(
-                np.repeat(np.arange(rel.shape[1]), np.diff(rel.indptr))[rel.data == 0], minlength=rel.shape[1])
-        n, m = rel.shape
+    def __init__(self, counts, totals: np.ndarray):
+        """``counts`` (articles x terms) divided by each article's ``totals``, a block of terms at a time
+        (no relative-frequency copy of the whole matrix)."""
+        counts = counts.tocsr()
+        per_term = np.bincount(counts.indices[counts.data != 0], minlength=counts.shape[1])
+        n, m = counts.shape
         self.n, self.m = n, m
         self.indptr = np.zeros(m + 1, dtype=np.int64)          # each term's cells in rank and row
         np.cumsum(per_term, out=self.indptr[1:])
@@ -219,10 +214,8 @@ class _Ranks:
         stops = np.unique(np.r_[np.clip(ends, 1, m), m]) if m else np.array([], dtype=int)
         self.blocks = list(zip(np.r_[0, stops[:-1]], stops))
         for start, stop in self.blocks:
-            block = rel[:, start:stop].tocsc()
-            if totals is not None:
-                block = sp.csc_matrix((block.data / totals[block.indices], block.indices, block.indptr),
-                                      shape=block.shape)
+            block = counts[:, start:stop].tocsc()
+            block = sp.csc_matrix((block.data / totals[block.indices], block.indices, block.indptr), shape=block.shape)
             block.eliminate_zeros()
             self._add_block(block, start)
 
