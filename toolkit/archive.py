@@ -126,14 +126,14 @@ class Archive:
 
     def theme_shares(self, ci: float = 0.95) -> pd.DataFrame:
         """Theme shares per group with the intervals of :func:`toolkit.theme_shares` (same columns)."""
-        from .stats import cluster_shares
+        from .intervals import cluster_shares
 
         out = cluster_shares(self.articles, list(self.themes), by=self.by, ci=ci, size="units")
         return out.rename(columns={"measure": "theme"})
 
     def theme_bootstrap(self, n_boot: int = 2000, ci: float = 0.95, seed: int = 0) -> pd.DataFrame:
         """Theme shares per group with a percentile interval from resampling articles (:func:`toolkit.stats.article_bootstrap`)."""
-        from .stats import article_bootstrap
+        from .intervals import article_bootstrap
 
         out = article_bootstrap(self.articles, list(self.themes), by=self.by, n_boot=n_boot, ci=ci, seed=seed,
                                 size="units")
