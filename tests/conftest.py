@@ -65,6 +65,26 @@ def study_tokens(sentences):
     return tk.tokenize_units(sentences, cache=False)
 
 
+@pytest.fixture(scope="module")
+def body(sentences):
+    """The study corpus's body sentences without near-duplicates, with words and tokens (no cache)."""
+    import toolkit as tk
+
+    units = sentences[(sentences.kind == "body") & sentences.duplicate_of.isna()]
+    return tk.tokenize_units(units, cache=False).reset_index(drop=True)
+
+
+def dfm_table(rows, terms, groups):
+    """A document-term matrix of hand-written counts, one row per ``year`` in ``groups``."""
+    import numpy as np
+    import pandas as pd
+    import scipy.sparse as sp
+
+    from toolkit.features import DFM
+
+    return DFM(sp.csr_matrix(np.array(rows)), np.array(terms, dtype=object), pd.DataFrame({"year": groups}))
+
+
 @pytest.fixture(scope="session")
 def study_explorer(study_tokens, corpus):
     """The explorer's data of the study corpus by year."""
