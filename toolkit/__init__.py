@@ -20,6 +20,7 @@ The pipeline runs one way, one module per stage::
 
     archive   process_archive    the same stages a shard of articles at a time (processes or Dask),
                                  keeping per-article counts: corpora larger than memory
+    shard, gather                a worker's shard of an archive run; the main process gathering the shards
 
 Example
 -------
