@@ -225,7 +225,7 @@ def process_archive(
     lex = _lexicon(lexicon)
     rows = _checked_rows(root, manifest, raw_dir, by, periods)
     if cache is True:
-        from .batch import default_cache_dir
+        from .wordcache import default_cache_dir
 
         cache = str(default_cache_dir())
     settings = Settings(unit=unit, kinds=kinds, drop_duplicates=drop_duplicates, by=by, periods=periods, lexicon=lex)

@@ -103,7 +103,7 @@ def _process_shard(root: str, rows: pd.DataFrame, settings: Settings, run: dict)
 
 def _shard_key(root: str, rows: pd.DataFrame, settings: Settings, raw_dir: str) -> str:
     """A digest of what a shard's units depend on: its rows, its files' bytes and the toolkit's signature."""
-    from .batch import cache_signature
+    from .wordcache import cache_signature
 
     h = hashlib.blake2b(digest_size=16)
     for part in (cache_signature(), settings.unit, repr(settings.kinds), repr(settings.drop_duplicates),
