@@ -1,9 +1,9 @@
 """What a group's text is made of: TF-IDF and class-based TF-IDF (BERTopic's) of a grouped document-term matrix.
 
-An analysis stage on :func:`toolkit.dfm` counts, beside :mod:`toolkit.keywords`
-(which tests what distinguishes a group) and below it: the row labels and the
-ranking of a DFM's rows that both use are here. Neither weight is a test of
-distinctiveness.
+An analysis stage on :func:`toolkit.dfm` counts, below :mod:`toolkit.keywords`
+(which tests what distinguishes a group, and reads a DFM's row labels from
+here) and :mod:`toolkit.concordance` (which shares the check of a count
+argument). Neither weight is a test of distinctiveness.
 """
 
 from __future__ import annotations
