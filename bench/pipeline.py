@@ -71,7 +71,7 @@ def run(folder: Path, jobs: int, cache: Path, lists: bool = False) -> dict[str, 
     import warnings
 
     import toolkit as tk
-    from toolkit.stats import SingleArticleWarning
+    from toolkit.intervals import SingleArticleWarning
 
     warnings.simplefilter("ignore", SingleArticleWarning)
     times = {}

@@ -65,6 +65,35 @@ def study_tokens(sentences):
     return tk.tokenize_units(sentences, cache=False)
 
 
+@pytest.fixture(scope="module")
+def body(sentences):
+    """The study corpus's body sentences without near-duplicates, with words and tokens (no cache)."""
+    import toolkit as tk
+
+    units = sentences[(sentences.kind == "body") & sentences.duplicate_of.isna()]
+    return tk.tokenize_units(units, cache=False).reset_index(drop=True)
+
+
+def dfm_table(rows, terms, groups):
+    """A document-term matrix of hand-written counts, one row per ``year`` in ``groups``."""
+    import numpy as np
+    import pandas as pd
+    import scipy.sparse as sp
+
+    from toolkit.features import DFM
+
+    return DFM(sp.csr_matrix(np.array(rows)), np.array(terms, dtype=object), pd.DataFrame({"year": groups}))
+
+
+def same_dfm(a, b):
+    """Two document-term matrices hold the same counts, by group and by article."""
+    assert a.terms.tolist() == b.terms.tolist()
+    assert a.rows.reset_index(drop=True).equals(b.rows.reset_index(drop=True))
+    assert (a.matrix != b.matrix).nnz == 0
+    # Each article's counts, which keyness tests at the article level, whatever the shards.
+    assert a.doc_rows.equals(b.doc_rows) and (a.docs != b.docs).nnz == 0
+
+
 @pytest.fixture(scope="session")
 def study_explorer(study_tokens, corpus):
     """The explorer's data of the study corpus by year."""

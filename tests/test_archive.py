@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 import toolkit as tk
+from conftest import same_dfm
 from toolkit.groups import with_groups
-from toolkit.pipeline import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 OTHER = ROOT / "tests" / "data" / "other_question"    # 9 articles, 2005/2015/2020, three provinces
@@ -18,14 +18,6 @@ HEALTH = OTHER / "themes_health.csv"
 
 def measured(units):
     return units[(units.kind == "body") & units.duplicate_of.isna()].reset_index(drop=True)
-
-
-def same_dfm(a, b):
-    assert a.terms.tolist() == b.terms.tolist()
-    assert a.rows.reset_index(drop=True).equals(b.rows.reset_index(drop=True))
-    assert (a.matrix != b.matrix).nnz == 0
-    # Each article's counts, which keyness tests at the article level, whatever the shards.
-    assert a.doc_rows.equals(b.doc_rows) and (a.docs != b.docs).nnz == 0
 
 
 @pytest.fixture(scope="module")
@@ -45,16 +37,6 @@ def test_one_shard_gives_the_in_memory_numbers(whole, sentences):
     by_article = labels.groupby(measured(sentences).doc_id).sum()
     assert whole.articles.set_index("doc_id")[list(tk.THEMES)].equals(by_article.astype(np.int64))
     assert whole.articles.units.sum() == len(measured(sentences)) == 80     # 88 body sentences, 8 of them repeats
-
-
-def test_processes_and_shard_sizes_agree():
-    one = tk.process_archive("data", shard_size=2, cache=False, progress=False)
-    two = tk.process_archive("data", shard_size=2, cache=False, progress=False, n_jobs=2)
-    pd.testing.assert_frame_equal(one.articles, two.articles)
-    pd.testing.assert_frame_equal(one.sample, two.sample)
-    same_dfm(one.counts, two.counts)
-    # 97 sentences of every kind; only ls2012's repeated lead is seen: hg2017c's repeats of hg2017a are in another shard.
-    assert (one.shards, one.units, one.duplicates) == (3, 97, 1)
 
 
 def test_the_sample_is_the_bottom_k_of_hashed_unit_ids(whole, sentences):
@@ -110,57 +92,3 @@ def test_an_archive_groups_by_any_manifest_column(tmp_path):
                                               r"category$"):
         tk.process_archive(root, by="province", lexicon=HEALTH, cache=False)
 
-
-def test_second_run_reads_the_cache(tmp_path, monkeypatch):
-    from toolkit import batch
-
-    first = tk.process_archive("data", shard_size=2, cache=tmp_path, progress=False)
-    calls = []
-    real = batch.word_segment_many
-    monkeypatch.setattr(batch, "word_segment_many", lambda texts: calls.append(len(texts)) or real(texts))
-    second = tk.process_archive("data", shard_size=2, cache=tmp_path, progress=False)
-    assert calls == []
-    pd.testing.assert_frame_equal(first.articles, second.articles)
-    same_dfm(first.counts, second.counts)
-
-
-def test_stored_units_make_a_second_run_read_instead_of_compute(tmp_path, monkeypatch):
-    from toolkit import archive as ta
-
-    first = tk.process_archive("data", shard_size=2, cache=False, progress=False, units_dir=tmp_path)
-    assert len(list(tmp_path.glob("units-*.parquet"))) == 3
-    calls = []
-    monkeypatch.setattr(tk.corpus, "load_rows", lambda *a, **k: calls.append(a) or pytest.fail("loaded again"))
-    second = tk.process_archive("data", shard_size=2, cache=False, progress=False, units_dir=tmp_path)
-    assert calls == []
-    pd.testing.assert_frame_equal(first.articles, second.articles)
-    pd.testing.assert_frame_equal(first.sample, second.sample)
-    same_dfm(first.counts, second.counts)
-    assert (first.units, first.duplicates) == (second.units, second.duplicates)
-    # Another lexicon reuses the units; another unit or a changed file does not.
-    other = tk.process_archive("data", shard_size=2, cache=False, progress=False, units_dir=tmp_path, lexicon="v1")
-    assert other.articles.units.tolist() == first.articles.units.tolist()
-    monkeypatch.undo()
-    tk.process_archive("data", shard_size=2, cache=False, progress=False, units_dir=tmp_path, unit="paragraph")
-    assert len(list(tmp_path.glob("units-*.parquet"))) == 6
-    # A damaged file is computed again.
-    victim = sorted(tmp_path.glob("units-*.parquet"))[0]
-    victim.write_bytes(b"not parquet")
-    again = tk.process_archive("data", shard_size=2, cache=False, progress=False, units_dir=tmp_path)
-    pd.testing.assert_frame_equal(again.articles, first.articles)
-    assert ta._shard_key("data", tk.corpus.manifest_rows("data").iloc[:2], Settings(), "raw") \
-        in {p.stem[6:] for p in tmp_path.glob("units-*")}
-
-
-def test_a_run_keeps_no_remembered_hits():
-    # Each unit is measured once: the hits of the shipped classifier's lexicon and of the lexicon
-    # passed are not kept after a shard (up to 500,000 sentences, about 250 MB, otherwise).
-    from toolkit.themes import _classifier
-
-    lexicon = tk.load_lexicon()
-    tk.label_themes(["Hai bên tuần tra chung biên giới."])
-    tk.score_themes(["Hai bên tuần tra chung biên giới."], lexicon=lexicon)
-    assert "hits_cache" in _classifier(None).lexicon._keys and "hits_cache" in lexicon._keys
-    archive = tk.process_archive("data", lexicon=lexicon, shard_size=2, cache=False, progress=False)
-    assert archive.articles[list(tk.THEMES)].to_numpy().sum() > 0
-    assert "hits_cache" not in _classifier(None).lexicon._keys and "hits_cache" not in lexicon._keys

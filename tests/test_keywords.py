@@ -1,23 +1,16 @@
-"""Keyness, log-odds, TF-IDF, KWIC and collocations: hand-worked values, the study corpus, and real news."""
+"""Keyness and log-odds: hand-worked values, the study corpus, and real news."""
 
 import warnings
 
 import numpy as np
 import pandas as pd
 import pytest
-import scipy.sparse as sp
 from scipy import stats
 
 import toolkit as tk
-from conftest import DATA
+from conftest import DATA, dfm_table
 from toolkit.features import DFM, dfm
-from toolkit.keywords import (
-    add_display, class_tfidf, collocations, display_forms, keyness, kwic, kwic_sample, log_odds, top_tfidf,
-)
-
-
-def _table(rows, terms, groups):
-    return DFM(sp.csr_matrix(np.array(rows)), np.array(terms, dtype=object), pd.DataFrame({"year": groups}))
+from toolkit.keywords import keyness, log_odds
 
 
 # A 2x2 keyness table worked by hand:
@@ -30,7 +23,7 @@ def _table(rows, terms, groups):
 # Yates: 3.5^2 * (1/6 + 1/24 + 1/94 + 1/376) = 12.25 * 0.221631 = 2.714982
 # G2 = 2 * (10 ln(10/6) + 20 ln(20/24) + 90 ln(90/94) + 380 ln(380/376))
 #    = 2 * (5.108256 - 3.646431 - 3.913660 + 4.021202) = 3.138734
-KEY = _table([[10, 90], [20, 380]], ["x", "y"], [2012, 2023])
+KEY = dfm_table([[10, 90], [20, 380]], ["x", "y"], [2012, 2023])
 
 
 def test_keyness_chi2_by_hand():
@@ -72,7 +65,7 @@ def test_keyness_likelihood_ratio_by_hand():
 # G2 = 2 (1.712561 - 0.556271 - 1.019620 + 1.021552) = 2.31644, p = 0.128.
 # chi2 = N (|ad - bc| - N/2)^2 / (2 * 1468 * 352 * 1118) = 1470 * 1501^2 / 1155466624... = 2.8664
 # Fisher: only a = 2 is as unlikely as the table: (352/1470)(351/1469) = 0.057215.
-SMALL = _table([[2, 350], [0, 1118]], ["x", "y"], [2012, 2023])
+SMALL = dfm_table([[2, 350], [0, 1118]], ["x", "y"], [2012, 2023])
 
 
 def test_default_correction_on_a_two_against_zero_table():
@@ -100,7 +93,7 @@ def test_default_correction_on_a_two_against_zero_table():
 def test_yates_only_when_the_difference_exceeds_half_n():
     # E_a = 2 * 101 / 252 = 0.80 < 5 but |ad - bc| = |150 - 100| = 50 < N/2 = 126: no correction
     # (scipy would subtract min(0.5, |O - E|) = 0.198 from every cell and give 0).
-    table = _table([[1, 100], [1, 150]], ["x", "y"], ["A", "B"])
+    table = dfm_table([[1, 100], [1, 150]], ["x", "y"], ["A", "B"])
     default = keyness(table, "A", unit="token", measure="chi2").set_index("term").loc["x", "chi2"]
     assert default == pytest.approx(252 * 50 ** 2 / (2 * 250 * 101 * 151))
     assert default == pytest.approx(stats.chi2_contingency([[1, 1], [100, 150]], correction=False).statistic)
@@ -115,7 +108,7 @@ def test_fisher_odds_ratio_is_the_conditional_estimate():
 
 
 def test_adjusted_p_over_the_terms_tested():
-    counts = _table([[10, 2, 5, 83], [20, 0, 30, 350]], ["a", "b", "c", "d"], [2012, 2023])
+    counts = dfm_table([[10, 2, 5, 83], [20, 0, 30, 350]], ["a", "b", "c", "d"], [2012, 2023])
     out = keyness(counts, 2012, unit="token", correction="none")
     p = out.p.to_numpy()
     order = np.argsort(p)
@@ -159,17 +152,11 @@ def test_keyness_bad_arguments(kwargs, message):
 # delta_x(A) = ln((3+4)/(4+8-3-4)) - ln((1+4)/(4+8-1-4)) = ln(7/5) - ln(5/7) = 0.672944
 # var = 1/(3+4) + 1/(1+4) = 0.342857; z = 0.672944 / 0.585540 = 1.149272
 def test_log_odds_by_hand():
-    out = log_odds(_table([[3, 1], [1, 3]], ["x", "y"], ["A", "B"])).set_index(["group", "term"])
+    out = log_odds(dfm_table([[3, 1], [1, 3]], ["x", "y"], ["A", "B"])).set_index(["group", "term"])
     assert out.loc[("A", "x"), "log_odds"] == pytest.approx(0.672944, abs=1e-6)
     assert out.loc[("A", "x"), "z"] == pytest.approx(1.149272, abs=1e-6)
     assert out.loc[("B", "x"), "z"] == pytest.approx(-1.149272, abs=1e-6)
     assert out.loc[("A", "y"), "z"] == pytest.approx(-1.149272, abs=1e-6)
-
-
-@pytest.fixture(scope="module")
-def body(sentences):
-    units = sentences[(sentences.kind == "body") & sentences.duplicate_of.isna()]
-    return tk.tokenize_units(units, cache=False).reset_index(drop=True)
 
 
 def test_distinctive_terms_of_2023_on_the_corpus(body):
@@ -202,46 +189,6 @@ def test_one_to_three_articles_a_year_give_effect_sizes_only(body):
         lo = log_odds(by_year)
     assert len(caught) == 1          # once for all groups
     assert lo.p.isna().all() and not lo.distinctive.any()
-
-
-def test_rank_sum_equals_scipy_term_by_term():
-    from toolkit.keywords import _Ranks
-
-    rng = np.random.default_rng(3)
-    counts = rng.poisson(rng.gamma(0.3, 1, (40, 30)))
-    counts[:, 0] = 0
-    counts[5, 0] = 2                                      # a term in one article only
-    rel = counts / (counts.sum(axis=1, keepdims=True) + 1)
-    target = np.arange(40) < 17
-    p, auc = _Ranks(sp.csr_matrix(rel), np.ones(40)).test(target)      # relative frequencies over totals of 1
-    for j in range(30):
-        ref = stats.mannwhitneyu(rel[target, j], rel[~target, j], method="asymptotic")
-        assert p[j] == pytest.approx(ref.pvalue, rel=1e-12, abs=1e-15)
-        assert auc[j] == pytest.approx(ref.statistic / (17 * 23))
-
-
-def test_rank_sum_in_blocks_of_terms_equals_one_block(monkeypatch):
-    # Ranks are built a block of terms at a time (memory at hundreds of thousands of articles); the
-    # blocks, and dividing counts by article totals inside each block, must not change any p-value.
-    from toolkit.keywords import _Ranks
-
-    rng = np.random.default_rng(7)
-    counts = rng.poisson(rng.gamma(0.3, 1, (60, 45)))
-    counts[:, 3] = 0                                      # a term in no article
-    counts[:, 4] = 0
-    counts[2, 4] = 5                                      # ... and in one article only
-    totals = counts.sum(axis=1).astype(float) + 1
-    target = rng.random(60) < 0.4
-    whole = _Ranks(sp.csr_matrix(counts), totals).test(target)
-    monkeypatch.setattr(_Ranks, "BLOCK", 7)               # a few columns a block; a column longer than a block
-    blocked = _Ranks(sp.csr_matrix(counts), totals)
-    np.testing.assert_array_equal(blocked.test(target)[0], whole[0])
-    np.testing.assert_array_equal(blocked.test(target)[1], whole[1])
-    for j in (0, 4, 20, 44):
-        rel = counts[:, j] / totals
-        ref = stats.mannwhitneyu(rel[target], rel[~target], method="asymptotic")
-        assert whole[0][j] == pytest.approx(ref.pvalue, rel=1e-12, abs=1e-15)
-    assert whole[0][3] == 1.0
 
 
 def null_corpus(seed, n_articles=200, vocabulary=400, concentration=40):
@@ -290,107 +237,6 @@ def test_the_per_article_counts_sum_to_the_groups(body):
     assert by_year.doc_rows.columns.tolist() == ["doc_id", "year"]
     summed = tk.features.group_dfm(DFM(by_year.docs, by_year.terms, by_year.doc_rows), by_year.doc_rows, "year")
     assert (summed.matrix != by_year.matrix).nnz == 0
-
-
-def test_names_stay_whole_and_display_as_written(body):
-    # "Ban Bí thư" (the Party Secretariat; one body sentence once near-duplicates are left out);
-    # pyvi alone splits it into ban | bí_thư.
-    ban = body[body.text.str.contains("Ban Bí thư")]
-    assert len(ban) == 1
-    assert all("ban_bí_thư" in tokens and "bí_thư" not in tokens for tokens in ban.tokens)
-    hg = body[body.text.str.contains("Liên hiệp các tổ chức hữu nghị")]
-    assert "liên_hiệp_các_tổ_chức_hữu_nghị" in hg.tokens.iloc[0]
-    forms = display_forms(body)
-    assert forms["lạng_sơn"] == "Lạng Sơn" and forms["asean"] == "ASEAN" and forms["hợp_tác"] == "hợp tác"
-    assert forms["ban_bí_thư"] == "Ban Bí thư"
-    shown = add_display(keyness(dfm(body, by="year"), 2012).head(3), forms)
-    assert shown.display.iloc[0] == "Lạng Sơn"
-
-
-def test_kwic_refuses_a_pattern_without_syllables(body):
-    # Normalisation strips HTML tags, so "<script>" has nothing to match.
-    with pytest.raises(tk.ToolkitError, match="no syllables"):
-        kwic(body, "<script>")
-    with pytest.raises(tk.ToolkitError, match="window"):
-        kwic(body, "cửa khẩu", window=-1)
-    with pytest.raises(tk.ToolkitError, match="pattern must be"):
-        kwic(body, [])
-    with pytest.raises(tk.ToolkitError, match="n must be a positive integer"):
-        top_tfidf(dfm(body, by="year"), n=0)
-    with pytest.raises(tk.ToolkitError, match="min_count must be a positive integer"):
-        collocations(body, min_count=0)
-    with pytest.raises(tk.ToolkitError, match="z_threshold is no longer used"):
-        log_odds(dfm(body, by="year"), z_threshold=1.96)
-    with pytest.raises(tk.ToolkitError, match="alpha must be"):
-        log_odds(dfm(body, by="year"), alpha=5)
-
-
-def test_class_tfidf_as_bertopic():
-    # Class sizes 4 and 5: A = int(4.5) = 4 (BERTopic truncates). Counts x = [3, 1], y = [1, 4].
-    # ctfidf(A, x) = 3/4 * ln(1 + 4/4) = 0.519860; ctfidf(B, y) = 4/5 * ln(1 + 4/5) = 0.470229.
-    out = class_tfidf(_table([[3, 1], [1, 4]], ["x", "y"], ["A", "B"])).set_index(["group", "term"])
-    assert out.loc[("A", "x"), "ctfidf"] == pytest.approx(0.75 * np.log(2), abs=1e-9)
-    assert out.loc[("B", "y"), "ctfidf"] == pytest.approx(0.8 * np.log(1.8), abs=1e-9)
-
-
-def test_tfidf_tables(body):
-    by_year = dfm(body, by="year")
-    for table, score in ((top_tfidf(by_year, 5), "tfidf"), (class_tfidf(by_year, 5), "ctfidf")):
-        assert table.groupby("group").size().tolist() == [5, 5, 5]
-        assert (table.groupby("group")[score].apply(lambda s: s.is_monotonic_decreasing)).all()
-
-
-def test_kwic_matches_across_word_boundaries(body):
-    lines = kwic(body, "cửa khẩu", window=3)
-    # "mở cửa khẩu" in hg2023 is one pyvi word (mở_cửa_khẩu) without the toolkit's fix.
-    assert "hg2023:p05s02" in set(lines.unit_id)
-    assert (lines.keyword.str.lower() == "cửa khẩu").all()
-    texts = body.set_index("unit_id").text
-    assert all(tk.normalize_text(texts[u])[s:e] == k for u, s, e, k in zip(lines.unit_id, lines.start, lines.end, lines.keyword))
-    assert len(lines.iloc[0].pre.split()) <= 3
-
-
-def test_kwic_matches_words_not_first_syllables(body):
-    # "nước" stands alone (các nước, nước bạn) and starts compounds (nước_ngoài); the word match takes the former only.
-    words = [w.lower() for seq in body.words for w in seq]
-    alone = sum(w == "nước" for w in words)
-    anywhere = sum(w.split("_").count("nước") for w in words)
-    assert 0 < alone < anywhere
-    lines = kwic(body, "nước")
-    assert len(lines) == alone and (lines.keyword.str.lower() == "nước").all()
-    assert len(kwic(body, "nước", match="syllable")) == anywhere
-    assert not lines.post.str.lower().str.startswith("ngoài").any()
-    # Without a words column the text is segmented: the same lines.
-    assert kwic(body.drop(columns="words"), "nước")[["unit_id", "start"]].equals(lines[["unit_id", "start"]])
-    # "trường" (school) stands alone once; it is the first syllable of "trường hợp" and the last of "nhà trường".
-    units = pd.DataFrame({"unit_id": ["x"], "text": ["Trường hợp này xảy ra ở trường, theo nhà trường."]})
-    assert kwic(units, "trường").start.tolist() == [24]
-    assert kwic(units, "trường", match="syllable").start.tolist() == [0, 24, 41]
-    with pytest.raises(tk.ToolkitError, match="match must be"):
-        kwic(body, "nước", match="prefix")
-
-
-def test_kwic_sample_spreads_over_articles_and_says_what_it_left_out(body):
-    lines = kwic(body, "hợp tác")
-    per_article = lines.doc_id.value_counts()
-    assert len(per_article) == 5 and per_article.max() >= 5      # one article has many more lines than another
-    sample = kwic_sample(lines, n=5, by="year")
-    assert sorted(sample.doc_id) == sorted(per_article.index)        # one line from each article first
-    sample = kwic_sample(lines, n=9, by="year", per_article=2)
-    assert sample.doc_id.value_counts().max() == 2 and sample.doc_id.nunique() == 5
-    assert sample.attrs == {"total": len(lines), "left_out": len(lines) - 9}
-    assert sample.index.is_monotonic_increasing                      # in the input's order
-    from toolkit.display import kwic_html
-
-    shown = kwic_html(lines, max_rows=9, by="year")
-    assert len(shown.frame) == 9 and f"{len(lines) - 9} left out" in shown._repr_html_()
-    assert kwic_html(lines, max_rows=100).note == ""
-
-
-def test_collocations_find_multiword_names(body):
-    out = collocations(body, min_count=3)
-    assert {"triệu usd", "hội_nhập quốc_tế"} <= set(out.collocation)
-    assert (out.G2 > 0).all() and out.G2.is_monotonic_decreasing
 
 
 # --------------------------------------------------------------- calibrated on real news
@@ -476,3 +322,4 @@ def test_a_word_planted_in_a_tenth_of_one_half_is_found(unc):
         warnings.simplefilter("error", tk.EffectSizesOnlyWarning)   # both halves are tested
         odds = tk.log_odds(grouped)
     assert odds.set_index(["group", "term"]).loc[("A", PLANTED), "distinctive"]
+

@@ -173,8 +173,9 @@ def test_no_module_shadows_the_standard_library_and_the_word_layers_import_downw
     package = Path(__file__).resolve().parents[1] / "toolkit"
     names = {p.stem for p in package.glob("*.py")} - {"__init__", "__main__"}
     assert not names & set(sys.stdlib_module_names), "a module named after a standard-library module"
-    # words (wordseg) <- tokens (tokens) <- batches (batch): no module imports one above it
-    layers = ["wordseg", "tokens", "batch"]
+    # words (wordseg) <- tokens (tokens) <- the word cache (wordcache) <- tokens of many texts (arrowtokens)
+    # <- batches (batch): no module imports one above it
+    layers = ["wordseg", "tokens", "wordcache", "arrowtokens", "batch"]
     for i, name in enumerate(layers):
         tree = ast.parse((package / f"{name}.py").read_text(encoding="utf-8"))
         imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level == 1}

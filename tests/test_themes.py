@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 import toolkit as tk
 from conftest import DATA, FUZZ, documented, hostile_text
-from toolkit.stats import SingleArticleWarning
+from toolkit.intervals import SingleArticleWarning
 from toolkit.themes import (
     THEMES, explain, label_themes, leave_one_term_out, load_lexicon, match_themes, score_themes,
     term_hits, theme_kwic, theme_shares, theme_tests, unmatched_terms, validate,

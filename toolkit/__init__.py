@@ -10,13 +10,17 @@ The pipeline runs one way, one module per stage::
     lexicon   load_lexicon       theme lexicons as data: any themes, context cues, blockers, formulas
     themes    score_themes, label_themes, explain, theme_shares ...   dictionary measurement
     agreement agreement, disagreements   two coders: Krippendorff's alpha, kappa, what they dispute
-    keywords  keyness (article-level test), log_odds, top_tfidf, class_tfidf, kwic, kwic_sample, collocations, display_forms
+    ranksum   article_test       the article-level test of word frequencies behind keyness and log_odds
+    keywords  keyness, log_odds  distinctive terms of a group (effect sizes, p from the article-level test)
+    tfidf     top_tfidf, class_tfidf   what a group's text is made of
+    concordance kwic, kwic_sample, collocations, display_forms   words in their text
     topics    fit_topics, topic_terms, topic_shares, topic_selection, choose_k, beats_null, article_topics, compare_topics
     explore   explore, write_explorer   terms, themes, topics, dispersion: a notebook widget or one HTML file
     coding    code_sheet         hand-coding the validation sample, one unit at a time
 
     archive   process_archive    the same stages a shard of articles at a time (processes or Dask),
                                  keeping per-article counts: corpora larger than memory
+    shard, gather                a worker's shard of an archive run; the main process gathering the shards
 
 Example
 -------
@@ -49,10 +53,10 @@ from .themes import (
     term_hits, theme_kwic, theme_shares, theme_tests, themes_of, unmatched_terms, validate,
 )
 from .agreement import agreement, disagreements, join_codings, krippendorff_alpha
-from .keywords import (
-    EffectSizesOnlyWarning, add_display, article_test, class_tfidf, collocations, display_forms, keyness, kwic, kwic_sample,
-    log_odds, top_tfidf,
-)
+from .ranksum import EffectSizesOnlyWarning, article_test
+from .tfidf import class_tfidf, top_tfidf
+from .keywords import keyness, log_odds
+from .concordance import add_display, collocations, display_forms, kwic, kwic_sample
 from .topics import (
     article_topics, beats_null, choose_k, compare_topics, default_ks, fit_topics, seed_effect, seed_terms, topic_coherence,
     topic_selection, topic_shares, topic_stability, topic_terms,

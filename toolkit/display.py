@@ -80,7 +80,7 @@ def kwic_html(lines: pd.DataFrame, max_rows: int = 50, by: str | None = None, pe
     ids = [c for c in ("unit_id", "theme", "term") if c in lines.columns]
     total = len(lines)
     if total > max_rows and "doc_id" in lines.columns:
-        from .keywords import kwic_sample
+        from .concordance import kwic_sample
 
         shown = kwic_sample(lines, n=max_rows, by=by if by in lines.columns else None, per_article=per_article,
                             seed=seed)

@@ -117,7 +117,8 @@ def _check_units(units: pd.DataFrame, by: str) -> pd.DataFrame:
 
 def _terms_view(body: pd.DataFrame, by: str, groups: list[str], opts: dict, dataset: dict) -> tuple[dict, list[str]]:
     from .features import dfm, group_dfm
-    from .keywords import EffectSizesOnlyWarning, keyness
+    from .keywords import keyness
+    from .ranksum import EffectSizesOnlyWarning
 
     unit_dfm = dfm(body)
     grouped = group_dfm(unit_dfm, body, by)

@@ -27,7 +27,7 @@ from .errors import ToolkitError
 from .lexicon import Lexicon
 from .pipeline import select_units
 from .segment import segment
-from .stats import cluster_shares
+from .intervals import cluster_shares
 from .groups import with_groups
 from .themes import _labelled, _lexicon, corrected_theme_shares, theme_shares
 from .wordseg import word_segment

@@ -293,7 +293,7 @@ def _trend_findings(table, names, groups, by, what, labelled, cluster) -> list[s
 
 def _rank_findings(table, names, groups, by, what, labelled, cluster, top) -> list[str]:
     from .figures import label
-    from .stats import cluster_shares
+    from .intervals import cluster_shares
 
     out, largest = [], []
     for n in names:

@@ -40,7 +40,8 @@ from .lexicon import DEFAULT_LEXICON, STUDY_THEMES, Lexicon, load_lexicon
 from .match import find_terms, syllables
 from .normalize import normalize_text
 from .pipeline import select_units
-from .stats import cluster_shares, corrected_shares, pairwise_tests
+from .intervals import cluster_shares
+from .stats import corrected_shares, pairwise_tests
 
 __all__ = [
     "THEMES", "Lexicon", "load_lexicon", "match_themes", "score_themes", "label_themes", "explain",
@@ -565,7 +566,7 @@ def validate(coded: pd.DataFrame, texts: pd.Series | None = None, lexicon: Lexic
     out = confusion(truth, labels, lex.themes)
     if ci is None:
         return out
-    from .stats import clopper_pearson
+    from .intervals import clopper_pearson
 
     for measure, k, n in (("precision", out.tp, out.tp + out.fp), ("recall", out.tp, out.tp + out.fn),
                           ("specificity", out.tn, out.tn + out.fp)):
@@ -630,7 +631,7 @@ def false_alarms(texts, lexicon: Lexicon | str | None = None, threshold: float =
         ``rate`` and its exact (Clopper-Pearson) interval ``rate_low`` /
         ``rate_high``.
     """
-    from .stats import clopper_pearson
+    from .intervals import clopper_pearson
 
     lex = _lexicon(lexicon)
     labels = label_themes(texts, lex, threshold, method=method)

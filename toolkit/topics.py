@@ -427,7 +427,7 @@ def topic_shares(model: TopicModel, units: pd.DataFrame, by: str = "year", clust
         tokens), ``articles``, ``empty_units`` (proportion of the group's units
         without tokens), ``interval``, ``note``; sorted by group then topic.
     """
-    from .stats import article_bootstrap, bootstrap_shares
+    from .intervals import article_bootstrap, bootstrap_shares
 
     if len(units) != model.unit_topics.shape[0]:
         raise ToolkitError(f"the model has {model.unit_topics.shape[0]} units but {len(units)} were given")
