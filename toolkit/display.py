@@ -65,7 +65,7 @@ def kwic_html(lines: pd.DataFrame, max_rows: int = 50, by: str | None = None, pe
     Both return ``pre``, ``keyword`` and ``post`` columns; identifying
     columns (``unit_id``, ``theme``, ``term``) are shown first when present.
     With more than ``max_rows`` lines and a ``doc_id`` column, the lines
-    shown are :func:`toolkit.keywords.kwic_sample`'s (spread over articles
+    shown are :func:`toolkit.concordance.kwic_sample`'s (spread over articles
     and the groups of ``by``, at most ``per_article`` per article before
     repeating); a sentence under the table says how many were left out.
 

@@ -51,7 +51,7 @@ def coded_shares(units: pd.DataFrame, coding: pd.DataFrame, themes, by: str = "y
     """Theme shares from a hand coding (``unit_id`` + one 0/1 column per theme) instead of the lexicon.
 
     Only units present in the coding count; the intervals are those of
-    :func:`toolkit.stats.cluster_shares`.
+    :func:`toolkit.intervals.cluster_shares`.
     """
     chosen = select_units(units, kinds, drop_duplicates)
     coded = chosen.drop(columns=[t for t in themes if t in chosen.columns]).merge(

@@ -192,7 +192,7 @@ def share_findings(shares: pd.DataFrame, by: str, measure: str = "theme", what: 
         ``by`` and ``cluster`` (articles). With it, each group is compared
         with the rest of the corpus (nominal groups) and the trend is tested
         (ordered groups) with the article as the unit
-        (:func:`toolkit.stats.cluster_shares`, Spearman's rho over articles).
+        (:func:`toolkit.intervals.cluster_shares`, Spearman's rho over articles).
     ordered : bool, optional
         Whether the groups have an order; None decides from ``by`` and its
         values (:func:`toolkit.figures.is_ordered`: years, periods, months).

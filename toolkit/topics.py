@@ -402,12 +402,12 @@ def topic_shares(model: TopicModel, units: pd.DataFrame, by: str = "year", clust
     group's shares sum to 1). Units with no tokens after stopwords carry no
     topic information; their proportion is reported in ``empty_units``.
     The interval resamples whole articles within the group
-    (:func:`toolkit.stats.article_bootstrap`, percentile, ``n_boot``
+    (:func:`toolkit.intervals.article_bootstrap`, percentile, ``n_boot``
     replicates, the same pooled ratio as the share): articles, not
     sentences, are the sampled units, as for theme shares
     (:func:`toolkit.theme_shares`). A group of one article has no
     between-article variation; its interval resamples that article's units
-    (:func:`toolkit.stats.bootstrap_shares`) and describes that article only,
+    (:func:`toolkit.intervals.bootstrap_shares`) and describes that article only,
     which ``note`` says. The model may be fitted on units (sentences,
     paragraphs) or on articles (one row each).
 
