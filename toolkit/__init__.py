@@ -33,7 +33,8 @@ Example
 
 __version__ = "0.1.0"
 
-from .corpus import Corpus, load_corpus, read_manifest
+from .corpus import Corpus, load_corpus
+from .manifest import read_manifest
 from .errors import CorpusError, ManifestError, ToolkitError
 from .normalize import normalize_audited, normalize_text
 from .segment import segment, split_sentences

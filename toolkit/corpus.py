@@ -28,7 +28,7 @@ from .manifest import MIN_YEAR, REQUIRED_COLUMNS, _as_path, _read_manifest, read
 from .normalize import normalize_audited
 from .rawfiles import _check_legacy, _check_page, _decode, _is_legacy_line, _match_files
 
-__all__ = ['Corpus', 'load_corpus', 'load_rows', 'manifest_rows', 'read_manifest', 'REQUIRED_COLUMNS']
+__all__ = ['Corpus', 'load_corpus', 'load_rows', 'manifest_rows']  # read_manifest: toolkit.manifest
 
 # Optional columns that Corpus.documents always has, empty when the manifest lacks them.
 _FILLED_COLUMNS = ("province", "outlet", "title")

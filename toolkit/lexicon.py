@@ -45,6 +45,7 @@ __all__ = ["Lexicon", "load_lexicon", "lexicon_path", "LEXICON_DIR", "DEFAULT_LE
 
 LEXICON_DIR = Path(__file__).resolve().parent / "resources" / "lexicons"
 DEFAULT_LEXICON = LEXICON_DIR / "themes_v3.csv"
+"""Path of the lexicon used when none is given: the study's themes, version 3 (``themes_v3.csv``)."""
 STUDY_THEMES = ("economic_diplomacy", "border_security", "people_to_people")
 KINDS = ("term", "formula")
 _THEME_NAME = re.compile(r"^[a-z][a-z0-9_]*$")

@@ -315,7 +315,7 @@ def _checked_inputs(corpus, lexicon, by, unit, jobs, in_place, generic, periods,
         raise ToolkitError(f"{corpus_path}: not a corpus folder (no corpus.csv); see README 'Adding your own corpus'")
     columns = _manifest_columns(corpus_path)
     if periods is not None:
-        from .corpus import read_manifest
+        from .manifest import read_manifest
         from .groups import period_labels
 
         # A malformed specification, or documents outside every period, fail before any work.
@@ -479,6 +479,6 @@ def _manifest_columns(corpus: Path) -> list[str]:
 
     Only columns the manifest has, without ``file`` and ``encoding`` (how a file is found and read).
     """
-    from .corpus import read_manifest
+    from .manifest import read_manifest
 
     return [str(c) for c in read_manifest(corpus / "corpus.csv").columns if c not in ("file", "encoding")]
