@@ -68,9 +68,16 @@ def study_tokens(sentences):
 @pytest.fixture(scope="session")
 def study_explorer(study_tokens, corpus):
     """The explorer's data of the study corpus by year."""
-    from toolkit.explore import explorer_data
+    from toolkit.explore_data import explorer_data
 
     return explorer_data(study_tokens, by="year", documents=corpus.documents, name="study")
+
+
+def data_top_term(data, group):
+    """The label of the group's term with the largest log ratio in the explorer's data (the first of ties)."""
+    part = data["terms"]["groups"][group]
+    best = max(range(len(part["t"])), key=lambda j: (part["lr"][j], -j))
+    return data["terms"]["labels"][part["t"][best]]
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,7 @@ The pipeline runs one way, one module per stage::
     keywords  keyness (article-level test), log_odds, top_tfidf, class_tfidf, kwic, kwic_sample, collocations, display_forms
     topics    fit_topics, topic_terms, topic_shares, topic_selection, choose_k, beats_null, article_topics, compare_topics
     explore   explore, write_explorer   terms, themes, topics, dispersion: a notebook widget or one HTML file
+                                 (explore_data -> explore_figures -> explore_page, explore_widget)
     coding    code_sheet         hand-coding the validation sample, one unit at a time
 
     archive   process_archive    the same stages a shard of articles at a time (processes or Dask),
