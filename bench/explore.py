@@ -80,7 +80,8 @@ def main() -> None:
     args = parser.parse_args()
 
     import toolkit as tk
-    from toolkit.explore import explorer_data, explorer_html, plotly_bundle
+    from toolkit.explore_data import explorer_data
+    from toolkit.explore_page import explorer_html, plotly_bundle
     from toolkit.groups import with_groups
 
     OUT.mkdir(exist_ok=True)

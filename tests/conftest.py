@@ -12,6 +12,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import matplotlib
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -97,9 +99,16 @@ def same_dfm(a, b):
 @pytest.fixture(scope="session")
 def study_explorer(study_tokens, corpus):
     """The explorer's data of the study corpus by year."""
-    from toolkit.explore import explorer_data
+    from toolkit.explore_data import explorer_data
 
     return explorer_data(study_tokens, by="year", documents=corpus.documents, name="study")
+
+
+def data_top_term(data, group):
+    """The label of the group's term with the largest log ratio in the explorer's data (the first of ties)."""
+    part = data["terms"]["groups"][group]
+    best = max(range(len(part["t"])), key=lambda j: (part["lr"][j], -j))
+    return data["terms"]["labels"][part["t"][best]]
 
 
 @pytest.fixture(scope="session")
@@ -168,6 +177,128 @@ def category_corpus(root: Path) -> Path:
     manifest = "doc_id,file,year,category\n" + "".join(
         f"{doc},{doc}.txt,{doc[2:6]},{category}\n" for doc, category in CATEGORIES.items())
     return write_corpus(root, files, manifest)
+
+
+# --------------------------------------------------------------- figures
+# Shared by the tests of the figure modules (test_figures.py, test_theme_figures.py, ...): frames worked by hand,
+# real section names, the study's sentences in k groups, and what a drawn figure holds.
+
+
+def upper_hex(colour):
+    """A matplotlib colour as upper-case hex."""
+    return matplotlib.colors.to_hex(colour).upper()
+
+
+def points_of(ax):
+    """The points of a seaborn point plot (not the caps of error bars, not the empty lines of its legend)."""
+    return [line for line in ax.lines if len(line.get_xdata()) and line.get_marker() not in ("_", "|")]
+
+
+def interval_ends(ax):
+    """(position, low, high) of every error bar drawn on ``ax``, vertical or horizontal."""
+    ends = []
+    for container in ax.containers:
+        if isinstance(container, matplotlib.container.ErrorbarContainer):
+            for collection in container.lines[2]:
+                for (x0, y0), (x1, y1) in collection.get_segments():
+                    ends.append((x0, min(y0, y1), max(y0, y1)) if x0 == x1 else (y0, min(x0, x1), max(x0, x1)))
+    return sorted(ends)
+
+
+@pytest.fixture
+def seaborn_calls(monkeypatch):
+    """Record the seaborn calls a plot function makes (name and keyword arguments)."""
+    import seaborn as sns
+
+    calls = []
+    for name in ("pointplot", "barplot", "lineplot"):
+        original = getattr(sns, name)
+
+        def spy(*args, _original=original, _name=name, **kwargs):
+            calls.append((_name, kwargs))
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(sns, name, spy)
+    return calls
+
+
+# Shares worked by hand: 2005 has 10 units, 2020 has 40; the intervals are given, not recomputed.
+HAND_SHARES = pd.DataFrame({
+    "year": [2005, 2005, 2020, 2020],
+    "theme": ["health", "environment", "health", "environment"],
+    "share": [0.3, 0.1, 0.25, 0.5],
+    "ci_low": [0.067, 0.003, 0.127, 0.338],
+    "ci_high": [0.652, 0.445, 0.412, 0.662],
+    "articles": [1, 1, 3, 3],
+})
+
+
+# Dân trí's section names: real category labels, some long, to lay out as a 2-, 10- and 20-group grouping.
+SECTIONS = ["kinh doanh", "thế giới", "giáo dục", "giải trí", "sức khỏe", "khoa học", "xã hội", "thể thao", "công nghệ",
+            "du lịch", "pháp luật", "bất động sản", "văn hóa", "ô tô - xe máy", "nhịp sống trẻ", "tình yêu - giới tính",
+            "bạn đọc", "chính trị", "an ninh trật tự", "sự kiện"]
+
+
+def drawn_texts(fig):
+    """Every text the figure draws (visible, non-empty), with its bounding box in pixels from the renderer.
+
+    Text.draw is wrapped for the one draw, so only texts actually drawn count (not the labels of ticks
+    outside the view, nor hidden ones); multi-line labels count as one box.
+    """
+    renderer = fig.canvas.get_renderer()
+    drawn = []
+    draw = matplotlib.text.Text.draw
+
+    def recording(text, renderer):
+        if text.get_visible() and text.get_text().strip():
+            drawn.append(text)
+        return draw(text, renderer)
+
+    matplotlib.text.Text.draw = recording
+    try:
+        fig.draw(renderer)
+    finally:
+        matplotlib.text.Text.draw = draw
+    return [(t.get_text(), t.get_window_extent(renderer)) for t in dict.fromkeys(drawn)]
+
+
+def overlapping_texts(fig, tolerance=0.5):
+    """Pairs of drawn texts whose boxes overlap by more than ``tolerance`` pixels both ways."""
+    import itertools
+
+    pairs = []
+    for (a, box_a), (b, box_b) in itertools.combinations(drawn_texts(fig), 2):
+        if (min(box_a.x1, box_b.x1) - max(box_a.x0, box_b.x0) > tolerance
+                and min(box_a.y1, box_b.y1) - max(box_a.y0, box_b.y0) > tolerance):
+            pairs.append((a, b))
+    return pairs
+
+
+_SECTION_FRAMES = {}
+
+
+def section_frames(k, sentences):
+    """The study's sentences (real text) split into k groups named after news sections, and every report frame."""
+    import toolkit as tk
+
+    if k not in _SECTION_FRAMES:
+        units = tk.tokenize_units(sentences, cache=False).assign(
+            section=[SECTIONS[i % k] for i in range(len(sentences))])
+        shares = tk.theme_shares(units, by="section")
+        body = units[(units.kind == "body") & units.duplicate_of.isna()].reset_index(drop=True)
+        model = tk.fit_topics(tk.dfm(body, min_docs=2), n_topics=3, method="nmf", seed=0)
+        variants = pd.concat([shares.assign(variant="baseline (sentences)"),
+                              tk.theme_shares(units, by="section", kinds=None).assign(variant="titles included"),
+                              tk.theme_shares(units, by="section", drop_duplicates=False).assign(variant="duplicates kept")])
+        _SECTION_FRAMES[k] = {
+            "shares": shares, "hits": tk.term_hits(units, by="section"), "odds": tk.log_odds(tk.dfm(body, by="section")),
+            "topics": tk.topic_shares(model, body, by="section"), "robustness": variants,
+            "estimates": pd.concat([shares.assign(estimate="lexicon"),
+                                    shares.assign(estimate="hand coding", share=shares.share * 0.8)]),
+            "sizes": tk.groups.describe_groups(units.assign(doc_id=units.doc_id + units.section)
+                                                .drop_duplicates("doc_id"), "section"),
+        }
+    return _SECTION_FRAMES[k]
 
 
 # --------------------------------------------------------------- hostile input (property tests and fuzzing)

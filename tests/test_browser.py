@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 import toolkit as tk
-from toolkit.explore import explorer_data, explorer_html
+from toolkit.explore_data import explorer_data
+from toolkit.explore_page import explorer_html
 
 CHROMIUM = next((p for p in (os.environ.get("CHROMIUM"), shutil.which("chromium"), shutil.which("chromium-browser"))
                  if p and Path(p).exists()), None)

@@ -7,7 +7,8 @@ import html
 import re
 import unicodedata
 
-from toolkit.explore import DEFAULTS, Explorer
+from toolkit.explore import Explorer
+from toolkit.explore_data import DEFAULTS
 from toolkit.explore_widget import article_html, term_detail_html, theme_units_html
 
 

@@ -16,7 +16,10 @@ The pipeline runs one way, one module per stage::
     concordance kwic, kwic_sample, collocations, display_forms   words in their text
     topics    fit_topics, topic_terms, topic_shares, topic_selection, choose_k, beats_null, article_topics, compare_topics
     explore   explore, write_explorer   terms, themes, topics, dispersion: a notebook widget or one HTML file
+                                 (explore_data -> explore_figures -> explore_page, explore_widget)
     coding    code_sheet         hand-coding the validation sample, one unit at a time
+    figures   (toolkit.figures)  plots of tidy frames and their files: figure_style -> figure_layout ->
+                                 theme_figures, estimate_figures, topic_figures, figures; figure_files
 
     archive   process_archive    the same stages a shard of articles at a time (processes or Dask),
                                  keeping per-article counts: corpora larger than memory

@@ -97,7 +97,7 @@ def _terms_view(data: dict):
     import ipywidgets as w
     import plotly.graph_objects as go
 
-    from .explore import terms_figure
+    from .explore_figures import terms_figure
 
     view = data["terms"]
     scatter = go.FigureWidget(terms_figure(data))
@@ -132,7 +132,7 @@ def _themes_view(data: dict):
     import ipywidgets as w
     import plotly.graph_objects as go
 
-    from .explore import theme_counts_figure
+    from .explore_figures import theme_counts_figure
 
     groups, th = data["meta"]["groups"], data["themes"]
     g_pick = w.Dropdown(options=[("every group", -1)] + [(g, k) for k, g in enumerate(groups)], description="Group")
@@ -163,7 +163,8 @@ def _topics_view(data: dict):
     import ipywidgets as w
     import plotly.graph_objects as go
 
-    from .explore import _topics_html, topics_figure
+    from .explore_figures import topics_figure
+    from .explore_page import _topics_html
 
     return w.VBox([go.FigureWidget(topics_figure(data)), w.HTML(_topics_html(data))]) if data["topics"] else \
         w.HTML("<p>Too few units or terms for topics.</p>")

@@ -218,7 +218,7 @@ def conclusions(table: pd.DataFrame, by: str = "year", tolerance: float = 0.0, o
         ``min_articles`` articles under the first variant are left out
         (unless every group has fewer).
     """
-    from .figures import is_ordered
+    from .figure_style import is_ordered
 
     if ordered is None:
         ordered = is_ordered(by, table[by].unique())

@@ -214,7 +214,7 @@ def share_findings(shares: pd.DataFrame, by: str, measure: str = "theme", what: 
         With one group: the share of that group only. Shares print with
         the precision they need (:func:`percent`).
     """
-    from .figures import is_ordered, label
+    from .figure_style import is_ordered, label
 
     groups = list(dict.fromkeys(shares[by].tolist()))
     if "articles" in shares.columns:
@@ -243,7 +243,7 @@ def share_findings(shares: pd.DataFrame, by: str, measure: str = "theme", what: 
 
 
 def _trend_findings(table, names, groups, by, what, labelled, cluster) -> list[str]:
-    from .figures import label
+    from .figure_style import label
     from .stats import adjust_p
 
     out, tests = [], {}
@@ -292,7 +292,7 @@ def _trend_findings(table, names, groups, by, what, labelled, cluster) -> list[s
 
 
 def _rank_findings(table, names, groups, by, what, labelled, cluster, top) -> list[str]:
-    from .figures import label
+    from .figure_style import label
     from .intervals import cluster_shares
 
     out, largest = [], []
