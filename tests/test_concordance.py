@@ -94,3 +94,21 @@ def test_collocations_find_multiword_names(body):
     out = collocations(body, min_count=3)
     assert {"triệu usd", "hội_nhập quốc_tế"} <= set(out.collocation)
     assert (out.G2 > 0).all() and out.G2.is_monotonic_decreasing
+
+
+def test_collocations_count_articles_and_give_no_token_p_by_default(body):
+    out = collocations(body, min_count=3)
+    assert "p" not in out.columns
+    # Counted by hand from the units: the articles whose segmented words hold the pair side by side.
+    for pair in out.collocation.head(5):
+        first, second = pair.split(" ")
+        holding = {doc for doc, words in zip(body.doc_id, body.words)
+                   if any(a.lower() == first and b.lower() == second for a, b in zip(words, words[1:]))}
+        assert out.set_index("collocation").loc[pair, "articles"] == len(holding)
+    assert (out.articles <= body.doc_id.nunique()).all() and (out.articles <= out["count"]).all()
+    token = collocations(body, min_count=3, unit="token")
+    assert token.drop(columns="p").equals(out)
+    assert ((token.p > 0) & (token.p < 1)).all()
+    assert "articles" not in collocations(body.drop(columns="doc_id"), min_count=3).columns
+    with pytest.raises(tk.ToolkitError, match="unit must be"):
+        collocations(body, unit="sentence")
