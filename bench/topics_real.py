@@ -5,8 +5,11 @@ The corpus (toolkit format: ``corpus.csv`` with a category column, and
 dropped, analysis tokens). For each level of fitting, as the topics template
 calls them:
 
-- ``article``: one row per article (``tk.dfm(body, by="doc_id", min_docs=2)``);
-- ``sentence``: one row per body sentence (``tk.dfm(body, min_docs=2)``);
+- ``article``: one row per article (``tk.dfm(body, by="doc_id", min_docs=2, max_terms=...)``);
+- ``sentence``: one row per body sentence (``tk.dfm(body, min_docs=2, max_terms=...)``);
+
+with at most ``--max-terms`` terms (default ``tk.topics.MAX_TERMS``, as the
+template; 0 for every term in two rows),
 
 the script runs ``tk.topic_selection`` with its defaults (k over
 ``tk.default_ks``, stability when articles or folds of articles are left
@@ -20,6 +23,7 @@ NMI at least 0.40.
 Usage::
 
     python bench/topics_real.py CORPUS_FOLDER [--category category] [--levels article,sentence] [--method nmf]
+        [--max-terms N] [--n-jobs N]
 """
 
 from __future__ import annotations
@@ -41,6 +45,8 @@ def main() -> None:
     parser.add_argument("--levels", default="article,sentence")
     parser.add_argument("--method", default="nmf")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--max-terms", type=int, default=None, help="default tk.topics.MAX_TERMS; 0 for all")
+    parser.add_argument("--n-jobs", type=int, default=-1, help="worker processes of topic_selection (-1: every core)")
     args = parser.parse_args()
 
     from sklearn.metrics import normalized_mutual_info_score
@@ -55,12 +61,13 @@ def main() -> None:
     print(f"{len(corpus.documents)} articles, {categories.nunique()} categories, {len(body)} body sentences; "
           f"processed in {time.perf_counter() - start:.0f} s")
     for level in args.levels.split(","):
-        counts = tk.dfm(body, by="doc_id", min_docs=2) if level == "article" else tk.dfm(body, min_docs=2)
+        max_terms = tk.topics.MAX_TERMS if args.max_terms is None else (args.max_terms or None)
+        counts = tk.dfm(body, by="doc_id" if level == "article" else None, min_docs=2, max_terms=max_terms)
         rows = counts.rows if level == "article" else body
         start = time.perf_counter()
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            selection = tk.topic_selection(counts, rows, method=args.method, seed=args.seed)
+            selection = tk.topic_selection(counts, rows, method=args.method, seed=args.seed, n_jobs=args.n_jobs)
         seconds = time.perf_counter() - start
         chosen = tk.choose_k(selection)
         beats = tk.beats_null(selection)

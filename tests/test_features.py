@@ -115,3 +115,19 @@ def test_from_counts_names_bad_input(sentences):
         tk.DFM.from_counts(counts, articles, by="province")
     with pytest.raises(tk.ToolkitError, match="repeat doc_id 'a'"):
         tk.DFM.from_counts(counts, pd.concat([articles, articles]), by="year")
+
+
+def test_max_terms_keeps_the_terms_in_most_units(tokens):
+    full = dfm(tokens, min_docs=2)
+    # Ranked by hand: units holding each term, then its total, then the term itself.
+    in_units = {t: sum(t in set(ts) for ts in tokens.tokens) for t in full.terms}
+    totals = {t: sum(ts.count(t) for ts in tokens.tokens) for t in full.terms}
+    ranked = sorted(full.terms, key=lambda t: (-in_units[t], -totals[t], t))
+    top = dfm(tokens, min_docs=2, max_terms=40)
+    assert set(top.terms) == set(ranked[:40]) and list(top.terms) == sorted(top.terms)
+    assert top.matrix.toarray().tolist() == full.matrix[:, [list(full.terms).index(t) for t in top.terms]].toarray().tolist()
+    grouped = dfm(tokens, by="year", min_docs=2, max_terms=40)
+    assert list(grouped.terms) == list(top.terms) and grouped.docs.shape[1] == 40   # per-article counts trimmed too
+    assert dfm(tokens, min_docs=2, max_terms=10**6).shape == full.shape
+    with pytest.raises(tk.ToolkitError, match="max_terms must be a positive whole number"):
+        dfm(tokens, max_terms=0)

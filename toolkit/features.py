@@ -237,7 +237,7 @@ def _dfm_distributed(token_lists: list, scheduler, chunk_size: int = 5000):
 
 
 def dfm(units: pd.DataFrame, by: str | list[str] | None = None, tokens: str = "tokens",
-        min_count: int = 1, min_docs: int = 1, scheduler=None) -> DFM:
+        min_count: int = 1, min_docs: int = 1, max_terms: int | None = None, scheduler=None) -> DFM:
     """Document-term matrix of units, optionally summed by group.
 
     Parameters
@@ -250,6 +250,12 @@ def dfm(units: pd.DataFrame, by: str | list[str] | None = None, tokens: str = "t
         row per unit, labelled by ``unit_id`` when present.
     min_count, min_docs : int
         Drop terms with fewer total occurrences or present in fewer units.
+    max_terms : int, optional
+        Keep at most this many terms: those present in the most units (ties
+        broken by total count, then alphabetically), after ``min_count`` and
+        ``min_docs``. Topic models need the vocabulary that recurs, and
+        their cost grows with it (the topics template keeps
+        ``toolkit.topics.MAX_TERMS``).
     scheduler : dask.distributed.Client or str, optional
         Count on a Dask cluster (``pip install -e .[dask]``); the matrix is
         identical to the local one.
@@ -277,10 +283,26 @@ def dfm(units: pd.DataFrame, by: str | list[str] | None = None, tokens: str = "t
     if min_count > 1:
         keep = np.flatnonzero(np.asarray(X.sum(axis=0)).ravel() >= min_count)
         X, terms = X[:, keep], terms[keep]
+    if max_terms is not None:
+        X, terms = _most_used(X, terms, max_terms)
     label_cols = [c for c in ("unit_id", "doc_id", "year") if c in units.columns]
     rows = units[label_cols].reset_index(drop=True)
     result = DFM(X.astype(np.int64), terms, rows)
     return group_dfm(result, units, by) if by is not None else result
+
+
+def _most_used(X: sp.csr_matrix, terms: np.ndarray, max_terms: int) -> tuple[sp.csr_matrix, np.ndarray]:
+    """The ``max_terms`` columns present in the most rows (then the most used, then alphabetical), in term order."""
+    if isinstance(max_terms, bool) or not isinstance(max_terms, (int, np.integer)) or max_terms < 1:
+        raise ToolkitError(f"max_terms must be a positive whole number, got {max_terms!r}")
+    if X.shape[1] <= max_terms:
+        return X, terms
+    X = X.tocsc()
+    in_rows = np.diff(X.indptr)
+    total = np.asarray(X.sum(axis=0)).ravel()
+    alphabetical = np.argsort(np.argsort(terms.astype(str), kind="stable"), kind="stable")
+    keep = np.sort(np.lexsort((alphabetical, -total, -in_rows))[:max_terms])
+    return X[:, keep].tocsr(), terms[keep]
 
 
 # Unit columns that hold a unit's own content or position, not a grouping.

@@ -54,6 +54,14 @@ MAX_RESAMPLES = 10    # cap on bootstrap resamples and on left-out articles (or 
 NULL_MAX_ITER = 200   # NMF iterations of a fit on word-shuffled documents in topic_selection (see there)
 NMF_MAX_ITER = 2000   # NMF iterations by default (scikit-learn's 200, or 500, stop early at 10-20 topics)
 LDA_SWEEPS = 500      # Gibbs sweeps by default
+MAX_TERMS = 2000
+"""Terms the topics template keeps (``tk.dfm(..., max_terms=MAX_TERMS)``): the 2,000 in the most units.
+
+On 2,649 real Dân trí articles (10 categories) topic selection over k = 2-20
+took 105 s with 2,000 terms and 410 s with all 18,540 that occur in two
+articles (two worker processes, load about 4); it chose k = 8 (dominant
+topic / category NMI 0.57) against k = 6 (NMI 0.44) with all terms.
+"""
 
 
 class SeedTermsWarning(UserWarning):
