@@ -10,6 +10,9 @@ The pipeline runs one way, one module per stage::
     lexicon   load_lexicon       theme lexicons as data: any themes, context cues, blockers, formulas
     themes    score_themes, label_themes, explain, theme_shares ...   dictionary measurement
     agreement agreement, disagreements   two coders: Krippendorff's alpha, kappa, what they dispute
+    sampling  validation_sample, write_sheets, read_codes   a probability sample of units to hand-code, its sheets
+    coding_round  coding_sample, adjudication_sheet, consensus   the coding round kept on disk
+    design    design_based_shares, accuracy   shares and accuracy that stay right when the measurement errs
     keywords  keyness (article-level test), log_odds, top_tfidf, class_tfidf, kwic, kwic_sample, collocations, display_forms
     topics    fit_topics, topic_terms, topic_shares, topic_selection, choose_k, beats_null, article_topics, compare_topics
     explore   explore, write_explorer   terms, themes, topics, dispersion: a notebook widget or one HTML file
@@ -41,8 +44,9 @@ from .wordseg import word_segment, word_segment_many
 from .features import DFM, dfm
 from .parallel import map_partitions
 from .archive import Archive, process_archive
-from .design import (accuracy, adjudication_sheet, coding_progress, coding_sample, consensus, design_based_regression,
-                     design_based_shares, read_codes, validation_sample, write_sheets)
+from .sampling import read_codes, validation_sample, write_sheets
+from .coding_round import adjudication_sheet, coding_progress, coding_sample, consensus
+from .design import accuracy, design_based_regression, design_based_shares
 from .lexicon import DEFAULT_LEXICON, Lexicon, lexicon_path, load_lexicon
 from .themes import (
     THEMES, corrected_theme_shares, explain, false_alarms, term_validation, label_themes, leave_one_term_out, match_themes, score_themes,
