@@ -200,7 +200,7 @@ def _per_text_features(model, texts):
 
     from toolkit.classify import _feature_names, side_features
     from toolkit.match import find_terms, syllables
-    from toolkit.themes import _find_hits
+    from toolkit.measure import _find_hits
 
     lex = model._lex()
     col = {name: i for i, name in enumerate(_feature_names(lex))}

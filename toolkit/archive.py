@@ -172,7 +172,7 @@ def _process_shard(root: str, rows: pd.DataFrame, settings: Settings, run: dict)
     from .features import dfm
     from .segment import segment
     from .groups import add_periods, with_groups
-    from .themes import _forget_hits
+    from .measure import _forget_hits
     from .batch import tokenize_units
 
     seconds = dict.fromkeys(STAGES, 0.0)
@@ -403,7 +403,7 @@ def _results(tasks: list, n_jobs: int, scheduler, ceiling):
 def _load_models(settings: Settings) -> None:
     """Load pyvi's model and, when the shards will use it, the shipped theme classifier with its tables
     (the model that reads context: shards label units of articles)."""
-    from .themes import _classifier, _is_default_lexicon, _shipped_model
+    from .labels import _classifier, _is_default_lexicon, _shipped_model
     from .wordseg import _batch_tagger
 
     _batch_tagger()
@@ -487,7 +487,7 @@ def process_archive(
     -------
     Archive
     """
-    from .themes import _lexicon
+    from .measure import _lexicon
 
     for name, value, low in (("shard_size", shard_size, 1), ("n_jobs", n_jobs, 1), ("sample", sample, 0)):
         if not isinstance(value, int) or isinstance(value, bool) or value < low:

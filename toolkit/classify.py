@@ -187,7 +187,7 @@ def _feature_names(lex: Lexicon) -> list[str]:
 
 def lexicon_features(texts, lexicon: Lexicon | str | None = None) -> pd.DataFrame:
     """The lexicon features of each text (see the module docstring), one column per feature."""
-    from .themes import _lexicon
+    from .measure import _lexicon
 
     lex = _lexicon(lexicon)
     values = list(texts)
@@ -196,7 +196,7 @@ def lexicon_features(texts, lexicon: Lexicon | str | None = None) -> pd.DataFram
 
 def _lexicon_array(values: list[str], sylls: list, lex: Lexicon) -> np.ndarray:
     """:func:`lexicon_features` as an array, from the texts and their :func:`toolkit.match.syllables`."""
-    from .themes import _hits_one
+    from .measure import _hits_one
 
     names = _feature_names(lex)
     col = {name: i for i, name in enumerate(names)}
@@ -371,7 +371,7 @@ def context_features(texts, context, lexicon: Lexicon | str | None = None) -> np
     ...                  [("Việt Nam và Lào ký hiệp định", "", "")], "v3")[0, :3].tolist()
     [1.0, 1.0, 0.0]
     """
-    from .themes import _lexicon
+    from .measure import _lexicon
 
     lex = _lexicon(lexicon)
     texts = list(texts)
@@ -482,7 +482,7 @@ class ThemeClassifier:
 
     # -- features -----------------------------------------------------------------------------
     def _lex(self) -> Lexicon:
-        from .themes import _lexicon
+        from .measure import _lexicon
 
         return _lexicon(self.lexicon)
 
@@ -536,7 +536,7 @@ class ThemeClassifier:
         :meth:`predict_proba`."""
         from sklearn.linear_model import LogisticRegression
 
-        from .themes import _as_texts
+        from .measure import _as_texts
 
         values, _ = _as_texts(texts)
         if len(values) != len(y):
@@ -574,7 +574,7 @@ class ThemeClassifier:
         ``context``: with a model fitted with ``context=True``, one ``(title, before, after)`` tuple of
         strings per text (:func:`unit_context`); ignored otherwise.
         """
-        from .themes import _as_texts
+        from .measure import _as_texts
 
         if not hasattr(self, "coef_"):
             raise ToolkitError("the classifier is not fitted; call fit() or load_classifier()")

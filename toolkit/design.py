@@ -63,7 +63,7 @@ def pseudo_outcomes(units: pd.DataFrame, coded: pd.DataFrame, *, lexicon=None, l
     (bool), and per theme ``<theme>_auto`` (0/1) and ``<theme>`` (the pseudo-outcome
     ``f + R / pi * (y - f)``).
     """
-    from .themes import _lexicon
+    from .measure import _lexicon
 
     chosen = _select(units)
     if themes is None:
@@ -227,7 +227,8 @@ def accuracy(coded: pd.DataFrame, units: pd.DataFrame, *, lexicon=None, labels: 
     over-represents some strata. ``coded`` is the adjudicated :func:`consensus` (or one coder's
     :func:`read_codes`).
     """
-    from .themes import _lexicon, confusion
+    from .measure import _lexicon
+    from .validation import confusion
 
     chosen = _select(units)
     if labels is None:

@@ -34,7 +34,8 @@ def _select(units: pd.DataFrame) -> pd.DataFrame:
 
 def _labels(units: pd.DataFrame, lexicon, labels) -> pd.DataFrame:
     """Automated 0/1 labels per unit, indexed like ``units``."""
-    from .themes import _lexicon, label_themes
+    from .labels import label_themes
+    from .measure import _lexicon
 
     if labels is not None:
         if isinstance(labels, pd.DataFrame):
