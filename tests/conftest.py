@@ -59,6 +59,18 @@ def paragraphs(corpus):
     return tk.segment(corpus, unit="paragraph")
 
 
+@pytest.fixture(scope="module")
+def coded():
+    """Real study sentences with their adjudicated consensus codes (the theme classifier's tests)."""
+    import pandas as pd
+
+    import toolkit as tk
+
+    themes = list(tk.THEMES)
+    frame = pd.read_csv(DATA / "validation" / "sentences_consensus.csv", keep_default_na=False)
+    return frame[["text", *themes]].astype({t: int for t in themes})
+
+
 @pytest.fixture(scope="session")
 def study_tokens(sentences):
     """The study corpus's sentence units with words and tokens (no cache)."""

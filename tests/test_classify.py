@@ -1,4 +1,5 @@
-"""The supervised theme measurement: features, fitting, persistence and its place behind label_themes."""
+"""The supervised theme measurement (toolkit/classify.py): fitting, persistence, unit context and its place
+behind label_themes."""
 from pathlib import Path
 
 import numpy as np
@@ -6,32 +7,11 @@ import pandas as pd
 import pytest
 
 import toolkit as tk
-from toolkit.classify import DEFAULT_MODEL, ThemeClassifier, lexicon_features, load_classifier, syllable_ngrams
+from toolkit.classify import DEFAULT_MODEL, ThemeClassifier, load_classifier
+from toolkit.theme_features import syllable_ngrams
 
 ROOT = Path(__file__).resolve().parents[1]
 THEMES = list(tk.THEMES)
-
-
-@pytest.fixture(scope="module")
-def coded():
-    """Real study sentences with their adjudicated consensus codes."""
-    frame = pd.read_csv(ROOT / "data" / "validation" / "sentences_consensus.csv", keep_default_na=False)
-    return frame[["text", *THEMES]].astype({t: int for t in THEMES})
-
-
-def test_ngrams_stop_at_punctuation_and_join_syllables():
-    grams = syllable_ngrams("Cửa khẩu Hữu Nghị, Lạng Sơn.")
-    assert "cửa khẩu" in grams and "khẩu hữu" in grams and "lạng sơn" in grams
-    assert "nghị lạng" not in grams  # the comma ends the run
-    assert syllable_ngrams("...") == []
-
-
-def test_lexicon_features_count_hits_by_kind_and_cues():
-    feats = lexicon_features(["Tuần tra chung bảo vệ cột mốc trên tuyến biên giới.", "Trời mưa."], lexicon="v3")
-    assert feats.loc[0, "border_security:score"] > 0
-    assert feats.loc[0, "cue:border"] == 1.0
-    assert feats.loc[1].sum() == 0.0
-    assert feats.to_numpy().max() <= 3.0
 
 
 def test_parameters_are_checked_early():
@@ -115,24 +95,6 @@ def test_milestone_is_not_a_border_marker():
     assert tk.label_themes(["Hai bên tuần tra bảo vệ cột mốc trên tuyến biên giới."], lexicon=lex, method="lexicon").border_security.all()
 
 
-def test_side_features_tell_who_takes_part_and_round_trip(tmp_path):
-    from toolkit.classify import SIDE_FEATURES, ThemeClassifier, load_classifier, side_features
-
-    texts = ["Hàn Quốc hiện là một trong những quốc gia đầu tư lớn nhất tại Việt Nam.",
-             "Quân đội Mỹ dưới thời tổng thống Obama đã gây áp lực Trung Quốc.",
-             "Giá rau ở chợ Long Biên tăng mạnh."]
-    side = pd.DataFrame(side_features(texts), columns=SIDE_FEATURES)
-    assert side["side:vietnam"].tolist() == [1, 0, 0] and side["side:foreign_only"].tolist() == [0, 1, 0]
-    assert side["field:economy"].tolist() == [1, 0, 0] and side["field:security"].tolist() == [0, 1, 0]
-    model = load_classifier()                      # the shipped model uses them
-    assert model.sides
-    path = model.save(tmp_path / "m.json")
-    again = load_classifier(path)
-    assert again.sides and again.predict_proba(texts).round(6).equals(model.predict_proba(texts).round(6))
-    plain = ThemeClassifier(min_df=1, C=1.0)
-    assert not plain.sides
-
-
 @pytest.fixture(scope="module")
 def study_body():
     """The study corpus's measured units (body sentences, no near-duplicates), with their titles."""
@@ -175,32 +137,15 @@ def test_label_themes_reads_context_when_given_units(study_body):
         context_model.predict(study_body.text)
 
 
-def test_context_features_see_the_partner_named_in_the_title(tmp_path, coded):
-    from toolkit.classify import context_features
-
-    text = ["Hai bên nhất trí tăng cường hợp tác thương mại."]
-    titled = context_features(text, [("Lào và Việt Nam ký hiệp định thương mại", "", "")], "v3")
-    bare = context_features(text, [("", "", "")], "v3")
-    assert titled[0, :2].tolist() == [1.0, 1.0] and bare[0].sum() == 0
-    model = ThemeClassifier(min_df=1, context=True, sides=True, lexicon="v3")
-    none = [("", "", "")] * len(coded)
-    model.fit(coded.text, coded[THEMES], context=none)
-    again = load_classifier(model.save(tmp_path / "c.json"))
-    assert again.context
-    assert np.allclose(again.predict_proba(coded.text[:20], none[:20]), model.predict_proba(coded.text[:20], none[:20]),
-                       atol=1e-4)                      # coefficients are saved to 6 decimals
-    with pytest.raises(tk.ToolkitError, match="context features come with lexicon"):
-        ThemeClassifier(features="ngrams", context=True)
-
-
 def _per_text_features(model, texts):
     """The shipped model's feature matrix built one text at a time, as before features were computed in
     batches: each text's hits, cues and n-grams from its own syllables (the reference)."""
     import scipy.sparse as sp
 
-    from toolkit.classify import _feature_names, side_features
+    from toolkit.sides import side_features
+    from toolkit.theme_features import _feature_names
     from toolkit.match import find_terms, syllables
-    from toolkit.themes import _find_hits
+    from toolkit.measure import _find_hits
 
     lex = model._lex()
     col = {name: i for i, name in enumerate(_feature_names(lex))}
@@ -240,59 +185,3 @@ def test_batched_features_equal_the_per_text_features_on_real_sentences(real_tex
         assert np.array_equal(getattr(batch, part), getattr(reference, part)), part
     labels = tk.label_themes(real_texts)
     assert labels.sum().between(20, len(real_texts) // 2).all()    # every theme found, none everywhere
-
-
-def test_ngram_matrix_of_a_model_fitted_here_equals_the_per_text_lookup(coded):
-    import scipy.sparse as sp
-
-    from toolkit.classify import _ngram_matrix
-    from toolkit.match import syllables
-
-    model = ThemeClassifier(features="ngrams", min_df=1).fit(coded.text, coded[THEMES])
-    texts = coded.text.tolist()
-    index = model.vocabulary_
-    expected = np.zeros((len(texts), len(index)))
-    for r, text in enumerate(texts):
-        expected[r, [index[g] for g in syllable_ngrams(text) if g in index]] = 1.0
-    expected = sp.csr_matrix(expected)
-    got = _ngram_matrix([syllables(t) for t in texts], index)
-    assert (got != expected).nnz == 0 and got.nnz == expected.nnz > 0
-    assert _ngram_matrix([], index).shape == (0, len(index))
-    assert _ngram_matrix([syllables("...")], {}).shape == (1, 0)
-
-
-def test_side_features_equal_their_case_insensitive_definition_on_real_sentences(real_texts):
-    # The fast patterns (case-folded text, look-behind after the first character) against the
-    # definition (_side_patterns), on the real sentences as written, in capitals and with cases swapped.
-    from toolkit.classify import _side_patterns, side_features
-
-    texts = real_texts + [t.upper() for t in real_texts[::3]] + [t.swapcase() for t in real_texts[1::3]]
-    vn_re, foreign_re, field_res = _side_patterns()
-    expected = np.array([(bool(vn_re.search(t)), bool(foreign_re.search(t)),
-                          bool(foreign_re.search(t)) and not vn_re.search(t), *(bool(f.search(t)) for f in field_res))
-                         for t in texts], dtype=float)
-    got = side_features(texts)
-    assert np.array_equal(got, expected)
-    assert (expected.sum(axis=0) > 50).all()
-
-
-def test_case_folding_is_what_ignorecase_matches():
-    # For each character of the field names, the characters re.IGNORECASE matches to it are exactly
-    # those that fold to the same character; outside the special characters, str.lower is the folding
-    # and keeps each character a word character or not.
-    import re
-
-    from toolkit.classify import FIELDS, _case_fold
-
-    table, special = _case_fold()
-    every = "".join(chr(c) for c in range(0x10000) if not 0xD800 <= c <= 0xDFFF)
-    folded = every.translate(table)
-    for char in sorted({ch for words in FIELDS.values() for name in words for ch in name}):
-        matched = set(re.findall(re.escape(char), every, re.IGNORECASE))
-        same = {c for c, f in zip(every, folded) if f == char.translate(table)}
-        assert matched == same, char
-    plain = special.sub("", every)
-    assert plain.lower() == plain.translate(table)
-    word = re.compile(r"\w")
-    assert [bool(word.match(c)) for c in plain] == [bool(word.match(c)) for c in plain.translate(table)]
-    assert special.search("Σ") and special.search("ſ") and not special.search("Thương mại ĐẦU TƯ")

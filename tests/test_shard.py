@@ -52,7 +52,7 @@ def test_stored_units_make_a_second_run_read_instead_of_compute(tmp_path, monkey
 def test_a_run_keeps_no_remembered_hits():
     # Each unit is measured once: the hits of the shipped classifier's lexicon and of the lexicon
     # passed are not kept after a shard (up to 500,000 sentences, about 250 MB, otherwise).
-    from toolkit.themes import _classifier
+    from toolkit.labels import _classifier
 
     lexicon = tk.load_lexicon()
     tk.label_themes(["Hai bên tuần tra chung biên giới."])

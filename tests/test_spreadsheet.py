@@ -166,7 +166,8 @@ def test_every_writer_goes_through_the_one_helper():
         found[path.name] = [(obj, kind) for obj, kind, args in calls if not args.startswith("index=False")]
     # archive.py hashes rows.to_csv(index=False) as text; spreadsheet.py is the helper itself
     assert {name: calls for name, calls in found.items() if calls} == {
-        "design.py": [("spreadsheet_safe(blank, safe)", "excel"), ("spreadsheet_safe(out)", "excel")],
+        "coding_round.py": [("spreadsheet_safe(out)", "excel")],
+        "sampling.py": [("spreadsheet_safe(blank, safe)", "excel")],
         "spreadsheet.py": [("cells", "csv")]}
     defined = [p.name for p in (ROOT / "toolkit").glob("*.py") if "def spreadsheet_safe" in p.read_text(encoding="utf-8")]
     assert defined == ["spreadsheet.py"]

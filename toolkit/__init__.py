@@ -5,11 +5,17 @@ The pipeline runs one way, one module per stage::
     corpus    load_corpus        manifest + raw files -> validated, normalised, cleaned documents
     segment   segment            documents -> paragraph or sentence units, kinds, near-duplicates
     pipeline  select_units, Settings   the units measured (kinds, near-duplicates dropped), the run's choices
-    tokenize  word_segment, tokenize, tokenize_units   units -> words and analysis tokens
+    wordseg, tokens, batch   word_segment, tokenize, tokenize_units   units -> words and analysis tokens
     features  dfm                units -> sparse document-term matrices
     lexicon   load_lexicon       theme lexicons as data: any themes, context cues, blockers, formulas
-    themes    score_themes, label_themes, explain, theme_shares ...   dictionary measurement
+    measure   match_themes, score_themes, explain   lexicon hits and scores of texts
+    labels    label_themes       the decision rule: the shipped classifier or the dictionary
+    themes    theme_shares, theme_tests, term_hits, theme_kwic ...   the measurement of a corpus's units by group
+    validation  validate, term_validation, false_alarms   the measurement against hand-coded texts
     agreement agreement, disagreements   two coders: Krippendorff's alpha, kappa, what they dispute
+    sampling  validation_sample, write_sheets, read_codes   a probability sample of units to hand-code, its sheets
+    coding_round  coding_sample, adjudication_sheet, consensus   the coding round kept on disk
+    design    design_based_shares, accuracy   shares and accuracy that stay right when the measurement errs
     ranksum   article_test       the article-level test of word frequencies behind keyness and log_odds
     keywords  keyness, log_odds  distinctive terms of a group (effect sizes, p from the article-level test)
     tfidf     top_tfidf, class_tfidf   what a group's text is made of
@@ -49,13 +55,16 @@ from .wordseg import word_segment, word_segment_many
 from .features import DFM, dfm
 from .parallel import map_partitions
 from .archive import Archive, process_archive
-from .design import (accuracy, adjudication_sheet, coding_progress, coding_sample, consensus, design_based_regression,
-                     design_based_shares, read_codes, validation_sample, write_sheets)
+from .sampling import read_codes, validation_sample, write_sheets
+from .coding_round import adjudication_sheet, coding_progress, coding_sample, consensus
+from .design import accuracy, design_based_regression, design_based_shares
 from .lexicon import DEFAULT_LEXICON, Lexicon, lexicon_path, load_lexicon
+from .measure import explain, match_themes, score_themes, themes_of
+from .labels import label_themes
 from .themes import (
-    THEMES, corrected_theme_shares, explain, false_alarms, term_validation, label_themes, leave_one_term_out, match_themes, score_themes,
-    term_hits, theme_kwic, theme_shares, theme_tests, themes_of, unmatched_terms, validate,
+    THEMES, corrected_theme_shares, leave_one_term_out, term_hits, theme_kwic, theme_shares, theme_tests, unmatched_terms,
 )
+from .validation import false_alarms, term_validation, validate
 from .agreement import agreement, disagreements, join_codings, krippendorff_alpha
 from .ranksum import EffectSizesOnlyWarning, article_test
 from .tfidf import class_tfidf, top_tfidf

@@ -217,7 +217,7 @@ def process_archive(
     -------
     Archive
     """
-    from .themes import _lexicon
+    from .measure import _lexicon
 
     for name, value, low in (("shard_size", shard_size, 1), ("n_jobs", n_jobs, 1), ("sample", sample, 0)):
         if not isinstance(value, int) or isinstance(value, bool) or value < low:

@@ -1,6 +1,6 @@
 """Supervised theme measurement: logistic regression on lexicon features and syllable n-grams.
 
-A dictionary (:mod:`toolkit.themes`) always errs on real text: an ambiguous word ("thị trường", "cột
+A dictionary (:mod:`toolkit.measure`) always errs on real text: an ambiguous word ("thị trường", "cột
 mốc", "văn hóa") fires outside foreign affairs, and a context cue cannot see whether the sentence has
 a Vietnamese side. :class:`ThemeClassifier` learns, from hand-coded sentences, how much each lexicon
 signal and each word sequence counts, one calibrated logistic regression per theme:
@@ -12,18 +12,23 @@ signal and each word sequence counts, one calibrated logistic regression per the
   ``min_df`` training sentences. Syllables need no word segmentation, so labelling is fast on archives;
 * **side features** (``sides=True``): whether a Vietnamese side and a foreign actor take part, and
   whether the sentence speaks of the economy, security or culture, crossed with each other and with
-  the lexicon's hits (:func:`side_features`);
+  the lexicon's hits (:func:`toolkit.sides.side_features`);
 * **context features** (``context=True``): the same sides and the lexicon's themes found in the
   article's title and the sentences just before and after, and the sentence's fields crossed with the
-  sides of its context (:func:`context_features`). A coder reads "Hai bên nhất trí mở rộng thương mại"
-  with its article: the context says who "hai bên" are. :func:`unit_context` gives each unit its
-  context from the units frame.
+  sides of its context (:func:`toolkit.theme_features.context_features`). A coder reads "Hai bên
+  nhất trí mở rộng thương mại" with its article: the context says who "hai bên" are.
+  :func:`unit_context` gives each unit its context from the units frame.
 
 ``features="lexicon"``, ``"ngrams"`` or ``"both"`` choose the feature set, so the three measurements a
 validation compares (lexicon features only, words only, their combination) are one class. A model is
 saved as JSON (coefficients, vocabulary, thresholds and the lexicon version it was trained with), never
 as a pickle; :func:`load_classifier` reads it back and :func:`toolkit.label_themes` uses the shipped
 model with ``method="classifier"``.
+
+The features are computed in :mod:`toolkit.theme_features` (lexicon, n-gram and context features) and
+:mod:`toolkit.sides` (side features); this module fits and applies the models on them, saves and
+loads them, and gives units their context. :mod:`toolkit.measure` sits above it: ``label_themes``
+calls the classifier.
 
 Examples
 --------
@@ -38,10 +43,8 @@ Examples
 
 from __future__ import annotations
 
-import functools
 import json
 import os
-import re
 from pathlib import Path
 
 import numpy as np
@@ -50,10 +53,10 @@ import scipy.sparse as sp
 
 from .errors import ToolkitError
 from .lexicon import LEXICON_DIR, Lexicon, load_lexicon
-from .match import find_terms, syllables
+from .match import syllables
+from .theme_features import _context_block, _NgramIndex, _ngram_matrix, _signals, _themes_present, syllable_ngrams
 
-__all__ = ["ThemeClassifier", "load_classifier", "DEFAULT_MODEL", "CONTEXT_MODEL", "lexicon_features",
-           "side_features", "context_features", "unit_context", "syllable_ngrams"]
+__all__ = ["ThemeClassifier", "load_classifier", "DEFAULT_MODEL", "CONTEXT_MODEL", "unit_context"]
 
 #: The shipped model for the study's three themes that reads sentences alone (trained on the real-text
 #: validation set, see data/validation/real/README.md).
@@ -62,335 +65,6 @@ DEFAULT_MODEL = LEXICON_DIR.parent / "models" / "themes_classifier.json"
 #: by :func:`toolkit.label_themes` when it is given units with their articles.
 CONTEXT_MODEL = LEXICON_DIR.parent / "models" / "themes_classifier_context.json"
 FEATURE_SETS = ("lexicon", "ngrams", "both")
-
-
-def syllable_ngrams(text: str, n: int = 2) -> list[str]:
-    """Lower-cased word-syllable unigrams and bigrams (bigrams never cross punctuation).
-
-    Examples
-    --------
-    >>> syllable_ngrams("Cột mốc, biên giới")
-    ['cột', 'cột mốc', 'mốc', 'biên', 'biên giới', 'giới']
-    """
-    return _ngrams_of(syllables(text), n)
-
-
-def _ngrams_of(sylls, n: int = 2) -> list[str]:
-    """:func:`syllable_ngrams` of a text's :func:`toolkit.match.syllables`."""
-    out: list[str] = []
-    run: list[str] = []
-
-    def flush():
-        for i, s in enumerate(run):
-            out.append(s)
-            if n >= 2 and i + 1 < len(run):
-                out.append(f"{s} {run[i + 1]}")
-
-    for i, syl in enumerate(sylls.lower):
-        word = any(ch.isalnum() for ch in syl)
-        # punctuation or a gap with punctuation between two syllables ends a run
-        gap = sylls.text[sylls.spans[i - 1][1]:sylls.spans[i][0]] if i else ""
-        if not word or any(not ch.isspace() for ch in gap):
-            flush()
-            run = []
-        if word:
-            run.append(syl)
-    flush()
-    return out
-
-
-class _NgramIndex:
-    """A vocabulary of syllable n-grams as lookup tables for :func:`_ngram_matrix`.
-
-    Unigrams map a syllable to its column; each bigram "a b" becomes an int64 code over the ids
-    of the syllables that occur in bigrams, sorted, with its column alongside. (Syllables never
-    contain spaces, so an entry with one space is a bigram; :func:`syllable_ngrams` makes no longer ones.)
-    """
-
-    def __init__(self, index: dict[str, int]):
-        self.size = len(index)
-        self.uni = {g: c for g, c in index.items() if " " not in g}
-        pairs = [(g.split(" "), c) for g, c in index.items() if g.count(" ") == 1]
-        self.ids: dict[str, int] = {}
-        for (a, b), _ in pairs:
-            self.ids.setdefault(a, len(self.ids))
-            self.ids.setdefault(b, len(self.ids))
-        self.width = len(self.ids) + 1
-        codes = np.array([self.ids[a] * self.width + self.ids[b] for (a, b), _ in pairs], dtype=np.int64)
-        order = np.argsort(codes, kind="stable")
-        self.codes = codes[order]
-        self.cols = np.array([c for _, c in pairs], dtype=np.int64)[order]
-
-
-_WORD_SYLLABLE: dict[str, bool] = {}
-
-
-def _is_word(syl: str) -> bool:
-    word = _WORD_SYLLABLE.get(syl)
-    if word is None:
-        if len(_WORD_SYLLABLE) > 500_000:
-            _WORD_SYLLABLE.clear()
-        word = _WORD_SYLLABLE[syl] = any(ch.isalnum() for ch in syl)
-    return word
-
-
-def _ngram_matrix(sylls: list, index: dict[str, int], table: "_NgramIndex | None" = None) -> sp.csr_matrix:
-    """Presence (1.0) of each vocabulary n-gram of :func:`syllable_ngrams` in each text, one row per text.
-
-    The same matrix as looking up every text's :func:`syllable_ngrams` in ``index``, computed for the
-    whole batch at once: work per distinct syllable, and array operations per position. A bigram is
-    two adjacent word syllables; only the rare text holding ``_`` (word-segmented text, where an
-    underscore between syllables ends a run) takes the per-text path for its bigrams.
-    """
-    from .crf import encode
-
-    table = table or _NgramIndex(index)
-    n_rows, n_cols = len(sylls), table.size
-    lower = [s.lower for s in sylls]
-    types, codes = encode(lower)
-    if not n_cols or not len(codes):
-        return sp.csr_matrix((n_rows, n_cols))
-    names = list(types)
-    word = np.fromiter(map(_is_word, names), dtype=bool, count=len(names))[codes]
-    uni = np.fromiter((table.uni.get(t, -1) for t in names), dtype=np.int64, count=len(names))[codes]
-    sid = np.fromiter((table.ids.get(t, -1) for t in names), dtype=np.int64, count=len(names))[codes]
-    lengths = np.fromiter(map(len, lower), dtype=np.int64, count=n_rows)
-    row = np.repeat(np.arange(n_rows, dtype=np.int64), lengths)
-    underscore = np.fromiter(("_" in s.text for s in sylls), dtype=bool, count=n_rows)
-    keep = word & (uni >= 0)
-    rows, cols = [row[keep]], [uni[keep]]
-    pair = (word[1:] & word[:-1] & (sid[1:] >= 0) & (sid[:-1] >= 0) & (row[1:] == row[:-1])
-            & ~underscore[row[1:]])
-    left = np.flatnonzero(pair)
-    if len(left) and len(table.codes):
-        code = sid[left] * table.width + sid[left + 1]
-        pos = np.minimum(np.searchsorted(table.codes, code), len(table.codes) - 1)
-        found = table.codes[pos] == code
-        rows.append(row[left[found]])
-        cols.append(table.cols[pos[found]])
-    for r in np.flatnonzero(underscore):
-        grams = [index[g] for g in _ngrams_of(sylls[r]) if " " in g and g in index]
-        rows.append(np.full(len(grams), r, dtype=np.int64))
-        cols.append(np.array(grams, dtype=np.int64))
-    cells = np.sort(np.concatenate(rows) * n_cols + np.concatenate(cols))
-    cells = cells[np.concatenate(([True], cells[1:] != cells[:-1]))] if len(cells) else cells
-    return sp.csr_matrix((np.ones(len(cells)), (cells // n_cols, cells % n_cols)), shape=(n_rows, n_cols))
-
-
-def _feature_names(lex: Lexicon) -> list[str]:
-    names = []
-    for theme in lex.themes:
-        names += [f"{theme}:score", f"{theme}:plain", f"{theme}:cued", f"{theme}:formula"]
-    names += [f"cue:{name}" for name in sorted(lex.contexts)]
-    return names
-
-
-def lexicon_features(texts, lexicon: Lexicon | str | None = None) -> pd.DataFrame:
-    """The lexicon features of each text (see the module docstring), one column per feature."""
-    from .themes import _lexicon
-
-    lex = _lexicon(lexicon)
-    values = list(texts)
-    return pd.DataFrame(_lexicon_array(values, [syllables(t) for t in values], lex), columns=_feature_names(lex))
-
-
-def _lexicon_array(values: list[str], sylls: list, lex: Lexicon) -> np.ndarray:
-    """:func:`lexicon_features` as an array, from the texts and their :func:`toolkit.match.syllables`."""
-    from .themes import _hits_one
-
-    names = _feature_names(lex)
-    col = {name: i for i, name in enumerate(names)}
-    contexts = sorted(lex.contexts)
-    cues, cue_index = lex._keys["cues"], lex._keys["cues_index"]
-    out = np.zeros((len(values), len(names)))
-    for r, (text, syl) in enumerate(zip(values, sylls)):
-        for hit in _hits_one(text, lex, sylls=syl):
-            theme = hit["theme"]
-            out[r, col[f"{theme}:score"]] += hit["weight"]
-            kind = "formula" if hit["kind"] == "formula" else ("cued" if hit["context"] else "plain")
-            out[r, col[f"{theme}:{kind}"]] += 1
-        if contexts:
-            found = {name for _, _, key in find_terms(syl, cues, cue_index) for name in cues[key]}
-            for name in found:
-                out[r, col[f"cue:{name}"]] = 1.0
-    return np.minimum(out, 3.0)
-
-
-# Names of foreign states, blocs and organisations that news reports as actors. With no Vietnamese side
-# in the sentence, they mark news about other countries, which the codebook codes domestic.
-FOREIGN_ACTORS = (
-    "Mỹ", "Hoa Kỳ", "Nga", "Trung Quốc", "Bắc Kinh", "Nhật Bản", "Hàn Quốc", "Triều Tiên", "Ấn Độ", "Pháp",
-    "Anh", "Đức", "Úc", "Australia", "Canada", "Lào", "Campuchia", "Thái Lan", "Singapore", "Indonesia",
-    "Malaysia", "Philippines", "Myanmar", "Ukraine", "Israel", "Iran", "Syria", "Iraq", "Thổ Nhĩ Kỳ",
-    "Hà Lan", "Italy", "Tây Ban Nha", "Đài Loan", "Hồng Kông", "Washington", "Moskva", "Tokyo", "Seoul",
-    "Bình Nhưỡng", "Nhà Trắng", "Lầu Năm Góc", "NATO", "EU", "Liên hợp quốc", "LHQ", "IS",
-)
-# A Vietnamese side: the country, its people, its state bodies and its localities.
-VIETNAMESE_SIDE = (
-    "Việt Nam", "nước ta", "phía Việt Nam", "phía ta", "Chính phủ", "Thủ tướng", "Quốc hội", "Bộ", "tỉnh",
-    "huyện", "xã", "thành phố", "Hà Nội", "TP.HCM", "Biên phòng", "biên phòng", "UBND", "Đảng", "Việt",
-)
-# Fields of a relation, whatever the partner: what a foreign side may be doing with a Vietnamese one.
-FIELDS = {
-    "economy": ("thương mại", "đầu tư", "nhà đầu tư", "xuất khẩu", "nhập khẩu", "xuất nhập khẩu", "thị trường",
-                "doanh nghiệp", "kinh tế", "kinh doanh", "du lịch", "du khách", "lao động", "hợp đồng", "USD",
-                "vốn", "dự án", "hàng hóa", "nhà thầu", "tập đoàn", "công ty", "tiêu thụ", "nông sản", "FDI",
-                "ODA", "viện trợ", "vay", "hiệp định", "FTA", "TPP", "APEC", "WTO", "thuế", "sản xuất"),
-    "security": ("an ninh", "quốc phòng", "quân sự", "quân đội", "biên phòng", "biên giới", "cửa khẩu",
-                 "buôn lậu", "nhập lậu", "hải quan", "ma túy", "tội phạm", "truy nã", "vũ khí", "chủ quyền",
-                 "tuần tra", "cảnh sát biển", "xuất cảnh", "nhập cảnh", "trái phép", "bất hợp pháp",
-                 "gian lận", "trục xuất"),
-    "culture": ("văn hóa", "giao lưu", "hữu nghị", "nhân dân", "phi chính phủ", "tình nguyện", "học bổng",
-                "nghệ thuật", "lễ hội", "kết nghĩa", "đoàn kết", "nhân đạo", "từ thiện"),
-}
-SIDE_FEATURES = ("side:vietnam", "side:foreign", "side:foreign_only", *(f"field:{f}" for f in FIELDS))
-
-
-@functools.lru_cache(maxsize=1)
-def _side_patterns() -> tuple[re.Pattern, re.Pattern, list[re.Pattern]]:
-    def pattern(names, flags=0):
-        ordered = sorted(names, key=len, reverse=True)
-        return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in ordered) + r")(?!\w)", flags)
-
-    return (pattern(VIETNAMESE_SIDE), pattern(FOREIGN_ACTORS),
-            [pattern(words, re.IGNORECASE) for words in FIELDS.values()])
-
-
-def _names_pattern(names) -> re.Pattern:
-    r"""A case-sensitive pattern matching where ``(?<!\w)(?:names)(?!\w)`` does, found faster.
-
-    The look-behind moves after each name's first character (``(?<!\w.)`` there tests the character
-    before the name), so every alternative starts with a literal and the regex engine scans for the
-    names' first characters instead of trying every alternative at every position.
-    """
-    groups: dict[str, list[str]] = {}
-    for name in sorted(names, key=len, reverse=True):
-        groups.setdefault(name[0], []).append(name[1:])
-    alternatives = [re.escape(first) + r"(?<!\w.)(?:" + "|".join(re.escape(rest) for rest in rests) + ")"
-                    for first, rests in groups.items()]
-    return re.compile("(?:" + "|".join(alternatives) + r")(?!\w)")
-
-
-@functools.lru_cache(maxsize=1)
-def _case_fold():
-    r"""The case folding of ``re.IGNORECASE``: a ``str.translate`` table and a pattern finding the
-    characters for which ``str.lower`` does not give it; None when this Python does not expose it.
-
-    Under ``re.IGNORECASE`` a cased pattern character matches a text character when their simple lower
-    cases are equal or form one of the regex engine's extra case classes (``ſ`` and ``s``...). Mapping
-    each character to the smallest member of its class makes that an equality, so a case-sensitive
-    search of folded names in folded text finds what the case-insensitive search finds, as long as
-    folding keeps every character's ``\w``-ness. For most characters ``str.lower`` (fast) is that
-    folding; the pattern finds the others (final-sigma and multi-character lower cases, the extra
-    classes, three characters whose folding is not a word character as they are, and characters
-    beyond the Basic Multilingual Plane), which send a text to the case-insensitive pattern.
-    """
-    try:
-        import _sre
-        from re._casefix import _EXTRA_CASES
-        lower = _sre.unicode_tolower
-    except (ImportError, AttributeError):
-        return None
-    word = re.compile(r"\w")
-    table, special = {}, [0x03A3]          # capital sigma: str.lower gives final or medial sigma by context
-    for code in range(0x10000):
-        low = lower(code)
-        folded = min((low, *_EXTRA_CASES.get(low, ())))
-        if folded != code:
-            table[code] = folded
-            if bool(word.match(chr(code))) != bool(word.match(chr(folded))):
-                special.append(code)
-        if chr(code).lower() != chr(folded):
-            special.append(code)
-    escaped = "".join(re.escape(chr(c)) for c in sorted(set(special)))
-    return table, re.compile(f"[{escaped}\U00010000-\U0010ffff]")
-
-
-@functools.lru_cache(maxsize=1)
-def _fast_side_patterns():
-    """:func:`_side_patterns` as :func:`_names_pattern`; the fields' names folded for folded text."""
-    fold = _case_fold()
-    fields = None
-    if fold is not None:
-        fields = [_names_pattern([name.translate(fold[0]) for name in words]) for words in FIELDS.values()]
-    return _names_pattern(VIETNAMESE_SIDE), _names_pattern(FOREIGN_ACTORS), fields
-
-
-def side_features(texts) -> np.ndarray:
-    """Who takes part in each text and in which field, one row per text, columns ``SIDE_FEATURES``.
-
-    ``side:vietnam``: a Vietnamese side is named (``VIETNAMESE_SIDE``, case-sensitive); ``side:foreign``:
-    a foreign state, bloc or organisation (``FOREIGN_ACTORS``); ``side:foreign_only``: the second without
-    the first, news about other countries; ``field:*``: a word of the economy, security or culture
-    (``FIELDS``, any case).
-
-    >>> side_features(["Hàn Quốc là nhà đầu tư lớn nhất tại Việt Nam.", "Quân đội Mỹ tập trận."]).tolist()
-    [[1.0, 1.0, 0.0, 1.0, 0.0, 0.0], [0.0, 1.0, 1.0, 0.0, 1.0, 0.0]]
-    """
-    _, _, field_res = _side_patterns()           # the definition (any case), for texts folding cannot serve
-    vn_re, foreign_re, folded_res = _fast_side_patterns()
-    fold = _case_fold()
-    rows = []
-    for text in texts:
-        vn, foreign = bool(vn_re.search(text)), bool(foreign_re.search(text))
-        if folded_res is not None and not fold[1].search(text):
-            folded = text.lower()                # here equal to text.translate(fold[0])
-            fields = (bool(f.search(folded)) for f in folded_res)
-        else:
-            fields = (bool(f.search(text)) for f in field_res)
-        rows.append((vn, foreign, foreign and not vn, *fields))
-    return np.asarray(rows, dtype=float).reshape(len(rows), len(SIDE_FEATURES))
-
-
-def _signals(strings: list[str], lex: Lexicon, sides: bool = True) -> tuple[dict, list, np.ndarray, np.ndarray | None]:
-    """Each distinct string's syllables, lexicon features (array, columns of :func:`lexicon_features`)
-    and (with ``sides``) side features, computed once: ``(position, syllables, lexical, sides)``."""
-    unique = list(dict.fromkeys(strings))
-    sylls = [syllables(t) for t in unique]
-    return ({s: i for i, s in enumerate(unique)}, sylls, _lexicon_array(unique, sylls, lex),
-            side_features(unique) if sides else None)
-
-
-def _themes_present(lexical: np.ndarray, lex: Lexicon) -> np.ndarray:
-    """1.0 where the lexicon scores the theme above 0, one column per theme (rows of :func:`_lexicon_array`)."""
-    col = {name: i for i, name in enumerate(_feature_names(lex))}
-    return np.column_stack([(lexical[:, col[f"{t}:score"]] > 0).astype(float) for t in lex.themes])
-
-
-def context_features(texts, context, lexicon: Lexicon | str | None = None) -> np.ndarray:
-    """What each text's context says: one row per text.
-
-    ``context`` holds one tuple of strings per text (for example the article's title and the sentences
-    before and after, :func:`unit_context`). Columns: a Vietnamese side and a foreign actor
-    (:func:`side_features`) found in any part of the context, a foreign actor without a Vietnamese side
-    there; per theme of the lexicon, whether any part has a hit of it; and the text's own fields
-    (economy, security, culture) crossed with a foreign actor, a Vietnamese side, and both, in its
-    context.
-
-    >>> context_features(["Hai bên nhất trí mở rộng thương mại."],
-    ...                  [("Việt Nam và Lào ký hiệp định", "", "")], "v3")[0, :3].tolist()
-    [1.0, 1.0, 0.0]
-    """
-    from .themes import _lexicon
-
-    lex = _lexicon(lexicon)
-    texts = list(texts)
-    position, _, lexical, sides = _signals([*texts, *(p for c in context for p in c if p)], lex)
-    return _context_block(texts, context, position, lexical, sides, lex)
-
-
-def _context_block(texts, context, position, lexical, sides, lex) -> np.ndarray:
-    signal = np.hstack([sides[:, :2], _themes_present(lexical, lex)])
-    found = np.zeros((len(texts), signal.shape[1]))
-    for r, parts in enumerate(context):
-        rows = [position[p] for p in parts if p]
-        if rows:
-            found[r] = signal[rows].max(axis=0)
-    vn, foreign = found[:, [0]], found[:, [1]]
-    own = sides[[position[t] for t in texts]]
-    fields = own[:, 3:]
-    crossed = np.hstack([fields * foreign, fields * vn, fields * (vn * foreign)])
-    return np.hstack([vn, foreign, foreign * (1 - vn), found[:, 2:], crossed])
 
 
 def unit_context(units: pd.DataFrame) -> list[tuple[str, str, str]]:
@@ -452,13 +126,14 @@ class ThemeClassifier:
     thresholds : dict or float, default 0.5
         Probability from which a theme is present, per theme or for all.
     sides : bool, default False
-        With lexicon features, add who takes part and in which field (:func:`side_features`), each side
-        crossed with each theme's lexicon hits, and each field crossed with the sides: a relation is a
-        field *and* a partner, which a linear model on words alone cannot express, and a security word in
-        news about other countries can count for less than on Vietnam's border.
+        With lexicon features, add who takes part and in which field (:func:`toolkit.sides.side_features`),
+        each side crossed with each theme's lexicon hits, and each field crossed with the sides: a relation
+        is a field *and* a partner, which a linear model on words alone cannot express, and a security word
+        in news about other countries can count for less than on Vietnam's border.
     context : bool, default False
-        With lexicon features, add what the text's context says (:func:`context_features`). Such a model
-        needs ``context=`` (one ``(title, before, after)`` tuple per text) in ``fit`` and ``predict``.
+        With lexicon features, add what the text's context says
+        (:func:`toolkit.theme_features.context_features`). Such a model needs ``context=`` (one
+        ``(title, before, after)`` tuple per text) in ``fit`` and ``predict``.
     """
 
     def __init__(self, lexicon=None, features: str = "both", C: float = 1.0, min_df: int = 2,
@@ -482,7 +157,7 @@ class ThemeClassifier:
 
     # -- features -----------------------------------------------------------------------------
     def _lex(self) -> Lexicon:
-        from .themes import _lexicon
+        from .measure import _lexicon
 
         return _lexicon(self.lexicon)
 
@@ -536,7 +211,7 @@ class ThemeClassifier:
         :meth:`predict_proba`."""
         from sklearn.linear_model import LogisticRegression
 
-        from .themes import _as_texts
+        from .measure import _as_texts
 
         values, _ = _as_texts(texts)
         if len(values) != len(y):
@@ -574,7 +249,7 @@ class ThemeClassifier:
         ``context``: with a model fitted with ``context=True``, one ``(title, before, after)`` tuple of
         strings per text (:func:`unit_context`); ignored otherwise.
         """
-        from .themes import _as_texts
+        from .measure import _as_texts
 
         if not hasattr(self, "coef_"):
             raise ToolkitError("the classifier is not fitted; call fit() or load_classifier()")

@@ -57,7 +57,7 @@ def kwic(units: pd.DataFrame, pattern: str | list[str], window: int = 5, text: s
     >>> kwic(units, "trường").keyword.tolist(), kwic(units, "trường", match="syllable").keyword.tolist()
     (['trường'], ['Trường', 'trường'])
     """
-    from .themes import _word_starts
+    from .measure import _word_starts
     from .wordseg import word_segment
 
     patterns = [pattern] if isinstance(pattern, str) else list(pattern)

@@ -184,7 +184,7 @@ def _kwic_lines(body: pd.DataFrame, by: str, unit_dfm, kept: list[str], opts: di
 
 def _themes_view(body: pd.DataFrame, by: str, groups: list[str], lexicon, opts: dict, dataset: dict) -> dict:
     from .normalize import normalize_text
-    from .themes import _lexicon, explain, match_themes
+    from .measure import _lexicon, explain, match_themes
 
     lex = _lexicon(lexicon)
     themes = list(lex.themes)

@@ -154,7 +154,7 @@ def _results(tasks: list, n_jobs: int, scheduler, ceiling):
 def _load_models(settings: Settings) -> None:
     """Load pyvi's model and, when the shards will use it, the shipped theme classifier with its tables
     (the model that reads context: shards label units of articles)."""
-    from .themes import _classifier, _is_default_lexicon, _shipped_model
+    from .labels import _classifier, _is_default_lexicon, _shipped_model
     from .wordseg import _batch_tagger
 
     _batch_tagger()

@@ -18,7 +18,8 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import ManifestError, ToolkitError
-from .normalize import normalize_text, normalize_tones
+from .normalize import normalize_text
+from .tones import normalize_tones
 from .tables import csv_rows
 
 __all__ = ['read_manifest', 'REQUIRED_COLUMNS', 'OPTIONAL_COLUMNS', 'MIN_YEAR', 'DELIMITERS']

@@ -128,6 +128,6 @@ class Settings:
 
     def label(self, units: pd.DataFrame) -> pd.DataFrame:
         """:func:`toolkit.label_themes` of the units' text with these settings' lexicon and method."""
-        from .themes import label_themes
+        from .labels import label_themes
 
         return label_themes(units, lexicon=self.lexicon, method=self.method)

@@ -447,7 +447,7 @@ def run_report(corpus: str | os.PathLike | None = None, out: str | os.PathLike |
         raise ToolkitError(f"no notebooks found in {folder}; the installation is incomplete (reinstall the package)")
     coding = out_dir / "coding"
     if not study_run and any(p.name.startswith("06_") for p in paths) and coding.is_dir():
-        from .design import check_coding_folder
+        from .coding_round import check_coding_folder
 
         # The coders' sheets the validation template reads (its "coding" folder, inside the output folder).
         check_coding_folder(coding, themes, str(Path(out) / "coding") if out is not None else str(coding))

@@ -29,7 +29,8 @@ from .pipeline import select_units
 from .segment import segment
 from .intervals import cluster_shares
 from .groups import with_groups
-from .themes import _labelled, _lexicon, corrected_theme_shares, theme_shares
+from .measure import _lexicon
+from .themes import _labelled, corrected_theme_shares, theme_shares
 from .wordseg import word_segment
 
 __all__ = ["theme_robustness", "conclusions", "underthesea_segmenter", "coded_shares"]
@@ -72,7 +73,7 @@ def _variants(corpus, sentences: pd.DataFrame, lex, by: str, tokenisers: bool, l
     # Word boundaries and edited lexicons exist only for the dictionary rule: when the baseline is the
     # shipped classifier, these variants change the method too, so the dictionary rule itself is a variant
     # and they are named for it (compare them with it, not only with the baseline).
-    from .themes import _is_default_lexicon, _shipped_model
+    from .labels import _is_default_lexicon, _shipped_model
 
     rule = ""
     if _is_default_lexicon(lex) and _shipped_model():

@@ -47,7 +47,7 @@ def _process_shard(root: str, rows: pd.DataFrame, settings: Settings, run: dict)
     from .features import dfm
     from .segment import segment
     from .groups import add_periods, with_groups
-    from .themes import _forget_hits
+    from .measure import _forget_hits
     from .batch import tokenize_units
 
     seconds = dict.fromkeys(STAGES, 0.0)

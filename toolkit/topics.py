@@ -176,7 +176,7 @@ def seed_terms(dfm: DFM, lexicon=None, warn: bool = True, stacklevel: int = 2) -
         seeds), ``count`` (occurrences of the token in the DFM), ``reason`` (why it does not seed,
         empty when it does); sorted by theme then term.
     """
-    from .themes import _lexicon
+    from .measure import _lexicon
     from .tokens import tokenize
 
     lex = _lexicon(lexicon)

@@ -10,7 +10,7 @@ half, scored once with the round-1 model and then retired to fitting) and ``code
 Round 2's test half (``test2``) is never read here.
 
 The candidates are round 1's fitted ones (``tune.py``) and ``combined with sides`` (the combined
-features plus :func:`toolkit.classify.side_features`: who takes part and in which field, crossed;
+features plus :func:`toolkit.sides.side_features`: who takes part and in which field, crossed;
 added after reading the cross-validated errors on these fitting sentences, which were mostly a field
 without a Vietnamese partner or a partner named by a country or firm the lexicon does not list),
 judged the same way: 5-fold cross-validation

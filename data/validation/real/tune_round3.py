@@ -14,7 +14,7 @@ and per-theme thresholds by the cross-validated F1, the winner the highest mean 
 design-weighted false-alarm rate on domestic sentences of at most 3%):
 
 * ``combined with sides``: the features of the shipped default (``final_fit.py``);
-* ``combined with sides and context``: the same plus :func:`toolkit.classify.context_features`, what
+* ``combined with sides and context``: the same plus :func:`toolkit.theme_features.context_features`, what
   the title and the sentences before and after say (the context every coder saw on the sheet). Added
   after reading cross-validated errors on these fitting sentences: many misses were sentences whose
   partner ("hai bên", "dự án", "khoản vay") is named only in the title or the sentence before.
