@@ -4,7 +4,10 @@ import os
 import re
 import subprocess
 import sys
+import zlib
 from pathlib import Path
+
+import toolkit
 
 from conftest import ROOT
 
@@ -27,3 +30,15 @@ def test_site_builds_without_warnings(tmp_path):
     assert "design_based_shares" in page
     api = (tmp_path / "site" / "api" / "index.html").read_text(encoding="utf-8")
     assert "validation_sample" in api
+    # Every public name of the package has an entry in the API reference, once. The site's inventory
+    # (objects.inv, Sphinx format: four header lines, then zlib-compressed "name domain:role priority uri
+    # display" lines) lists what mkdocstrings rendered with priority 1, and aliases (imports) with 2.
+    raw = (tmp_path / "site" / "objects.inv").read_bytes().split(b"\n", 4)[4]
+    entries = [line.split(" ", 3) for line in zlib.decompress(raw).decode("utf-8").splitlines()]
+    rendered = [name for name, role, priority, _ in entries
+                if role.startswith("py:") and role != "py:module" and priority == "1"]
+    top = [name.rsplit(".", 1)[1] for name in rendered if name.count(".") == 2 and name.startswith("toolkit.")]
+    public = set(toolkit.__all__) - {"__version__"}
+    assert not public - set(top), f"public names missing from the API reference: {sorted(public - set(top))}"
+    twice = sorted({name for name in top if name in public and top.count(name) > 1})
+    assert not twice, f"public names rendered in more than one module: {twice}"

@@ -27,12 +27,12 @@ from .intervals import cluster_shares
 from .stats import corrected_shares, pairwise_tests
 
 __all__ = [
-    "THEMES", "Lexicon", "load_lexicon", "theme_shares", "theme_tests", "term_hits", "unmatched_terms",
-    "leave_one_term_out", "theme_kwic", "DEFAULT_LEXICON", "corrected_theme_shares",
+    "THEMES", "theme_shares", "theme_tests", "term_hits", "unmatched_terms", "leave_one_term_out", "theme_kwic",
+    "corrected_theme_shares",
 ]
 
-#: The study's themes (the default lexicon's); other lexicons define their own.
 THEMES = STUDY_THEMES
+"""The study's themes, those of the default lexicon; other lexicons define their own (``Lexicon.themes``)."""
 
 
 def _labelled(units, lexicon, kinds, drop_duplicates, threshold=1.0, segmenter=None, method="auto") -> pd.DataFrame:
