@@ -71,7 +71,7 @@ def main() -> None:
         seconds = time.perf_counter() - start
         chosen = tk.choose_k(selection)
         beats = tk.beats_null(selection)
-        table = tk.topics._wide(selection)
+        table = tk.selection_table(selection)
         for k in table.index:
             model = tk.fit_topics(counts, int(k), method=args.method, seed=args.seed)
             dominant = tk.article_topics(model, rows).set_index("doc_id").dominant.dropna()

@@ -375,3 +375,29 @@ def jupyterlab(root: Path, runtime: Path, extra=(), wait: float = 60):
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def counts(body):
+    """The unit-level DFM of ``body`` (terms in at least two units), as the topic models take it."""
+    from toolkit.features import dfm
+
+    return dfm(body, min_docs=2)
+
+
+def hand_dfm(rows, terms):
+    """A DFM of hand-written counts, one row per unit, no labels."""
+    import numpy as np
+    import pandas as pd
+    import scipy.sparse as sp
+
+    from toolkit.features import DFM
+
+    return DFM(sp.csr_matrix(np.array(rows, dtype=float)), np.array(terms, dtype=object),
+               pd.DataFrame(index=range(len(rows))))
+
+
+# Two clear groups of words: a-words (units 0-5) and b-words (units 6-11), each unit from one group.
+TWO_TOPICS = hand_dfm([[3, 2, 1, 0, 0, 0], [2, 3, 2, 0, 0, 0], [1, 2, 3, 0, 0, 0]] * 2
+                      + [[0, 0, 0, 3, 2, 1], [0, 0, 0, 2, 3, 2], [0, 0, 0, 1, 2, 3]] * 2,
+                      ["a1", "a2", "a3", "b1", "b2", "b3"])

@@ -20,7 +20,9 @@ The pipeline runs one way, one module per stage::
     keywords  keyness, log_odds  distinctive terms of a group (effect sizes, p from the article-level test)
     tfidf     top_tfidf, class_tfidf   what a group's text is made of
     concordance kwic, kwic_sample, collocations, display_forms   words in their text
-    topics    fit_topics, topic_terms, topic_shares, topic_selection, choose_k, beats_null, article_topics, compare_topics
+    topics    fit_topics, topic_terms, seed_terms   topic models (NMF, LDA, seeded LDA)
+    topic_choice  topic_selection, choose_k, beats_null, compare_topics   k against word-shuffled documents
+    topic_groups  topic_shares, article_topics   topic shares by group with article-level intervals
     explore   explore, write_explorer   terms, themes, topics, dispersion: a notebook widget or one HTML file
                                  (explore_data -> explore_figures -> explore_page, explore_widget)
     coding    code_sheet         hand-coding the validation sample, one unit at a time
@@ -70,10 +72,12 @@ from .ranksum import EffectSizesOnlyWarning, article_test
 from .tfidf import class_tfidf, top_tfidf
 from .keywords import keyness, log_odds
 from .concordance import add_display, collocations, display_forms, kwic, kwic_sample
-from .topics import (
-    article_topics, beats_null, choose_k, compare_topics, default_ks, fit_topics, seed_effect, seed_terms, topic_coherence,
-    topic_selection, topic_shares, topic_stability, topic_terms,
+from .topics import fit_topics, seed_terms, topic_terms
+from .topic_choice import (
+    beats_null, choose_k, compare_topics, default_ks, seed_effect, selection_table, topic_coherence, topic_selection,
+    topic_stability,
 )
+from .topic_groups import article_topics, topic_shares
 from .explore import explore, write_explorer
 from .coding import code_sheet
 
@@ -88,6 +92,6 @@ __all__ = [
     "theme_shares", "theme_tests", "unmatched_terms", "validate", "class_tfidf", "collocations", "keyness",
     "kwic", "log_odds", "article_test", "EffectSizesOnlyWarning", "top_tfidf", "display_forms", "add_display", "fit_topics", "topic_shares", "topic_stability",
     "topic_terms", "topic_selection", "choose_k", "compare_topics", "seed_effect", "seed_terms", "topic_coherence",
-    "kwic_sample", "article_topics", "beats_null", "default_ks",
+    "kwic_sample", "article_topics", "beats_null", "default_ks", "selection_table",
     "explore", "write_explorer", "code_sheet",
 ]
