@@ -27,6 +27,7 @@ rule (:mod:`toolkit.labels`); :mod:`toolkit.themes` measures corpora of units wi
 
 from __future__ import annotations
 
+import functools
 import numpy as np
 import pandas as pd
 
@@ -71,11 +72,17 @@ def _as_texts(texts) -> tuple[list[str], pd.Index]:
     return values, index
 
 
-def _word_starts(sylls, words: list[str]) -> np.ndarray | None:
-    """Syllable positions where a word of ``words`` starts (plus the end), or None if they do not align."""
+@functools.lru_cache(maxsize=200_000)
+def _syllable_count(word: str) -> int:
+    """Syllables of one segmented word (words recur: counted once per process)."""
     from .wordseg import syllabify
 
-    sizes = [len(syllabify(normalize_text(w).replace("_", " "))) for w in words]
+    return len(syllabify(normalize_text(word).replace("_", " ")))
+
+
+def _word_starts(sylls, words: list[str]) -> np.ndarray | None:
+    """Syllable positions where a word of ``words`` starts (plus the end), or None if they do not align."""
+    sizes = [_syllable_count(w) for w in words]
     if sum(sizes) != len(sylls.lower):
         return None
     starts = np.zeros(len(sylls.lower) + 1, dtype=bool)
@@ -131,6 +138,9 @@ def _find_hits(text: str, lex: Lexicon, segmenter=None, sylls=None) -> list[dict
     keys = lex._keys
     if keys["terms_index"].keys().isdisjoint(sylls.lower):
         return []           # no term starts anywhere in the text (most texts): no hit
+    matches = find_terms(sylls, keys["terms"], keys["terms_index"])
+    if not matches:
+        return []           # a term's first syllable but no whole term: nothing to segment, block or qualify
     starts = _word_starts(sylls, segmenter(sylls.text)) if segmenter is not None else None
     blocked = _blocked_spans(sylls, keys)
     present: dict[str, str] = {}
@@ -140,7 +150,7 @@ def _find_hits(text: str, lex: Lexicon, segmenter=None, sylls=None) -> list[dict
         for name in keys["cues"][key]:
             present.setdefault(name, " ".join(key))
     candidates = []
-    for start, end, key in find_terms(sylls, keys["terms"], keys["terms_index"]):
+    for start, end, key in matches:
         if starts is not None and not (starts[start] and starts[end]):
             continue  # the term would cut through a word of the segmenter
         if _is_blocked(start, end, key, blocked):
