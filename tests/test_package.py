@@ -180,3 +180,37 @@ def test_no_module_shadows_the_standard_library_and_the_word_layers_import_downw
         tree = ast.parse((package / f"{name}.py").read_text(encoding="utf-8"))
         imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level == 1}
         assert not imported & set(layers[i + 1:]), f"{name} imports {imported & set(layers[i + 1:])}"
+
+
+def _imports_within(package: Path) -> dict[str, set[str]]:
+    """Each module's imports of sibling modules, at module level or inside functions alike."""
+    import ast
+
+    modules = {p.stem for p in package.glob("*.py")}
+    graph = {}
+    for name in modules:
+        tree = ast.parse((package / f"{name}.py").read_text(encoding="utf-8"))
+        found = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                found |= {node.module.split(".")[0]} if node.module else {a.name for a in node.names}
+        graph[name] = (found & modules) - {name}
+    return graph
+
+
+def test_no_import_cycle_and_no_module_over_500_lines():
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    package = Path(__file__).resolve().parents[1] / "toolkit"
+    graph = _imports_within(package)
+    names = sorted(graph)
+    index = {name: i for i, name in enumerate(names)}
+    edges = [(index[a], index[b]) for a in names for b in graph[a]]
+    matrix = csr_matrix(([1] * len(edges), ([a for a, _ in edges], [b for _, b in edges])), shape=(len(names),) * 2)
+    _, component = connected_components(matrix, directed=True, connection="strong")
+    cycles = [sorted(n for n in names if component[index[n]] == c) for c in set(component)]
+    assert [c for c in cycles if len(c) > 1] == []
+    assert {"measure", "labels"} <= graph["themes"] and "themes" not in graph["measure"]   # the graph is read
+    sizes = {p.name: len(p.read_text(encoding="utf-8").splitlines()) for p in package.glob("*.py")}
+    assert {name: n for name, n in sizes.items() if n > 500} == {}
