@@ -184,13 +184,8 @@ def load_corpus(
     return load_rows(root, manifest_rows(root, manifest, raw_dir, min_year, max_year), raw_dir)
 
 
-def manifest_rows(
-    root: str | os.PathLike = "data",
-    manifest: str = "corpus.csv",
-    raw_dir: str = "raw",
-    min_year: int = MIN_YEAR,
-    max_year: int | None = None,
-) -> pd.DataFrame:
+def manifest_rows(root: str | os.PathLike = "data", manifest: str = "corpus.csv", raw_dir: str = "raw",
+                  min_year: int = MIN_YEAR, max_year: int | None = None) -> pd.DataFrame:
     """The manifest with every row's file found and checked, without reading any article.
 
     All the checks of :func:`load_corpus` that concern the manifest and the

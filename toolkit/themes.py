@@ -96,17 +96,9 @@ def theme_shares(
     return out.rename(columns={"measure": "theme"})
 
 
-def theme_tests(
-    units: pd.DataFrame,
-    by: str = "year",
-    lexicon: Lexicon | str | None = None,
-    kinds=("body",),
-    drop_duplicates: bool = True,
-    level: str = "article",
-    n_permutations: int = 9999,
-    seed: int = 0,
-    adjust: str = "holm",
-) -> pd.DataFrame:
+def theme_tests(units: pd.DataFrame, by: str = "year", lexicon: Lexicon | str | None = None, kinds=("body",),
+                drop_duplicates: bool = True, level: str = "article", n_permutations: int = 9999, seed: int = 0,
+                adjust: str = "holm") -> pd.DataFrame:
     """Permutation tests of differences in theme shares between each pair of groups.
 
     ``level="article"`` (default) shuffles whole articles, the design's unit;
