@@ -6,8 +6,9 @@ import pytest
 import toolkit as tk
 from toolkit.labels import label_themes
 from toolkit.measure import match_themes
+from toolkit.lexicon import load_lexicon
 from toolkit.themes import (
-    THEMES, leave_one_term_out, load_lexicon, term_hits, theme_kwic, theme_shares, theme_tests, unmatched_terms,
+    THEMES, leave_one_term_out, term_hits, theme_kwic, theme_shares, theme_tests, unmatched_terms,
 )
 
 

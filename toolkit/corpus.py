@@ -24,7 +24,7 @@ import pandas as pd
 
 from .clean import clean_lines, drop_hidden_blocks
 from .errors import CorpusError, ManifestError, ToolkitError
-from .manifest import MIN_YEAR, REQUIRED_COLUMNS, _as_path, _read_manifest, read_manifest
+from .manifest import MIN_YEAR, _as_path, _read_manifest
 from .normalize import normalize_audited
 from .rawfiles import _check_legacy, _check_page, _decode, _is_legacy_line, _match_files
 

@@ -5,7 +5,7 @@ with a byte-order mark, with semicolons (Excel in locales where the comma is the
 decimal mark), with trailing empty cells, in the Windows code page or as UTF-16
 ("Unicode Text"). :func:`read_table` accepts what can be read without guessing
 and refuses the rest with a message that names the file as the user gave it, the
-line, and the fix, as :func:`toolkit.corpus.read_manifest` does for manifests.
+line, and the fix, as :func:`toolkit.manifest.read_manifest` does for manifests.
 """
 
 from __future__ import annotations

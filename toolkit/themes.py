@@ -18,7 +18,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .errors import ToolkitError
-from .lexicon import DEFAULT_LEXICON, STUDY_THEMES, Lexicon, load_lexicon
+from .lexicon import STUDY_THEMES, Lexicon
 from .match import syllables
 from .labels import label_themes
 from .measure import _hits_one, _lexicon, _windows, match_themes
