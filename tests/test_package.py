@@ -214,3 +214,20 @@ def test_no_import_cycle_and_no_module_over_500_lines():
     assert {"measure", "labels"} <= graph["themes"] and "themes" not in graph["measure"]   # the graph is read
     sizes = {p.name: len(p.read_text(encoding="utf-8").splitlines()) for p in package.glob("*.py")}
     assert {name: n for name, n in sizes.items() if n > 500} == {}
+
+
+def test_no_function_over_60_lines_without_its_docstring():
+    import ast
+
+    package = Path(__file__).resolve().parents[1] / "toolkit"
+    long = {}
+    for path in package.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                lines = node.end_lineno - node.lineno + 1
+                first = node.body[0]
+                if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+                    lines -= first.end_lineno - first.lineno + 1
+                if lines > 60:
+                    long[f"{path.stem}.{node.name}"] = lines
+    assert long == {}
