@@ -87,24 +87,6 @@ def test_tokenizer_subclass_rules_are_used(sentences):
     assert any(units.tokens)
 
 
-def _quiet_bar(total, show):
-    with B._progress(total, show, "word segmentation") as bar:
-        return bar.disable
-
-
-def test_progress_is_quiet_in_ci_and_on_request(monkeypatch):
-    monkeypatch.delenv("CI", raising=False)
-    monkeypatch.delenv("TOOLKIT_PROGRESS", raising=False)
-    assert not _quiet_bar(1000, None)
-    assert _quiet_bar(100, None)           # short runs stay quiet
-    monkeypatch.setenv("CI", "true")
-    assert _quiet_bar(1000, None)
-    monkeypatch.delenv("CI")
-    monkeypatch.setenv("TOOLKIT_PROGRESS", "0")
-    assert _quiet_bar(1000, None)
-    assert not _quiet_bar(1000, True)      # an explicit request wins
-
-
 def test_words_do_not_depend_on_the_chunk_a_text_is_segmented_in(real_texts):
     # process_archive segments its units in chunks of 2,000 texts, the default is 200: the same words.
     import pandas as pd

@@ -71,7 +71,8 @@ import pandas as pd
 
 from .errors import ToolkitError
 from .features import DFM
-from .gather import _gather, _progress
+from .gather import _gather
+from .parallel import progress_bar
 from .pipeline import Settings
 
 __all__ = ["Archive", "process_archive"]
@@ -234,7 +235,7 @@ def process_archive(
     tasks = [(str(root), rows.iloc[i:i + shard_size].reset_index(drop=True), settings, run)
              for i in range(0, len(rows), shard_size)]
     start = time.perf_counter()
-    with _progress(len(rows), progress) as bar:
+    with progress_bar(len(rows), progress, "archive", unit="articles", shown_from=2, leave=True) as bar:
         gathered = _gather(tasks, n_jobs, scheduler, sample, by, bar)
     gathered["seconds"]["wall"] = time.perf_counter() - start
     # Each article is in one shard (manifest_rows refuses a doc_id twice): the rows only need ordering.

@@ -19,7 +19,6 @@ segmentation itself is in :mod:`toolkit.wordseg`, the tokens in
 from __future__ import annotations
 
 import os
-import sys
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 
@@ -29,7 +28,7 @@ import pandas as pd
 from .arrowtokens import _arrow_tokens, _count_tokens, _default_tokens, _to_lists
 from .errors import ToolkitError
 from .normalize import normalize_text
-from .parallel import dask_client
+from .parallel import dask_client, progress_bar
 from .wordcache import _keys, _scatter, _Store, _usable_folder
 from .wordseg import _batch_tagger, word_segment_many
 
@@ -131,21 +130,6 @@ def _chunk_results(texts, chunks: list[np.ndarray], n_jobs: int, scheduler, norm
                                [normalize] * len(chunks), [tokens] * len(chunks))
 
 
-def _quiet() -> bool:
-    return os.environ.get("TOOLKIT_PROGRESS", "1") == "0" or os.environ.get("CI", "").lower() in ("1", "true", "yes")
-
-
-def _progress(total: int, show: bool | None, desc: str):
-    """A progress bar on stderr: stage, texts done, rate and time left; quiet in CI or with TOOLKIT_PROGRESS=0."""
-    from tqdm import tqdm
-
-    if show is None:
-        show = total >= 500 and not _quiet()
-    return tqdm(total=total, disable=not show, desc=desc, file=sys.stderr, leave=False, unit=" texts",
-                mininterval=1.0, bar_format="{desc}: {n_fmt}/{total_fmt} texts, {rate_fmt}, {elapsed} elapsed, "
-                                            "{remaining} left{postfix}")
-
-
 def _check_args(texts: list, n_jobs: int, name: str) -> None:
     bad = next((i for i, t in enumerate(texts) if not isinstance(t, str)), None)
     if bad is not None:
@@ -232,7 +216,7 @@ def _segment_missing(arrow_texts, todo, keys, store, n_jobs: int, progress, chun
             store.write(*(pa.concat_arrays(list(column)) for column in zip(*pending)))
         pending.clear()
 
-    with _progress(len(todo), progress, "word segmentation") as bar:
+    with progress_bar(len(todo), progress, "word segmentation") as bar:
         with _chunk_results(arrow_texts, chunks, n_jobs, scheduler, normalize, with_tokens) as results:
             for chunk, (chunk_words, chunk_tokens) in zip(chunks, results):
                 new_words.append(chunk_words)

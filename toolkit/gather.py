@@ -12,7 +12,6 @@ outcome.
 
 from __future__ import annotations
 
-import sys
 from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
@@ -160,17 +159,6 @@ def _load_models(settings: Settings) -> None:
     _batch_tagger()
     if _is_default_lexicon(settings.lexicon) and _shipped_model():
         _classifier(None, context=True).predict_proba([""], [("", "", "")])
-
-
-def _progress(total: int, show: bool | None):
-    from tqdm import tqdm
-
-    from .batch import _quiet
-
-    if show is None:
-        show = total > 1 and not _quiet()
-    return tqdm(total=total, disable=not show, desc="archive", file=sys.stderr, unit=" articles", mininterval=1.0,
-                bar_format="{desc}: {n_fmt}/{total_fmt} articles, {rate_fmt}, {elapsed} elapsed, {remaining} left")
 
 
 def _gather(tasks: list, n_jobs: int, scheduler, sample: int, by: str, bar) -> dict:

@@ -18,6 +18,7 @@ Examples
 from __future__ import annotations
 
 import os
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 
@@ -25,7 +26,28 @@ import pandas as pd
 
 from .errors import ToolkitError
 
-__all__ = ["map_partitions", "dask_client"]
+__all__ = ["map_partitions", "dask_client", "progress_bar"]
+
+
+def _quiet() -> bool:
+    return os.environ.get("TOOLKIT_PROGRESS", "1") == "0" or os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def progress_bar(total: int, show: bool | None, desc: str, unit: str = "texts", shown_from: int = 500,
+                 leave: bool = False):
+    """The toolkit's one progress bar (tqdm on stderr): stage, items done, rate, time elapsed and left.
+
+    ``show=None`` shows it from ``shown_from`` items on, and never when ``CI=true`` or
+    ``TOOLKIT_PROGRESS=0``; ``True`` or ``False`` decide. Word segmentation counts texts (from 500),
+    an archive run articles (from 2).
+    """
+    from tqdm import tqdm
+
+    if show is None:
+        show = total >= shown_from and not _quiet()
+    return tqdm(total=total, disable=not show, desc=desc, file=sys.stderr, leave=leave, unit=f" {unit}",
+                mininterval=1.0, bar_format=f"{{desc}}: {{n_fmt}}/{{total_fmt}} {unit}, {{rate_fmt}}, {{elapsed}} "
+                                            "elapsed, {remaining} left{postfix}")
 
 
 @contextmanager
