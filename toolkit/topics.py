@@ -39,10 +39,12 @@ LDA_SWEEPS = 500      # Gibbs sweeps by default
 MAX_TERMS = 2000
 """Terms the topics template keeps (``tk.dfm(..., max_terms=MAX_TERMS)``): the 2,000 in the most units.
 
-On 2,649 real Dân trí articles (10 categories) topic selection over k = 2-20
+The cost of a topic model grows with its vocabulary, and the rarest terms do
+not make topics. On 2,649 real Dân trí articles topic selection over k = 2-20
 took 105 s with 2,000 terms and 410 s with all 18,540 that occur in two
-articles (two worker processes, load about 4); it chose k = 8 (dominant
-topic / category NMI 0.57) against k = 6 (NMI 0.44) with all terms.
+articles (two worker processes, load about 4). Which k is chosen is not
+settled by the vocabulary: see ``bench/README.md``, "Topics against known
+categories".
 """
 
 
