@@ -341,21 +341,16 @@ def topic_selection(dfm: DFM, units: pd.DataFrame | None = None, ks=None, method
     return table
 
 
+# One BLAS thread per fit: these matrices are small, and multithreaded BLAS beside other processes
+# oversubscribes the cores (a null fit with 20 topics on 2,000 real articles took 62 CPU-seconds with
+# the default threads under load, 3.8 with one).
+@threadpool_limits.wrap(limits=1)
 def _selection_rows(ks, X, shuffled, terms, folds, fold_ids, boots, method, seed, fit_args, null_args, top_n):
     """The rows of :func:`topic_selection` for one k (``ks`` holds one value), with the stopped-fit flags.
 
     Returns ``(rows, stopped, null_stopped)``; runs in a worker process when ``n_jobs`` > 1.
     """
     (k,) = ks
-    # One BLAS thread per fit: these matrices are small, and multithreaded BLAS beside other processes
-    # oversubscribes the cores (a null fit with 20 topics on 2,000 real articles took 62 CPU-seconds with
-    # the default threads under load, 3.8 with one).
-    with threadpool_limits(limits=1):
-        return _selection_fits(k, X, shuffled, terms, folds, fold_ids, boots, method, seed, fit_args, null_args, top_n)
-
-
-def _selection_fits(k, X, shuffled, terms, folds, fold_ids, boots, method, seed, fit_args, null_args, top_n):
-    """The fits and measures of :func:`_selection_rows` for one k."""
     stopped, null_stopped, out = [], [], []
     sub = DFM(X, terms, pd.DataFrame(index=range(X.shape[0])))
     ref = _fit_quiet(sub, k, method, seed, fit_args, stopped)
