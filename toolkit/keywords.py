@@ -263,10 +263,12 @@ def keyness(dfm: DFM, target, measure: str = "lr", correction: str = "default", 
     if unit == "article":
         tested = article_test(dfm, target, columns=np.flatnonzero(keep))
         if tested is None:
-            _no_test_warning(dfm, None if dfm.docs is None else _small_groups(dfm, [target]), "keyness")
+            counts = _article_counts(dfm)
+            labels = None if counts is None else counts[1]
+            _no_test_warning(dfm, None if labels is None else _small_groups(labels, [target]), "keyness")
             p = np.full(len(a), np.nan)
-            extra = {"auc": np.full(len(a), np.nan), "articles_target": _articles(dfm, target, True),
-                     "articles_reference": _articles(dfm, target, False)}
+            extra = {"auc": np.full(len(a), np.nan), "articles_target": _articles(labels, target, True),
+                     "articles_reference": _articles(labels, target, False)}
         else:
             p = tested.p.to_numpy()
             extra = {c: tested[c].to_numpy() for c in ("auc", "articles_target", "articles_reference")}
@@ -364,7 +366,7 @@ def log_odds(dfm: DFM, prior: str | float = "corpus", alpha0: float | None = Non
     a0 = a_w.sum()
     labels = _group_label(dfm)
     counts = _article_counts(dfm)
-    small = None if counts is None else _small_groups(dfm, labels)
+    small = None if counts is None else _small_groups(counts[1], labels)
     ranks = None
     if counts is not None and len(small) < len(labels):
         docs, _, doc_totals = counts

@@ -174,17 +174,18 @@ def article_test(dfm: DFM, target, columns=None) -> pd.DataFrame | None:
     return pd.DataFrame({"p": p, "auc": auc, "articles_target": n1, "articles_reference": n2})
 
 
-def _articles(dfm: DFM, target, inside: bool):
-    """Articles with tokens in (or outside) the target group; NaN without per-article counts."""
-    counts = _article_counts(dfm)
-    if counts is None:
+def _articles(labels, target, inside: bool):
+    """Articles with tokens in (or outside) the target group, from their ``labels``; NaN without them (None)."""
+    if labels is None:
         return np.nan
-    return int(((counts[1] == str(target)) == inside).sum())
+    return int(((labels == str(target)) == inside).sum())
 
 
-def _small_groups(dfm: DFM, targets) -> dict:
-    """Targets whose comparison has fewer than MIN_ARTICLES articles on a side, with the smaller count."""
-    labels = _article_counts(dfm)[1]
+def _small_groups(labels, targets) -> dict:
+    """Targets whose comparison has fewer than MIN_ARTICLES articles on a side, with the smaller count.
+
+    ``labels``: the group label of each article with tokens (:func:`_article_counts`).
+    """
     small = {}
     for target in targets:
         n1 = int((labels == str(target)).sum())
