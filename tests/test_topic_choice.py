@@ -93,9 +93,27 @@ def test_choose_k_finds_planted_topics_against_shuffled_words():
     # the null is not what this test is about.)
     assert [beats[2], beats[3], beats[4]] == [False, False, True]
     assert choose_k(table) == 4
+    assert choose_k(table, rule="coherent") == 4   # six topics, which split planted groups, are no more coherent
     # Shuffled words have no topics: no k beats the null, and selection says so.
     noise = DFM(shuffle_words(planted, seed=5), planted.terms, planted.rows)
     assert not beats_null(topic_selection(noise, ks=range(2, 7), top_n=5)).any()
+
+
+def test_coherent_rule_takes_the_most_coherent_k_that_beats_the_null():
+    # Four k by hand: 3 is the most coherent of those that beat the null, 5 is more coherent still but its
+    # topics are no more stable than shuffled words', 2 is the most stable; 4 is within the tolerance of 3's
+    # NPMI but larger, so the smaller k is taken.
+    rows = {2: (0.99, 0.80, 0.20), 3: (0.95, 0.75, 0.40), 4: (0.93, 0.70, 0.395), 5: (0.80, 0.79, 0.60)}
+    table = pd.DataFrame([{"k": k, "measure": m, "mean": v, "null": n}
+                          for k, (stab, stab_null, npmi) in rows.items()
+                          for m, v, n in (("leave articles out", stab, stab_null), ("NPMI", npmi, 0.05))])
+    assert beats_null(table).tolist() == [True, True, True, False]
+    assert choose_k(table, rule="stable") == 2
+    assert choose_k(table, rule="coherent") == 3
+    assert choose_k(table, rule="coherent", tolerance=0.0) == 3
+    assert choose_k(table, rule="coherent", tolerance=0.25) == 2
+    with pytest.raises(ToolkitError, match="rule must be one of"):
+        choose_k(table, rule="largest")
 
 
 def test_selection_in_worker_processes_gives_the_same_table(counts):
