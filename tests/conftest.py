@@ -99,6 +99,22 @@ def dfm_table(rows, terms, groups):
     return DFM(sp.csr_matrix(np.array(rows)), np.array(terms, dtype=object), pd.DataFrame({"year": groups}))
 
 
+def shard_digest(keys: list[bytes], columns: dict[str, list[str]]) -> str:
+    """The word cache's shard digest, fed to hashlib by hand: the 16-byte keys, then each string
+    column's name, its offsets from 0 (little-endian int32) and its UTF-8 characters."""
+    import hashlib
+
+    import numpy as np
+
+    h = hashlib.blake2b(digest_size=16)
+    h.update(b"".join(keys))
+    for name, values in columns.items():
+        encoded = [v.encode("utf-8") for v in values]
+        h.update(name.encode() + np.cumsum([0] + [len(e) for e in encoded]).astype("<i4").tobytes())
+        h.update(b"".join(encoded))
+    return h.hexdigest()
+
+
 def same_dfm(a, b):
     """Two document-term matrices hold the same counts, by group and by article."""
     assert a.terms.tolist() == b.terms.tolist()

@@ -1,5 +1,6 @@
 """The word cache: content keys the same in every process, shards rebuilt when bad, resumed after a kill, merged, looked up."""
 
+import hashlib
 import os
 import signal
 import subprocess
@@ -9,7 +10,7 @@ import time
 import pytest
 
 import toolkit as tk
-from conftest import ROOT
+from conftest import ROOT, shard_digest
 
 B = sys.modules["toolkit.batch"]
 W = sys.modules["toolkit.wordcache"]
@@ -50,6 +51,40 @@ def test_cache_makes_the_second_run_free_and_rebuilds_bad_shards(tmp_path, monke
     pq.write_table(tampered.replace_schema_metadata(table.schema.metadata), shards[0])
     with pytest.warns(UserWarning, match="checksum"):
         assert tk.segment_words(texts, cache=tmp_path) == first
+
+
+def test_a_shard_written_in_the_cache_format_by_hand_is_read_without_segmenting(tmp_path, sentences, monkeypatch):
+    # The format on disk, written here with pyarrow and hashlib alone: a cache folder an earlier release
+    # wrote must still be read, so keys, digest, file name and metadata must come out byte for byte.
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    texts = sentences.text.tolist()[:12]
+    words = [" ".join(tk.word_segment(t)) for t in texts]
+    tokens = [" ".join(tk.tokenize(t)) for t in texts]
+    keys = [hashlib.blake2b(t.encode("utf-8"), digest_size=16, person=b"text").digest() for t in texts]
+    digest = shard_digest(keys, {"words": words, "tokens": tokens})
+    folder = tmp_path / f"words-{W.cache_signature()}"
+    folder.mkdir()
+    table = pa.table({"key": pa.array(keys, pa.binary(16)), "words": words, "tokens": tokens})
+    pq.write_table(table.replace_schema_metadata({"signature": W.cache_signature(), "digest": digest}),
+                   folder / f"shard-{digest}.parquet", compression="lz4", write_page_checksum=True)
+    monkeypatch.setattr(B, "word_segment_many", lambda texts: pytest.fail("segmented a cached text"))
+    assert tk.segment_words(texts, cache=tmp_path) == [w.split(" ") for w in words]
+    assert [p.name for p in folder.iterdir()] == [f"shard-{digest}.parquet"]      # nothing rejected or rewritten
+
+
+def test_cache_signature_is_a_sha256_of_what_the_words_depend_on():
+    # The folder's name must not change while the words would not: computed here from the resource files.
+    from toolkit.wordseg import _SYLLABLE_RE
+
+    resources = ROOT / "toolkit" / "resources"
+    h = hashlib.sha256()
+    for part in ("parquet-1", tk.__version__, (resources / "domain_words.txt").read_text(encoding="utf-8"),
+                 _SYLLABLE_RE.pattern, (resources / "stopwords" / "vietnamese-stopwords.txt").read_text(encoding="utf-8"),
+                 (resources / "stopwords_domain.txt").read_text(encoding="utf-8")):
+        h.update(part.encode("utf-8") + b"\0")
+    assert W.cache_signature() == f"{tk.__version__}-{h.hexdigest()[:12]}"
 
 
 def test_cache_key_is_the_same_in_every_process(tmp_path, sentences):
@@ -206,10 +241,11 @@ def test_a_lookup_reads_only_shards_holding_a_wanted_key(sentences, tmp_path, mo
     import pyarrow as pa
 
     from toolkit import wordcache
+    from toolkit.store import string_keys
 
     texts = sentences.text.tolist()
     tk.segment_words(texts[:40], cache=tmp_path, shard_size=10, progress=False)        # four shards
-    keys = wordcache._keys(pa.array(texts[:3], pa.large_string()), b"text")
+    keys = string_keys(pa.array(texts[:3], pa.large_string()), b"text")
     assert wordcache._prefix(keys).tolist() == [int.from_bytes(k[:8], "little") for k in keys.to_pylist()]
     reads = []
     real = wordcache._Store._read

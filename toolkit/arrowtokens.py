@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .wordcache import _string_buffers
+from .store import _string_buffers
 
 __all__: list[str] = []
 

@@ -29,7 +29,8 @@ from .arrowtokens import _arrow_tokens, _count_tokens, _default_tokens, _to_list
 from .errors import ToolkitError
 from .normalize import normalize_text
 from .parallel import dask_client, progress_bar
-from .wordcache import _keys, _scatter, _Store, _usable_folder
+from .store import string_keys as _keys
+from .wordcache import _scatter, _Store, _usable_folder
 from .wordseg import _batch_tagger, word_segment_many
 
 __all__ = ["segment_words", "tokenize_units"]

@@ -25,6 +25,7 @@ from sklearn.feature_extraction.text import CountVectorizer
 
 from .errors import ToolkitError
 from .parallel import dask_client
+from .store import file_group, write_files
 
 __all__ = ["DFM", "dfm", "group_dfm"]
 
@@ -34,6 +35,18 @@ def _identity(tokens):
     if isinstance(tokens, str):
         return tokens.split(" ") if tokens else []
     return tokens
+
+
+# The files DFM.save writes beside each other: counts, terms, row labels; per-article counts and their labels.
+_FILES = (".npz", ".terms.txt", ".rows.csv")
+_DOC_FILES = (".docs.npz", ".docs.csv")
+
+
+def _npz_bytes(matrix) -> bytes:
+    """A sparse matrix as the bytes of a compressed ``.npz`` file (CSR)."""
+    buffer = io.BytesIO()
+    sp.save_npz(buffer, matrix.tocsr(), compressed=True)
+    return buffer.getvalue()
 
 
 @dataclass(frozen=True)
@@ -84,26 +97,16 @@ class DFM:
         >>> (again.matrix != counts.matrix).nnz, list(again.terms), again.rows.year.tolist()
         (0, ['a', 'b'], [2012, 2023])
         """
-        from pathlib import Path
-
-        from .atomic import atomic_write
         from .spreadsheet import write_csv
 
-        base = Path(path)
-        base.parent.mkdir(parents=True, exist_ok=True)
-        npz, terms, rows = base.with_name(base.name + ".npz"), base.with_name(base.name + ".terms.txt"), base.with_name(base.name + ".rows.csv")
-        buffer = io.BytesIO()
-        sp.save_npz(buffer, self.matrix.tocsr(), compressed=True)
-        contents = {npz: buffer.getvalue(), terms: ("\n".join(map(str, self.terms)) + "\n").encode("utf-8"),
+        npz, terms, rows = file_group(path, _FILES)
+        contents = {npz: _npz_bytes(self.matrix), terms: ("\n".join(map(str, self.terms)) + "\n").encode("utf-8"),
                     rows: write_csv(self.rows, None, safe).encode("utf-8")}
         if self.docs is not None:
-            buffer = io.BytesIO()
-            sp.save_npz(buffer, self.docs.tocsr(), compressed=True)
-            contents[base.with_name(base.name + ".docs.npz")] = buffer.getvalue()
-            contents[base.with_name(base.name + ".docs.csv")] = write_csv(self.doc_rows, None, safe).encode("utf-8")
-        for target, data in contents.items():
-            atomic_write(target, lambda tmp, data=data: Path(tmp).write_bytes(data))
-        return list(contents)
+            docs, doc_rows = file_group(path, _DOC_FILES)
+            contents[docs] = _npz_bytes(self.docs)
+            contents[doc_rows] = write_csv(self.doc_rows, None, safe).encode("utf-8")
+        return write_files(contents)
 
     @classmethod
     def load(cls, path) -> "DFM":
@@ -113,7 +116,7 @@ class DFM:
         from .spreadsheet import restore_frame
 
         base = Path(path)
-        files = [base.with_name(base.name + suffix) for suffix in (".npz", ".terms.txt", ".rows.csv")]
+        files = file_group(base, _FILES)
         missing = [str(f) for f in files if not f.is_file()]
         if missing:
             raise ToolkitError(f"cannot load a document-term matrix from {base}: missing {', '.join(missing)}")
@@ -123,7 +126,7 @@ class DFM:
         if matrix.shape != (len(rows), len(terms)):
             raise ToolkitError(f"{base}: the matrix is {matrix.shape} but there are {len(rows)} rows and {len(terms)} terms")
         docs = doc_rows = None
-        doc_files = [base.with_name(base.name + suffix) for suffix in (".docs.npz", ".docs.csv")]
+        doc_files = file_group(base, _DOC_FILES)
         if all(f.is_file() for f in doc_files):
             docs, doc_rows = sp.load_npz(doc_files[0]).tocsr(), restore_frame(pd.read_csv(doc_files[1]))
             if docs.shape != (len(doc_rows), len(terms)):

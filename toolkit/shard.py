@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from .pipeline import Settings
+from .store import add_fields, file_key, key_hash, parquet_metadata, read_checked, read_parquet, write_parquet
 
 __all__: list[str] = []
 
@@ -105,44 +106,35 @@ def _shard_key(root: str, rows: pd.DataFrame, settings: Settings, raw_dir: str) 
     """A digest of what a shard's units depend on: its rows, its files' bytes and the toolkit's signature."""
     from .wordcache import cache_signature
 
-    h = hashlib.blake2b(digest_size=16)
-    for part in (cache_signature(), settings.unit, repr(settings.kinds), repr(settings.drop_duplicates),
-                 settings.by, repr(settings.periods), rows.to_csv(index=False)):
-        h.update(str(part).encode("utf-8"))
-        h.update(b"\0")
+    h = add_fields(key_hash(), (cache_signature(), settings.unit, repr(settings.kinds),
+                                repr(settings.drop_duplicates), settings.by, repr(settings.periods),
+                                rows.to_csv(index=False)))
     for rel in rows["path"]:
-        with open(os.path.join(root, raw_dir, rel), "rb") as handle:
-            h.update(hashlib.blake2b(handle.read(), digest_size=16).digest())
+        h.update(file_key(os.path.join(root, raw_dir, rel)))
     return h.hexdigest()
 
 
 def _stored_units(root: str, rows: pd.DataFrame, settings: Settings, run: dict):
-    """``(path, None)`` when the shard's units are not stored yet, else ``(path, (units, counters...))``."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+    """``(path, None)`` when the shard's units are not stored yet, else ``(path, (units, counters...))``.
 
+    A stored file that cannot be read is removed: its units are computed again and rewritten.
+    """
     path = os.path.join(run["units_dir"], f"units-{_shard_key(root, rows, settings, run['raw_dir'])}.parquet")
-    if not os.path.exists(path):
-        return path, None
-    try:
-        table = pq.read_table(path, use_threads=False)
-        meta = {k.decode(): int(v) for k, v in (table.schema.metadata or {}).items() if k.startswith(b"n_")}
-        units = table.replace_schema_metadata(None).to_pandas()
-        for column in ("words", "tokens"):          # lean Arrow strings, as tokenize_units(lists=False) gives
-            units[column] = pd.Series(pd.arrays.ArrowExtensionArray(table.column(column)), index=units.index)
-        return path, (units, meta["n_units"], meta["n_duplicates"], meta["n_articles"])
-    except (OSError, KeyError, ValueError, pa.ArrowException):
-        os.remove(path)                  # unreadable: computed again and rewritten
-        return path, None
+    return path, read_checked(path, _read_units)
+
+
+def _read_units(path: str):
+    """``(units, n_units, n_duplicates, n_articles)`` of a stored shard; raises when it cannot be read."""
+    table = read_parquet(path)
+    meta = {k: int(v) for k, v in parquet_metadata(path).items() if k.startswith("n_")}
+    units = table.replace_schema_metadata(None).to_pandas()
+    for column in ("words", "tokens"):          # lean Arrow strings, as tokenize_units(lists=False) gives
+        units[column] = pd.Series(pd.arrays.ArrowExtensionArray(table.column(column)), index=units.index)
+    return units, meta["n_units"], meta["n_duplicates"], meta["n_articles"]
 
 
 def _store_units(path: str, units: pd.DataFrame, n_units: int, n_duplicates: int, n_articles: int) -> None:
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
-    from .atomic import atomic_write
-
-    table = pa.Table.from_pandas(units, preserve_index=False)
-    table = table.replace_schema_metadata({"n_units": str(n_units), "n_duplicates": str(n_duplicates),
-                                           "n_articles": str(n_articles)})
-    atomic_write(path, lambda tmp: pq.write_table(table, tmp, compression="lz4", write_page_checksum=True))
+    write_parquet(path, pa.Table.from_pandas(units, preserve_index=False),
+                  {"n_units": n_units, "n_duplicates": n_duplicates, "n_articles": n_articles})

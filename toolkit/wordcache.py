@@ -5,7 +5,8 @@ The store behind :func:`toolkit.segment_words` and :func:`toolkit.tokenize_units
 the cache does not hold), so that a second run of a corpus reads words instead
 of computing them; :func:`toolkit.process_archive` shares it between workers.
 It reads the segmenter's resources from :mod:`toolkit.wordseg` only to sign
-its folder.
+its folder; keys, digests, Parquet writes and checked reads are
+:mod:`toolkit.store`'s.
 
 - **Keys.** Each text is keyed by a 128-bit BLAKE2b hash of its content; the
   folder ``words-<signature>`` is named by the toolkit version and a hash of
@@ -32,14 +33,14 @@ from __future__ import annotations
 
 import hashlib
 import os
-import time
 import warnings
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-from .atomic import atomic_write
+from .store import (add_fields, count_rows, parquet_metadata, read_checked, read_parquet, read_rows,
+                    remove_orphans, table_digest, write_parquet)
 from .wordseg import _SYLLABLE_RE, _read_resource
 
 __all__ = ["default_cache_dir", "cache_signature"]
@@ -48,7 +49,6 @@ _FORMAT = "parquet-1"
 _MAX_SHARDS = 16          # merge small shards when a folder has more than this many
 _SMALL_SHARD = 5_000      # rows: shards below this are merged
 _MERGED_ROWS = 20_000     # rows of a merged shard
-_STALE_TMP_SECONDS = 24 * 3600
 
 
 def default_cache_dir() -> Path:
@@ -74,45 +74,10 @@ def cache_signature() -> str:
     """
     from . import __version__
 
-    h = hashlib.sha256()
-    for part in (_FORMAT, __version__, _read_resource("domain_words.txt"), _SYLLABLE_RE.pattern,
-                 _read_resource("stopwords/vietnamese-stopwords.txt"), _read_resource("stopwords_domain.txt")):
-        h.update(part.encode("utf-8"))
-        h.update(b"\0")
+    h = add_fields(hashlib.sha256(), (_FORMAT, __version__, _read_resource("domain_words.txt"), _SYLLABLE_RE.pattern,
+                                      _read_resource("stopwords/vietnamese-stopwords.txt"),
+                                      _read_resource("stopwords_domain.txt")))
     return f"{__version__}-{h.hexdigest()[:12]}"
-
-
-def _string_buffers(strings):
-    """UTF-8 bytes and int64 offsets of an Arrow string array."""
-    import pyarrow as pa
-
-    strings = strings.cast(pa.large_string()) if strings.type != pa.large_string() else strings
-    n = len(strings)
-    offsets = np.frombuffer(strings.buffers()[1], dtype=np.int64)[strings.offset:strings.offset + n + 1]
-    data = strings.buffers()[2]
-    return (memoryview(data) if data is not None else memoryview(b"")), offsets
-
-
-def _keys(texts, namespace: bytes) -> "pa.FixedSizeBinaryArray":
-    """128-bit BLAKE2b of each text's UTF-8 bytes (an Arrow string array), as 16-byte binary values."""
-    import pyarrow as pa
-
-    digest = hashlib.blake2b
-    data, offsets = _string_buffers(texts)
-    bounds = offsets.tolist()
-    joined = b"".join([digest(data[a:b], digest_size=16, person=namespace).digest()
-                       for a, b in zip(bounds, bounds[1:])])
-    return pa.FixedSizeBinaryArray.from_buffers(pa.binary(16), len(texts), [None, pa.py_buffer(joined)])
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OSError):
-        return True
-    return True
 
 
 def _usable_folder(cache) -> Path | None:
@@ -133,43 +98,11 @@ def _usable_folder(cache) -> Path | None:
             stacklevel=4,
         )
         return None
-    _remove_orphans(folder)
+    remove_orphans(folder)
     return folder
 
 
-def _remove_orphans(folder: Path) -> None:
-    """Delete temporary files of runs that were killed (their process is gone, or they are a day old)."""
-    now = time.time()
-    for tmp in folder.glob(".*.tmp"):
-        try:
-            pid = int(tmp.name.rsplit(".", 2)[-2])
-        except ValueError:
-            pid = -1
-        try:
-            if pid < 0 or not _pid_alive(pid) or now - tmp.stat().st_mtime > _STALE_TMP_SECONDS:
-                tmp.unlink()
-        except FileNotFoundError:
-            pass
-
-
 _COLUMNS = ("key", "words", "tokens")
-
-
-def _digest(table) -> str:
-    """BLAKE2b of a shard's key bytes and its words and tokens (offsets and characters)."""
-    h = hashlib.blake2b(digest_size=16)
-    key = table.column("key").combine_chunks()
-    o = key.offset
-    h.update(memoryview(key.buffers()[1])[o * 16:(o + len(key)) * 16] if len(key) else b"")
-    for name in _COLUMNS[1:]:
-        col = table.column(name).combine_chunks()
-        if col.null_count:
-            raise ValueError(f"column {name} has missing values")
-        offsets = np.frombuffer(col.buffers()[1], dtype=np.int32)[col.offset:col.offset + len(col) + 1]
-        h.update(name.encode() + (offsets - offsets[0]).astype("<i4").tobytes() if len(offsets) else b"")
-        if len(offsets) and col.buffers()[2] is not None:
-            h.update(memoryview(col.buffers()[2])[offsets[0]:offsets[-1]])
-    return h.hexdigest()
 
 
 class _Store:
@@ -183,37 +116,30 @@ class _Store:
         return sorted(self.folder.glob("shard-*.parquet"))
 
     def _reject(self, path: Path, why: str) -> None:
+        """Forget what this process read of an unusable shard and warn (:func:`read_checked` deletes it)."""
+        _VERIFIED.discard(str(path))
+        _KEY_PREFIXES.pop(str(path), None)
         warnings.warn(f"word segmentation cache shard {path.name} is unusable ({why}); rebuilding its entries",
-                      stacklevel=5)
-        try:
-            path.unlink()
-        except FileNotFoundError:
-            pass
+                      stacklevel=6)
 
-    def _check_metadata(self, path: Path):
-        import pyarrow.parquet as pq
-
-        meta = pq.read_schema(path).metadata or {}
-        if meta.get(b"signature", b"").decode() != self.signature:
+    def _check_metadata(self, path: Path) -> dict[str, str]:
+        meta = parquet_metadata(path)
+        if meta.get("signature", "") != self.signature:
             raise ValueError("made by another toolkit version or configuration")
         return meta
+
+    def _keys(self, path: Path):
+        """A shard's keys, after checking its signature and the key column's page checksums."""
+        self._check_metadata(path)
+        return read_parquet(path, columns=["key"]).column("key").combine_chunks()
 
     def _prefixes(self, path: Path):
         """A shard's keys' first 8 bytes, sorted, and the row of each: read once per process (shards never
         change: their name is the digest of their contents); None if the shard is unreadable."""
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
         memo = _KEY_PREFIXES.get(str(path))
         if memo is None:
-            try:
-                self._check_metadata(path)
-                shard_keys = pq.ParquetFile(path, page_checksum_verification=True).read(
-                    columns=["key"], use_threads=False).column("key").combine_chunks()
-            except FileNotFoundError:
-                return None
-            except (OSError, ValueError, KeyError, pa.ArrowException) as err:
-                self._reject(path, str(err) or type(err).__name__)
+            shard_keys = read_checked(path, self._keys, self._reject)
+            if shard_keys is None:
                 return None
             if sum(len(m[0]) for m in _KEY_PREFIXES.values()) > 30_000_000:     # about 360 MB: start again
                 _KEY_PREFIXES.clear()
@@ -233,7 +159,6 @@ class _Store:
         sentences, made a long streamed run quadratic in its number of shards.)
         """
         import pyarrow as pa
-        import pyarrow.parquet as pq
 
         words = tokens = pa.nulls(len(keys), pa.string())
         missing = np.ones(len(keys), dtype=bool)
@@ -253,45 +178,41 @@ class _Store:
             if not match.any():
                 continue
             idx, row = open_idx[match], rows[pos[match]].astype(np.int64)
-            try:
-                if str(path) not in _VERIFIED:
-                    part, local = self._read(path), row          # the whole shard, digest checked once
-                    _VERIFIED.add(str(path))
-                else:
-                    self._check_metadata(path)
-                    parquet = pq.ParquetFile(path, page_checksum_verification=True)
-                    size = parquet.metadata.row_group(0).num_rows
-                    groups = np.unique(row // size)
-                    part = parquet.read_row_groups(groups.tolist(), use_threads=False)
-                    local = np.searchsorted(groups, row // size) * size + row % size
-                if part.column_names != list(_COLUMNS):
-                    raise ValueError(f"unexpected columns {part.column_names}")
-                take = pa.array(local)
-                found = (_pairs(part.column("key").combine_chunks().take(take)) == wanted_pairs[idx]).all(axis=1)
-            except FileNotFoundError:
-                continue      # merged away by another process meanwhile
-            except (OSError, ValueError, KeyError, IndexError, pa.ArrowException) as err:
-                _VERIFIED.discard(str(path))
-                _KEY_PREFIXES.pop(str(path), None)
-                self._reject(path, str(err) or type(err).__name__)
+            # None when merged away by another process meanwhile, or unusable (then deleted).
+            got = read_checked(path, lambda p: self._rows(p, row, wanted_pairs[idx]), self._reject)
+            if got is None or not got[2].any():
                 continue
-            if not found.any():
-                continue
+            part, local, found = got
             idx, take = idx[found], pa.array(local[found])
             words = _scatter(words, idx, part.column("words").combine_chunks().take(take))
             tokens = _scatter(tokens, idx, part.column("tokens").combine_chunks().take(take))
             missing[idx] = False
         return words, tokens
 
+    def _rows(self, path: Path, row: np.ndarray, wanted: np.ndarray):
+        """``(part, local, found)``: a shard's table holding rows ``row`` (at ``local`` in it), and where
+        their keys are the ``wanted`` ones (n x 2 uint64). The whole shard, its digest checked, the first
+        time this process reads it; then only the row groups holding those rows."""
+        import pyarrow as pa
+
+        if str(path) not in _VERIFIED:
+            part, local = self._read(path), row
+            _VERIFIED.add(str(path))
+        else:
+            self._check_metadata(path)
+            part, local = read_rows(path, row)
+        if part.column_names != list(_COLUMNS):
+            raise ValueError(f"unexpected columns {part.column_names}")
+        found = (_pairs(part.column("key").combine_chunks().take(pa.array(local))) == wanted).all(axis=1)
+        return part, local, found
+
     def _read(self, path: Path):
         """A shard's table, after checking its signature, page checksums and digest (ValueError if bad)."""
-        import pyarrow.parquet as pq
-
         meta = self._check_metadata(path)
-        table = pq.ParquetFile(path, page_checksum_verification=True).read(use_threads=False)
+        table = read_parquet(path)
         if table.column_names != list(_COLUMNS):
             raise ValueError(f"unexpected columns {table.column_names}")
-        if meta.get(b"digest", b"").decode() != _digest(table):
+        if meta.get("digest", "") != table_digest(table):
             raise ValueError("its checksum does not match its contents")
         return table
 
@@ -302,13 +223,9 @@ class _Store:
         self._write(pa.table({"key": keys, "words": words, "tokens": tokens}))
 
     def _write(self, table) -> None:
-        import pyarrow.parquet as pq
-
-        digest = _digest(table)
-        table = table.replace_schema_metadata({"signature": self.signature, "digest": digest})
-        path = self.folder / f"shard-{digest}.parquet"
-        atomic_write(path, lambda tmp: pq.write_table(table, tmp, compression="lz4", write_page_checksum=True,
-                                                      row_group_size=_ROW_GROUP))
+        digest = table_digest(table)
+        write_parquet(self.folder / f"shard-{digest}.parquet", table,
+                      {"signature": self.signature, "digest": digest}, row_group_size=_ROW_GROUP)
 
     def compact(self) -> None:
         """Merge small shards (fewer than ``_SMALL_SHARD`` rows) into shards of up to ``_MERGED_ROWS`` rows.
@@ -317,27 +234,18 @@ class _Store:
         never for the whole cache.
         """
         import pyarrow as pa
-        import pyarrow.parquet as pq
 
         small = []
         for path in self.shards():
-            try:
-                if pq.ParquetFile(path).metadata.num_rows < _SMALL_SHARD:
-                    small.append(path)
-            except FileNotFoundError:
-                continue
-            except (OSError, pa.ArrowException) as err:
-                self._reject(path, str(err) or type(err).__name__)
+            n = read_checked(path, count_rows, self._reject)
+            if n is not None and n < _SMALL_SHARD:
+                small.append(path)
         if len(small) <= _MAX_SHARDS:
             return
         tables, used, rows = [], [], 0
         for k, path in enumerate(small):
-            try:
-                table = self._read(path)
-            except FileNotFoundError:
-                continue
-            except (OSError, ValueError, KeyError, pa.ArrowException) as err:
-                self._reject(path, str(err) or type(err).__name__)
+            table = read_checked(path, self._read, self._reject)
+            if table is None:
                 continue
             tables.append(table.replace_schema_metadata(None))
             used.append(path)
@@ -346,10 +254,7 @@ class _Store:
                 if len(used) > 1:
                     self._write(pa.concat_tables(tables).combine_chunks())
                     for done in used:
-                        try:
-                            done.unlink()
-                        except FileNotFoundError:
-                            pass
+                        done.unlink(missing_ok=True)
                 tables, used, rows = [], [], 0
 
 
