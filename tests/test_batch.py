@@ -41,29 +41,25 @@ def test_two_processes_give_the_same_words(sentences, tmp_path):
     assert [t.split(" ") if t else [] for t in again.tokens] == one.tokens.tolist()
 
 
-def test_workers_read_their_rows_from_a_file(sentences):
+def test_workers_read_their_rows_from_a_file(sentences, monkeypatch):
     # A worker gets a file name and a row range, not a pickled list of texts.
     import pyarrow as pa
 
-    from toolkit import batch
+    from toolkit import batch, executor
 
     texts = pa.array(sentences.text.tolist()[:12], pa.large_string())
     calls = []
 
-    class Recording(batch.ProcessPoolExecutor):
-        def map(self, fn, *iterables):
-            args = list(zip(*iterables))
-            calls.extend(args)
-            return super().map(fn, *zip(*args))
-    original = batch.ProcessPoolExecutor
-    batch.ProcessPoolExecutor = Recording
-    try:
-        with batch._chunk_results(texts, [np.arange(0, 5), np.arange(5, 12)], 2, None, False, True) as results:
-            got = list(results)
-    finally:
-        batch.ProcessPoolExecutor = original
-    assert [(start, stop) for _, start, stop, _, _ in calls] == [(0, 5), (5, 12)]
-    assert all(isinstance(path, str) and path.endswith(".arrow") for path, *_ in calls)
+    class Recording(executor.ProcessPoolExecutor):
+        def map(self, fn, items):
+            items = list(items)
+            calls.extend((fn.keywords["path"], bounds) for bounds in items)
+            return super().map(fn, items)
+    monkeypatch.setattr(executor, "ProcessPoolExecutor", Recording)
+    with batch._chunk_results(texts, [np.arange(0, 5), np.arange(5, 12)], executor.Executor(2), False, True) as results:
+        got = list(results)
+    assert [bounds for _, bounds in calls] == [(0, 5), (5, 12)]
+    assert all(isinstance(path, str) and path.endswith(".arrow") for path, _ in calls)
     words = [w for chunk_words, _ in got for w in chunk_words.to_pylist()]
     assert words == [" ".join(tk.word_segment(t)) for t in texts.to_pylist()]
 

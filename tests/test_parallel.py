@@ -1,6 +1,6 @@
 """Partitions in processes or on a Dask LocalCluster (toolkit/parallel.py): the same results as the local run.
 
-Every stage that takes ``scheduler=`` reaches the cluster through :func:`toolkit.parallel.dask_client`
+Every stage that takes ``scheduler=`` reaches the cluster through :class:`toolkit.executor.Executor`
 (segmenting, tokenising, counting, the archive pipeline); :func:`toolkit.parallel.map_partitions` maps any
 per-row function. Each is compared with its local run on the study corpus.
 """
@@ -9,7 +9,6 @@ import pytest
 
 import toolkit as tk
 from toolkit.features import dfm
-from toolkit.parallel import progress_bar
 
 
 @pytest.fixture(scope="module")
@@ -80,23 +79,3 @@ def test_the_whole_archive_pipeline_on_a_cluster_equals_local(client, tmp_path):
     pd.testing.assert_frame_equal(remote.theme_shares(), local.theme_shares())
     pd.testing.assert_frame_equal(remote.keyness(2023), local.keyness(2023))
     assert any(tmp_path.glob("words-*/shard-*.parquet"))       # the workers wrote the shared cache
-
-
-def _quiet_bar(total, show):
-    with progress_bar(total, show, "word segmentation") as bar:
-        return bar.disable
-
-
-def test_progress_is_quiet_in_ci_and_on_request(monkeypatch):
-    monkeypatch.delenv("CI", raising=False)
-    monkeypatch.delenv("TOOLKIT_PROGRESS", raising=False)
-    assert not _quiet_bar(1000, None)
-    assert _quiet_bar(100, None)           # short runs stay quiet
-    monkeypatch.setenv("CI", "true")
-    assert _quiet_bar(1000, None)
-    monkeypatch.delenv("CI")
-    monkeypatch.setenv("TOOLKIT_PROGRESS", "0")
-    assert _quiet_bar(1000, None)
-    assert not _quiet_bar(1000, True)      # an explicit request wins
-    with progress_bar(1, None, "archive", unit="articles", shown_from=2) as bar:
-        assert bar.disable                 # an archive run shows its bar from two articles on

@@ -1,7 +1,9 @@
 """The report on a corpus of another question: generic templates, computed prose, degrading, guards."""
 
+import os
 import re
 import shutil
+import sys
 from pathlib import Path
 
 import nbformat
@@ -150,6 +152,34 @@ def test_a_failing_notebook_is_one_readable_line_and_the_others_still_run(tmp_pa
     assert line == ["error: 01_broken.ipynb: cell 5 (In [5]) failed: ValueError: no such column"]
     assert "\x1b" not in err and "Traceback" not in err
     assert (out / "html" / "01_broken.html").exists() and (out / "html" / "02_fine.html").exists()
+
+
+_EVENTS: list = []
+
+
+def _fake_notebook(path, parameters=None, output=None, html=None, cwd=None, timeout=1200):
+    # Stands in for papermill: notebook 02 fails; the process that ran it is kept in `seconds`.
+    name = Path(path).name
+    _EVENTS.append(f"ran {name}")
+    return tr.NotebookRun(name, Path(html), None, f"{name}: failed" if name.startswith("02") else None,
+                          float(os.getpid()))
+
+
+def test_notebooks_run_one_at_a_time_or_side_by_side_with_the_same_runs_and_messages(tmp_path, monkeypatch):
+    monkeypatch.setattr(tr, "run_notebook", _fake_notebook)
+    monkeypatch.setattr(sys.modules[__name__], "_EVENTS", [])
+    one = tr.run_report(OTHER, out=tmp_path / "one", jobs=1, select="01,02,03", log=_EVENTS.append)
+    # One at a time, each notebook is announced before it runs and its error follows it.
+    assert _EVENTS == ["running 01_overview.ipynb", "ran 01_overview.ipynb", "running 02_keywords.ipynb",
+                       "ran 02_keywords.ipynb", "error: 02_keywords.ipynb: failed", "running 03_topics.ipynb",
+                       "ran 03_topics.ipynb"]
+    lines = []
+    two = tr.run_report(OTHER, out=tmp_path / "two", jobs=2, select="01,02,03", log=lines.append)
+    assert lines == ["running 3 notebooks, 2 at a time", "error: 02_keywords.ipynb: failed"]
+    assert [r.notebook for r in two.runs] == [r.notebook for r in one.runs] == \
+        ["01_overview.ipynb", "02_keywords.ipynb", "03_topics.ipynb"]
+    assert [r.error for r in two.runs] == [r.error for r in one.runs] and not one.ok
+    assert {r.seconds for r in one.runs} == {os.getpid()} and os.getpid() not in {r.seconds for r in two.runs}
 
 
 def test_no_notebook_is_an_error_not_success(tmp_path, monkeypatch):

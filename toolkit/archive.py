@@ -72,7 +72,7 @@ import pandas as pd
 from .errors import ToolkitError
 from .features import DFM
 from .gather import _gather
-from .parallel import progress_bar
+from .executor import Executor, progress_bar
 from .pipeline import Settings
 
 __all__ = ["Archive", "process_archive"]
@@ -220,9 +220,10 @@ def process_archive(
     """
     from .measure import _lexicon
 
-    for name, value, low in (("shard_size", shard_size, 1), ("n_jobs", n_jobs, 1), ("sample", sample, 0)):
+    for name, value, low in (("shard_size", shard_size, 1), ("sample", sample, 0)):
         if not isinstance(value, int) or isinstance(value, bool) or value < low:
             raise ToolkitError(f"{name} must be a whole number of at least {low}, got {value!r}")
+    executor = Executor(n_jobs, scheduler)
     lex = _lexicon(lexicon)
     rows = _checked_rows(root, manifest, raw_dir, by, periods)
     if cache is True:
@@ -236,7 +237,7 @@ def process_archive(
              for i in range(0, len(rows), shard_size)]
     start = time.perf_counter()
     with progress_bar(len(rows), progress, "archive", unit="articles", shown_from=2, leave=True) as bar:
-        gathered = _gather(tasks, n_jobs, scheduler, sample, by, bar)
+        gathered = _gather(tasks, executor, sample, by, bar)
     gathered["seconds"]["wall"] = time.perf_counter() - start
     # Each article is in one shard (manifest_rows refuses a doc_id twice): the rows only need ordering.
     table = pd.concat(gathered["articles"], ignore_index=True).sort_values("doc_id", kind="stable").reset_index(drop=True)

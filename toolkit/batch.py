@@ -19,8 +19,8 @@ segmentation itself is in :mod:`toolkit.wordseg`, the tokens in
 from __future__ import annotations
 
 import os
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -28,7 +28,7 @@ import pandas as pd
 from .arrowtokens import _arrow_tokens, _count_tokens, _default_tokens, _to_lists
 from .errors import ToolkitError
 from .normalize import normalize_text
-from .parallel import dask_client, progress_bar
+from .executor import Executor, progress_bar
 from .store import string_keys as _keys
 from .wordcache import _scatter, _Store, _usable_folder
 from .wordseg import _batch_tagger, word_segment_many
@@ -54,7 +54,7 @@ def _arrow_texts(texts):
                     raise ToolkitError(f"tokenize_units: item {bad} is missing (NA), not str")
                 return arr.cast(pa.large_string())
         texts = texts.tolist()
-        _check_args(texts, 1, "tokenize_units")
+        _check_texts(texts, "tokenize_units")
     try:
         return pa.array(texts, pa.large_string())
     except (UnicodeEncodeError, pa.ArrowException):
@@ -83,14 +83,15 @@ def _segment_chunk(texts: list[str], normalize: bool = False, tokens: bool = Tru
 _SHARED: dict[str, object] = {}
 
 
-def _segment_rows(path: str, start: int, stop: int, normalize: bool, tokens: bool):
-    """:func:`_segment_chunk` on rows ``start:stop`` of the texts in an Arrow file (a worker's own shard).
+def _segment_rows(bounds: tuple[int, int], path: str, normalize: bool, tokens: bool):
+    """:func:`_segment_chunk` on rows ``start:stop`` (``bounds``) of the texts in an Arrow file (a worker's own shard).
 
     The file is memory-mapped once per worker process; only two integers and
     the file name travel to the worker, and two Arrow arrays come back.
     """
     import pyarrow as pa
 
+    start, stop = bounds
     table = _SHARED.get(path)
     if table is None:
         _SHARED.clear()
@@ -99,7 +100,7 @@ def _segment_rows(path: str, start: int, stop: int, normalize: bool, tokens: boo
 
 
 @contextmanager
-def _chunk_results(texts, chunks: list[np.ndarray], n_jobs: int, scheduler, normalize: bool, tokens: bool):
+def _chunk_results(texts, chunks: list[np.ndarray], executor: Executor, normalize: bool, tokens: bool):
     """``(words, tokens)`` of each chunk of rows of ``texts`` (an Arrow array), in order.
 
     Here, in worker processes (each reads its rows from a temporary Arrow
@@ -112,34 +113,30 @@ def _chunk_results(texts, chunks: list[np.ndarray], n_jobs: int, scheduler, norm
     def rows(c):
         return texts.take(pa.array(c)).to_pylist()
 
-    if scheduler is not None:
-        with dask_client(scheduler) as client:
-            yield client.gather(client.map(_segment_chunk, [rows(c) for c in chunks], normalize=normalize,
-                                           tokens=tokens, pure=False))
-    elif n_jobs == 1 or len(chunks) == 1:
-        yield (_segment_chunk(rows(c), normalize, tokens) for c in chunks)
-    else:
-        _batch_tagger()  # load the model before forking, so that workers inherit it
-        todo = texts.take(pa.array(np.concatenate(chunks)))     # the chunks' texts, contiguous
-        bounds = np.cumsum([0] + [len(c) for c in chunks]).tolist()
-        with tempfile.TemporaryDirectory(prefix="vn-segment-") as folder:
-            path = os.path.join(folder, "texts.arrow")
-            with pa.OSFile(path, "wb") as sink, pa.ipc.new_file(sink, pa.schema([("text", todo.type)])) as out:
-                out.write_table(pa.table({"text": todo}))
-            with ProcessPoolExecutor(max_workers=n_jobs) as pool:
-                yield pool.map(_segment_rows, [path] * len(chunks), bounds[:-1], bounds[1:],
-                               [normalize] * len(chunks), [tokens] * len(chunks))
+    if executor.backend(len(chunks)) != "processes":
+        segment = partial(_segment_chunk, normalize=normalize, tokens=tokens)
+        with closing(executor.map(segment, map(rows, chunks))) as results:
+            yield results
+        return
+    todo = texts.take(pa.array(np.concatenate(chunks)))     # the chunks' texts, contiguous
+    bounds = np.cumsum([0] + [len(c) for c in chunks]).tolist()
+    with tempfile.TemporaryDirectory(prefix="vn-segment-") as folder:
+        path = os.path.join(folder, "texts.arrow")
+        with pa.OSFile(path, "wb") as sink, pa.ipc.new_file(sink, pa.schema([("text", todo.type)])) as out:
+            out.write_table(pa.table({"text": todo}))
+        # The model is loaded before the workers start, so that they inherit it.
+        segment = partial(_segment_rows, path=path, normalize=normalize, tokens=tokens)
+        with closing(executor.map(segment, zip(bounds[:-1], bounds[1:]), preload=_batch_tagger)) as results:
+            yield results
 
 
-def _check_args(texts: list, n_jobs: int, name: str) -> None:
+def _check_texts(texts: list, name: str) -> None:
     bad = next((i for i, t in enumerate(texts) if not isinstance(t, str)), None)
     if bad is not None:
         raise ToolkitError(f"{name}: item {bad} is {type(texts[bad]).__name__}, not str")
-    if not isinstance(n_jobs, int) or n_jobs < 1:
-        raise ToolkitError(f"n_jobs must be a whole number of at least 1, got {n_jobs!r}")
 
 
-def _segment_arrow(texts, cache, n_jobs: int, progress, chunk_size: int, scheduler,
+def _segment_arrow(texts, cache, executor: Executor, progress, chunk_size: int,
                    normalize: bool, shard_size: int, want_tokens: bool = True):
     """Space-joined words of each text as an Arrow string array (the cache's own form)."""
     import pyarrow as pa
@@ -152,8 +149,8 @@ def _segment_arrow(texts, cache, n_jobs: int, progress, chunk_size: int, schedul
         return words, tokens
     # Tokens only when they are kept (a shard) or asked for.
     with_tokens = store is not None or want_tokens
-    new_words, new_tokens = _segment_missing(arrow_texts, missing[first], keys, store, n_jobs, progress, chunk_size,
-                                             scheduler, normalize, shard_size, with_tokens)
+    new_words, new_tokens = _segment_missing(arrow_texts, missing[first], keys, store, executor, progress, chunk_size,
+                                             normalize, shard_size, with_tokens)
     back = pa.array(inverse.astype(np.int64))
     if len(missing) == len(arrow_texts):          # nothing came from the cache: no scattering needed
         words = pa.concat_arrays(new_words).take(back)
@@ -198,7 +195,7 @@ def _missing_texts(arrow_texts, store, normalize: bool):
     return keys, words, tokens, missing, first, inverse
 
 
-def _segment_missing(arrow_texts, todo, keys, store, n_jobs: int, progress, chunk_size: int, scheduler,
+def _segment_missing(arrow_texts, todo, keys, store, executor: Executor, progress, chunk_size: int,
                      normalize: bool, shard_size: int, with_tokens: bool):
     """Words and tokens of the texts at positions ``todo``, in chunks: ``(word arrays, token arrays)`` per chunk.
 
@@ -218,7 +215,7 @@ def _segment_missing(arrow_texts, todo, keys, store, n_jobs: int, progress, chun
         pending.clear()
 
     with progress_bar(len(todo), progress, "word segmentation") as bar:
-        with _chunk_results(arrow_texts, chunks, n_jobs, scheduler, normalize, with_tokens) as results:
+        with _chunk_results(arrow_texts, chunks, executor, normalize, with_tokens) as results:
             for chunk, (chunk_words, chunk_tokens) in zip(chunks, results):
                 new_words.append(chunk_words)
                 new_tokens.append(chunk_tokens)
@@ -279,8 +276,9 @@ def segment_words(
     [['Hợp_tác', 'kinh_tế', '.'], []]
     """
     texts = list(texts)
-    _check_args(texts, n_jobs, "segment_words")
-    return _to_lists(_segment_arrow(texts, cache, n_jobs, progress, chunk_size, scheduler, False, shard_size,
+    _check_texts(texts, "segment_words")
+    executor = Executor(n_jobs, scheduler)
+    return _to_lists(_segment_arrow(texts, cache, executor, progress, chunk_size, False, shard_size,
                                     want_tokens=False)[0])
 
 
@@ -337,10 +335,10 @@ def tokenize_units(
                            f"accepted: {', '.join(sorted(allowed))}")
     options = {"cache": True, "n_jobs": 1, "progress": None, "chunk_size": 200, "scheduler": None,
                "shard_size": 20_000, **kwargs}
-    _check_args([], options["n_jobs"], "tokenize_units")
+    executor = Executor(options["n_jobs"], options["scheduler"])
     # Keyed by the raw text: a cached corpus is not even normalised again.
-    words, tokens = _segment_arrow(texts, options["cache"], options["n_jobs"], options["progress"],
-                                   options["chunk_size"], options["scheduler"], True, options["shard_size"])
+    words, tokens = _segment_arrow(texts, options["cache"], executor, options["progress"], options["chunk_size"],
+                                   True, options["shard_size"])
     out = units.copy()
     if type(tokenizer) is not Tokenizer:
         word_lists = _to_lists(words)      # a subclass may have its own rules: call it per unit

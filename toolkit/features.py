@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -24,7 +25,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer
 
 from .errors import ToolkitError
-from .parallel import dask_client
+from .executor import Executor
 from .store import file_group, write_files
 
 __all__ = ["DFM", "dfm", "group_dfm"]
@@ -232,10 +233,10 @@ def _count(token_lists, vocabulary: list[str]) -> sp.csr_matrix:
 def _dfm_distributed(token_lists: list, scheduler, chunk_size: int = 5000):
     """Counts computed on a Dask cluster: vocabularies per chunk, then counts per chunk with the union."""
     chunks = [token_lists[i:i + chunk_size] for i in range(0, len(token_lists), chunk_size)] or [[]]
-    with dask_client(scheduler) as client:
-        parts = client.scatter(chunks)
-        vocabulary = sorted(set().union(*client.gather(client.map(_vocabulary, parts, pure=False))))
-        matrices = client.gather(client.map(_count, parts, vocabulary=vocabulary, pure=False))
+    with Executor(scheduler=scheduler) as executor:
+        parts = executor.scatter(chunks)
+        vocabulary = sorted(set().union(*executor.map(_vocabulary, parts)))
+        matrices = list(executor.map(partial(_count, vocabulary=vocabulary), parts))
     return sp.vstack(matrices).tocsr(), np.array(vocabulary, dtype=object)
 
 

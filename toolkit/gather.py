@@ -12,12 +12,11 @@ outcome.
 
 from __future__ import annotations
 
-from concurrent.futures import ProcessPoolExecutor
-
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from .executor import Executor
 from .features import DFM
 from .pipeline import Settings
 from .shard import _TOP, STAGES, _process_shard
@@ -102,52 +101,19 @@ class _Counts:
         return docs
 
 
-def _results(tasks: list, n_jobs: int, scheduler, ceiling):
+def _results(tasks: list, executor: Executor, ceiling):
     """Each shard's result as it finishes (gathering does not depend on the order).
 
     At most two shards per worker are in flight, so finished results never pile up in the
     client; ``ceiling()`` is read as each shard is sent: the sample's current largest kept
     priority, above which a worker need not return units (they could never enter the sample).
+    Worker processes inherit the models, loaded once before they start.
     """
-    from collections import deque
-
-    def send(submit, task):
+    def arguments(task):
         root, rows, settings, run = task
-        return submit(_process_shard, root, rows, settings, {**run, "ceiling": ceiling()})
+        return root, rows, settings, {**run, "ceiling": ceiling()}
 
-    window = 2 * max(n_jobs, 1)
-    if scheduler is not None:
-        from dask.distributed import as_completed
-
-        from .parallel import dask_client
-
-        with dask_client(scheduler) as client:
-            def submit(*args):
-                return client.submit(*args, pure=False)
-
-            window = 2 * max(len(client.scheduler_info().get("workers", {})), 1)
-            todo = deque(tasks)
-            running = as_completed([send(submit, todo.popleft()) for _ in range(min(window, len(todo)))])
-            for future in running:
-                result = future.result()
-                future.release()
-                if todo:
-                    running.add(send(submit, todo.popleft()))
-                yield result
-    elif n_jobs == 1 or len(tasks) == 1:
-        for task in tasks:
-            root, rows, settings, run = task
-            yield _process_shard(root, rows, settings, {**run, "ceiling": ceiling()})
-    else:
-        _load_models(tasks[0][2])        # once, before the workers fork: they inherit them
-        with ProcessPoolExecutor(max_workers=n_jobs) as pool:
-            todo = deque(tasks)
-            running = deque(send(pool.submit, todo.popleft()) for _ in range(min(window, len(todo))))
-            while running:
-                result = running.popleft().result()
-                if todo:
-                    running.append(send(pool.submit, todo.popleft()))
-                yield result
+    yield from executor.stream(_process_shard, tasks, arguments, preload=lambda: _load_models(tasks[0][2]))
 
 
 def _load_models(settings: Settings) -> None:
@@ -161,7 +127,7 @@ def _load_models(settings: Settings) -> None:
         _classifier(None, context=True).predict_proba([""], [("", "", "")])
 
 
-def _gather(tasks: list, n_jobs: int, scheduler, sample: int, by: str, bar) -> dict:
+def _gather(tasks: list, executor: Executor, sample: int, by: str, bar) -> dict:
     """Every shard's result folded in as it arrives: counts, article rows, the bottom-k sample, tallies
     and seconds per stage (the order of arrival does not change the outcome)."""
     out = {"counts": _Counts(by), "articles": [], "kept": None, "units": 0, "duplicates": 0,
@@ -174,7 +140,7 @@ def _gather(tasks: list, n_jobs: int, scheduler, sample: int, by: str, bar) -> d
             return _TOP
         return int(kept.priority.iloc[-1])
 
-    for done, result in enumerate(_results(tasks, n_jobs, scheduler, ceiling), start=1):
+    for done, result in enumerate(_results(tasks, executor, ceiling), start=1):
         out["counts"].add(result["counts"])
         out["articles"].append(result["articles"])
         kept = out["kept"]

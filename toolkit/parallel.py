@@ -4,7 +4,8 @@ Many toolkit functions work row by row (``tk.score_themes`` scores each text
 on its own; document-term matrices count each unit's tokens), so mapping them
 over partitions of the rows and concatenating the results in order gives the
 same answer as one call on the whole frame. :func:`map_partitions` does that
-locally or on a ``dask.distributed`` cluster; what travels over the network
+locally or on a ``dask.distributed`` cluster (an :class:`toolkit.executor.Executor`
+chooses); what travels over the network
 is each partition (pickled) to a worker and each partition's result back.
 
 Examples
@@ -17,57 +18,15 @@ Examples
 
 from __future__ import annotations
 
-import os
-import sys
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from functools import partial
 
 import pandas as pd
 
 from .errors import ToolkitError
+# dask_client and progress_bar live in toolkit.executor; imported here, where they were first defined.
+from .executor import Executor, dask_client, progress_bar  # noqa: F401
 
-__all__ = ["map_partitions", "dask_client", "progress_bar"]
-
-
-def _quiet() -> bool:
-    return os.environ.get("TOOLKIT_PROGRESS", "1") == "0" or os.environ.get("CI", "").lower() in ("1", "true", "yes")
-
-
-def progress_bar(total: int, show: bool | None, desc: str, unit: str = "texts", shown_from: int = 500,
-                 leave: bool = False):
-    """The toolkit's one progress bar (tqdm on stderr): stage, items done, rate, time elapsed and left.
-
-    ``show=None`` shows it from ``shown_from`` items on, and never when ``CI=true`` or
-    ``TOOLKIT_PROGRESS=0``; ``True`` or ``False`` decide. Word segmentation counts texts (from 500),
-    an archive run articles (from 2).
-    """
-    from tqdm import tqdm
-
-    if show is None:
-        show = total >= shown_from and not _quiet()
-    return tqdm(total=total, disable=not show, desc=desc, file=sys.stderr, leave=leave, unit=f" {unit}",
-                mininterval=1.0, bar_format=f"{{desc}}: {{n_fmt}}/{{total_fmt}} {unit}, {{rate_fmt}}, {{elapsed}} "
-                                            "elapsed, {remaining} left{postfix}")
-
-
-@contextmanager
-def dask_client(scheduler):
-    """A dask.distributed client from a client or a scheduler address (closed after use if made here)."""
-    try:
-        from dask.distributed import Client
-    except ImportError as err:  # optional dependency
-        raise ToolkitError("scheduler= needs Dask: pip install -e .[dask]") from err
-    if isinstance(scheduler, Client):
-        yield scheduler
-        return
-    try:
-        client = Client(scheduler)
-    except (OSError, TimeoutError, ValueError) as err:
-        raise ToolkitError(f"cannot reach the Dask scheduler {scheduler!r} ({err}); check the address") from err
-    try:
-        yield client
-    finally:
-        client.close()
+__all__ = ["map_partitions"]
 
 
 def _combine(parts: list, like):
@@ -117,26 +76,12 @@ def map_partitions(func, data, partition_size: int = 5000, n_jobs: int = 1, sche
     """
     if not isinstance(partition_size, int) or partition_size < 1:
         raise ToolkitError(f"partition_size must be a whole number of at least 1, got {partition_size!r}")
-    if n_jobs == -1 and not isinstance(n_jobs, bool):
-        n_jobs = os.cpu_count() or 1
-    if not isinstance(n_jobs, int) or isinstance(n_jobs, bool) or n_jobs < 1:
-        raise ToolkitError(f"n_jobs must be a whole number of at least 1, or -1 for every core, got {n_jobs!r}")
+    executor = Executor(n_jobs, scheduler, every_core=True)
     if isinstance(data, (pd.DataFrame, pd.Series)):
         parts = [data.iloc[i:i + partition_size] for i in range(0, len(data), partition_size)]
     else:
         data = list(data)
         parts = [data[i:i + partition_size] for i in range(0, len(data), partition_size)]
-    if scheduler is not None:
-        with dask_client(scheduler) as client:
-            futures = client.map(func, client.scatter(parts), pure=False, **kwargs)
-            results = client.gather(futures)
-    elif n_jobs == 1 or len(parts) <= 1:
-        results = [func(part, **kwargs) for part in parts]
-    else:
-        with ProcessPoolExecutor(max_workers=min(n_jobs, len(parts))) as pool:
-            results = list(pool.map(_call, [func] * len(parts), parts, [kwargs] * len(parts)))
+    with executor:
+        results = list(executor.map(partial(func, **kwargs), executor.scatter(parts)))
     return _combine(results, data)
-
-
-def _call(func, part, kwargs):
-    return func(part, **kwargs)

@@ -42,11 +42,13 @@ import os
 import re
 import sys
 import time
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .atomic import atomic_write
 from .errors import ToolkitError
+from .executor import Executor
 from .study import NO_CORPUS, Study, notebook_parameters
 
 __all__ = [
@@ -456,21 +458,18 @@ def run_report(corpus: str | os.PathLike | None = None, out: str | os.PathLike |
                                out_dir, figures, html_dir, nb_dir)
     report = Report("study" if study_run else "generic", out_dir, figures)
     figures.mkdir(parents=True, exist_ok=True)
-    if jobs == 1 or len(jobs_list) == 1:
+    executor = Executor(jobs)
+    serial = executor.backend(len(jobs_list)) == "serial"
+    if not serial:
+        log(f"running {len(jobs_list)} notebooks, {jobs} at a time")
+    # Serially, each notebook runs when its result is asked for: after its "running" line.
+    with closing(executor.map(_run_one, jobs_list)) as runs:
         for job in jobs_list:
-            log(f"running {job['path'].name}")
-            report.runs.append(_run_one(job))
+            if serial:
+                log(f"running {job['path'].name}")
+            report.runs.append(next(runs))
             if report.runs[-1].error:
                 log(f"error: {report.runs[-1].error}")
-    else:
-        from concurrent.futures import ProcessPoolExecutor
-
-        log(f"running {len(jobs_list)} notebooks, {jobs} at a time")
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            report.runs = list(pool.map(_run_one, jobs_list))
-        for run in report.runs:
-            if run.error:
-                log(f"error: {run.error}")
     return report
 
 
