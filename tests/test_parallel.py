@@ -57,6 +57,18 @@ def test_theme_scores_mapped_over_partitions_on_a_cluster_equal_local(client, se
         assert mapped.equals(local)
 
 
+def test_keyword_arguments_scattered_to_the_cluster_reach_the_function_as_values(client, sentences):
+    # A lexicon placed on the workers once and passed by reference: Dask hands each task the Lexicon itself.
+    from toolkit.parallel import map_partitions
+
+    texts = sentences.text
+    lexicon = tk.load_lexicon()
+    local = tk.score_themes(texts, lexicon=lexicon)
+    [on_cluster] = client.scatter([lexicon], broadcast=True)
+    mapped = map_partitions(tk.score_themes, texts, partition_size=7, scheduler=client, lexicon=on_cluster)
+    assert mapped.equals(local)
+
+
 def test_map_partitions_keeps_order_and_rejects_bad_sizes(client):
     from toolkit.parallel import map_partitions
 

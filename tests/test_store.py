@@ -188,3 +188,19 @@ def test_a_group_of_files_is_written_file_by_file_each_whole(tmp_path):
         store.write_files({blocked[0]: article, blocked[1]: b"x"})
     assert blocked[0].read_bytes() == article
     assert not list((tmp_path / "dfm").glob(".*.tmp"))
+
+
+@pytest.mark.parametrize("error", [MemoryError("no memory"), PermissionError(13, "Permission denied"),
+                                   pa.ArrowMemoryError("malloc failed")])
+def test_a_lack_of_memory_or_permission_is_raised_and_the_file_kept(sentences, tmp_path, error):
+    # Neither says the file is damaged: deleting it would throw away good contents (a worker near its memory
+    # limit, another user's shard in a shared cache folder).
+    path = tmp_path / "units-abc.parquet"
+    store.write_parquet(path, pa.table({"text": sentences.text.tolist()[:3]}))
+
+    def read(p):
+        raise error
+
+    with pytest.raises(type(error)):
+        store.read_checked(path, read, lambda *a: pytest.fail("a good file was reported as bad"))
+    assert store.read_parquet(path).column("text").to_pylist() == sentences.text.tolist()[:3]

@@ -220,10 +220,13 @@ def process_archive(
     """
     from .measure import _lexicon
 
-    for name, value, low in (("shard_size", shard_size, 1), ("sample", sample, 0)):
+    def check(name, value, low):
         if not isinstance(value, int) or isinstance(value, bool) or value < low:
             raise ToolkitError(f"{name} must be a whole number of at least {low}, got {value!r}")
-    executor = Executor(n_jobs, scheduler)
+
+    check("shard_size", shard_size, 1)
+    executor = Executor(n_jobs, scheduler)      # n_jobs is checked here, between the two, as before
+    check("sample", sample, 0)
     lex = _lexicon(lexicon)
     rows = _checked_rows(root, manifest, raw_dir, by, periods)
     if cache is True:

@@ -8,7 +8,7 @@ of a frame, report notebooks, distributed counts) say only what to send.
   here, one at a time, each when its result is asked for;
 * **processes** otherwise: a pool of at most ``n_jobs`` processes, never
   more than there are tasks, started the platform's default way (forked on
-  Linux), after an optional ``preload`` (a model loaded once here is then
+  Linux up to Python 3.13), after an optional ``preload`` (a model loaded once here is then
   inherited by every worker instead of being loaded in each);
 * **dask** when a ``scheduler`` is given (a ``dask.distributed`` client or
   a scheduler address), whatever ``n_jobs`` says.
@@ -35,6 +35,7 @@ import sys
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from contextlib import ExitStack, contextmanager
+from functools import partial
 
 from .errors import ToolkitError
 
@@ -177,18 +178,23 @@ class Executor:
             raise ToolkitError("Executor.scatter needs the executor's with block (the data lives as long as its client)")
         return self._client.scatter(list(items))
 
-    def map(self, func, items, preload=None):
-        """``func(item)`` for each item, results yielded in the order of ``items``.
+    def map(self, func, items, preload=None, kwargs: dict | None = None):
+        """``func(item, **kwargs)`` for each item, results yielded in the order of ``items``.
 
         Serial, each task runs when its result is asked for (``items`` may be
         any iterable, read as the results are); in processes or on Dask,
         ``items`` is read at once and every task sent. ``preload`` is called
-        once before worker processes start (and only then).
+        once before worker processes start (and only then). On Dask,
+        ``kwargs`` go to ``Client.map`` as Dask takes them: futures among
+        them are resolved to their values on the workers.
         """
+        kwargs = kwargs or {}
         if self.scheduler is not None:
             with self._dask() as client:
-                yield from client.gather(client.map(func, list(items), pure=False))
+                yield from client.gather(client.map(func, list(items), pure=False, **kwargs))
             return
+        if kwargs:
+            func = partial(func, **kwargs)
         if self.n_jobs > 1:
             items = list(items)
             if self.backend(len(items)) == "processes":
@@ -229,9 +235,9 @@ class Executor:
                 window = per_worker * min(self.n_jobs, len(tasks))
                 yield from _bounded(lambda task: pool.submit(func, *arguments(task)), _first_done, tasks, window)
         else:
-            from dask.distributed import wait as dask_wait
-
             with self._dask() as client:
+                from dask.distributed import wait as dask_wait
+
                 window = per_worker * max(len(client.scheduler_info().get("workers", {})), 1)
                 yield from _bounded(lambda task: client.submit(func, *arguments(task), pure=False),
                                     lambda running: dask_wait(running, return_when="FIRST_COMPLETED"), tasks, window)

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -236,7 +235,7 @@ def _dfm_distributed(token_lists: list, scheduler, chunk_size: int = 5000):
     with Executor(scheduler=scheduler) as executor:
         parts = executor.scatter(chunks)
         vocabulary = sorted(set().union(*executor.map(_vocabulary, parts)))
-        matrices = list(executor.map(partial(_count, vocabulary=vocabulary), parts))
+        matrices = list(executor.map(_count, parts, kwargs={"vocabulary": vocabulary}))
     return sp.vstack(matrices).tocsr(), np.array(vocabulary, dtype=object)
 
 

@@ -18,7 +18,6 @@ Examples
 
 from __future__ import annotations
 
-from functools import partial
 
 import pandas as pd
 
@@ -83,5 +82,5 @@ def map_partitions(func, data, partition_size: int = 5000, n_jobs: int = 1, sche
         data = list(data)
         parts = [data[i:i + partition_size] for i in range(0, len(data), partition_size)]
     with executor:
-        results = list(executor.map(partial(func, **kwargs), executor.scatter(parts)))
+        results = list(executor.map(func, executor.scatter(parts), kwargs=kwargs))
     return _combine(results, data)

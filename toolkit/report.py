@@ -458,7 +458,7 @@ def run_report(corpus: str | os.PathLike | None = None, out: str | os.PathLike |
                                out_dir, figures, html_dir, nb_dir)
     report = Report("study" if study_run else "generic", out_dir, figures)
     figures.mkdir(parents=True, exist_ok=True)
-    executor = Executor(jobs)
+    executor = Executor(int(jobs))     # checked above as the report always has (jobs=True, numpy ints run)
     serial = executor.backend(len(jobs_list)) == "serial"
     if not serial:
         log(f"running {len(jobs_list)} notebooks, {jobs} at a time")

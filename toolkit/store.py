@@ -136,8 +136,8 @@ def table_digest(table) -> str:
 
     A fixed-size binary column adds its values' bytes; a string column adds its name, its
     offsets counted from 0 (little-endian int32) and its characters. Chunking and the
-    array's offset in its buffers do not matter. Any other column type, or a missing value,
-    is a ``TypeError`` or ``ValueError``.
+    array's offset in its buffers do not matter. Any other column type is a ``TypeError``, a
+    missing value in a string column a ``ValueError``.
     """
     import pyarrow as pa
 
@@ -219,6 +219,8 @@ def read_checked(path: str | os.PathLike, read, on_bad=None):
     Unreadable means ``read`` raised ``OSError``, ``ValueError``, ``KeyError``, ``IndexError`` or an Arrow
     error (a damaged or foreign file, a failed check); ``on_bad(path, reason)`` is called first
     (to warn, or forget what was remembered of the file). The contents are then computed again.
+    A lack of memory or of permission says nothing about the file: those errors are raised, and
+    the file is kept.
     """
     import pyarrow as pa
 
@@ -226,6 +228,8 @@ def read_checked(path: str | os.PathLike, read, on_bad=None):
         return read(path)
     except FileNotFoundError:
         return None
+    except (MemoryError, PermissionError):      # pyarrow's ArrowMemoryError is a MemoryError too
+        raise
     except (OSError, ValueError, KeyError, IndexError, pa.ArrowException) as err:
         if on_bad is not None:
             on_bad(Path(path), str(err) or type(err).__name__)
