@@ -1,6 +1,8 @@
 """Atomic writes (toolkit/atomic.py): a file is either the old one or the whole new one, never half of one."""
 
+import hashlib
 import os
+import socket
 
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -28,7 +30,9 @@ def test_the_new_file_appears_whole_and_the_old_one_stays_until_then(tmp_path):
             handle.write(new[len(new) // 2:])
 
     atomic_write(target, write)
-    assert seen == [(tmp_path, f".article.txt.{os.getpid()}.tmp", "the old version"), "the old version"]
+    # The temporary name says which machine (8 hex digits of its name's digest) and process write it.
+    host = hashlib.blake2b(socket.gethostname().encode("utf-8"), digest_size=4).hexdigest()
+    assert seen == [(tmp_path, f".article.txt.{host}-{os.getpid()}.tmp", "the old version"), "the old version"]
     assert target.read_bytes() == new
     assert sorted(p.name for p in tmp_path.iterdir()) == ["article.txt"]
 

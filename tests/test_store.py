@@ -161,18 +161,25 @@ def test_read_rows_reads_only_the_row_groups_holding_the_rows(sentences, tmp_pat
 
 
 def test_temporary_files_of_killed_writes_are_removed(tmp_path):
+    from toolkit.atomic import HOST
+
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
                           text=True).stdout.strip()
-    orphan = tmp_path / f".shard-abc.parquet.{dead}.tmp"
-    live = tmp_path / f".shard-def.parquet.{os.getpid()}.tmp"           # a write in progress
-    stale = tmp_path / f".shard-ghi.parquet.{os.getpid()}.tmp"          # this process, but two days old
+    orphan = tmp_path / f".shard-abc.parquet.{HOST}-{dead}.tmp"
+    old_style = tmp_path / f".shard-old.parquet.{dead}.tmp"            # named before the host was added
+    live = tmp_path / f".shard-def.parquet.{HOST}-{os.getpid()}.tmp"    # a write in progress
+    stale = tmp_path / f".shard-ghi.parquet.{HOST}-{os.getpid()}.tmp"   # this process, but two days old
     unnamed = tmp_path / ".shard-jkl.parquet.tmp"                       # no process id: nobody's
+    # Another machine sharing the folder: its process ids mean nothing here, so only age removes its files.
+    elsewhere = tmp_path / f".shard-mno.parquet.0badf00d-{dead}.tmp"
+    elsewhere_stale = tmp_path / f".shard-pqr.parquet.0badf00d-{dead}.tmp"
     kept = tmp_path / "shard-abc.parquet"
-    for path in (orphan, live, stale, unnamed, kept):
+    for path in (orphan, old_style, live, stale, unnamed, elsewhere, elsewhere_stale, kept):
         path.write_bytes(b"PAR1")
-    os.utime(stale, (time.time() - 2 * 24 * 3600,) * 2)
+    for path in (stale, elsewhere_stale):
+        os.utime(path, (time.time() - 2 * 24 * 3600,) * 2)
     store.remove_orphans(tmp_path)
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([live.name, kept.name])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([live.name, elsewhere.name, kept.name])
 
 
 def test_a_group_of_files_is_written_file_by_file_each_whole(tmp_path):

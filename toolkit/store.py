@@ -250,17 +250,21 @@ def _pid_alive(pid: int) -> bool:
 def remove_orphans(folder: str | os.PathLike, stale_seconds: float = _STALE_TMP_SECONDS) -> None:
     """Delete the temporary files of killed writes in ``folder`` (their process is gone, or they are a day old).
 
-    Temporary files are ``.<name>.<pid>.tmp``, as :func:`toolkit.atomic.atomic_write` names them; a
-    live process's write in progress is left alone.
+    Temporary files are ``.<name>.<host>-<pid>.tmp``, as :func:`toolkit.atomic.atomic_write` names
+    them (``.<name>.<pid>.tmp`` before the host was added, taken as this machine's). A write in
+    progress on this machine (its process alive) is left alone; one written from another machine
+    sharing the folder, whose processes cannot be seen from here, is removed only when a day old.
     """
+    from .atomic import HOST
+
     now = time.time()
     for tmp in Path(folder).glob(".*.tmp"):
+        host, _, pid = tmp.name.rsplit(".", 2)[-2].rpartition("-")
+        pid = int(pid) if pid.isdigit() else -1
         try:
-            pid = int(tmp.name.rsplit(".", 2)[-2])
-        except ValueError:
-            pid = -1
-        try:
-            if pid < 0 or not _pid_alive(pid) or now - tmp.stat().st_mtime > stale_seconds:
+            if now - tmp.stat().st_mtime > stale_seconds:
+                tmp.unlink()
+            elif host in ("", HOST) and (pid < 0 or not _pid_alive(pid)):
                 tmp.unlink()
         except FileNotFoundError:
             pass
