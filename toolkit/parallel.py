@@ -18,7 +18,6 @@ Examples
 
 from __future__ import annotations
 
-
 import pandas as pd
 
 from .errors import ToolkitError

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from .pipeline import Settings
-from .store import add_fields, file_key, key_hash, parquet_metadata, read_checked, read_parquet, write_parquet
+from .store import add_fields, file_key, key_hash, read_checked, read_parquet, write_parquet
 
 __all__: list[str] = []
 
@@ -126,7 +126,7 @@ def _stored_units(root: str, rows: pd.DataFrame, settings: Settings, run: dict):
 def _read_units(path: str):
     """``(units, n_units, n_duplicates, n_articles)`` of a stored shard; raises when it cannot be read."""
     table = read_parquet(path)
-    meta = {k: int(v) for k, v in parquet_metadata(path).items() if k.startswith("n_")}
+    meta = {k.decode(): int(v) for k, v in (table.schema.metadata or {}).items() if k.startswith(b"n_")}
     units = table.replace_schema_metadata(None).to_pandas()
     for column in ("words", "tokens"):          # lean Arrow strings, as tokenize_units(lists=False) gives
         units[column] = pd.Series(pd.arrays.ArrowExtensionArray(table.column(column)), index=units.index)
