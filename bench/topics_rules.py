@@ -141,7 +141,10 @@ def main() -> None:
     go.add_argument("--seeds", type=int, default=5)
     go.add_argument("--category", default="category")
     args = parser.parse_args()
-    sample(args) if args.command == "sample" else run(args)
+    if args.command == "sample":
+        sample(args)
+    else:
+        run(args)
 
 
 if __name__ == "__main__":
