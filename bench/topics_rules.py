@@ -10,7 +10,8 @@ itself is MIT, duyvuleo/VNTC), where it was committed as UTF-16 text files under
 ``data/vntc/raw/{Train_Full,Test_Full}/<section>/`` (commit da29b0b); exact duplicate texts are
 dropped (the first kept, Train_Full then Test_Full, sections and files in name order), leaving
 80,790 articles. ``--exclude-seed S`` first removes the sample that ``--seed S`` would draw, for a
-second sample disjoint from the first. The texts stay outside the repository.
+second sample disjoint from the first; repeated (``--exclude-seed S1 --exclude-seed S2``), it removes
+the samples drawn in that order, each from what the earlier ones left. The texts stay outside the repository.
 
 ``run``: process the corpus as the topics template does (body sentences, near-duplicates dropped,
 ``tk.dfm(body, by=["doc_id", category], min_docs=2, max_terms=tk.topics.MAX_TERMS)``), run
@@ -20,7 +21,7 @@ fits (seeds 0-2) at every k tried. Tables are in bench/README.md ("A rule for k"
 
 Usage::
 
-    python bench/topics_rules.py sample GIT_DIR OUT_FOLDER [--n 2650] [--seed 20261206] [--exclude-seed S]
+    python bench/topics_rules.py sample GIT_DIR OUT_FOLDER [--n 2650] [--seed 20261206] [--exclude-seed S ...]
     python bench/topics_rules.py run CORPUS_FOLDER [--seeds 5] [--category category]
 """
 
@@ -75,9 +76,8 @@ def vntc_articles(git_dir: str, commit: str = VNTC_COMMIT) -> pd.DataFrame:
 def sample(args) -> None:
     articles = vntc_articles(args.git_dir)
     pool = np.arange(len(articles))
-    if args.exclude_seed is not None:
-        first = np.random.default_rng(args.exclude_seed).choice(len(articles), size=args.n, replace=False)
-        pool = np.setdiff1d(pool, first)
+    for earlier in args.exclude_seed:   # each earlier sample was drawn from what the ones before it left
+        pool = np.setdiff1d(pool, np.random.default_rng(earlier).choice(pool, size=args.n, replace=False))
     pick = np.sort(np.random.default_rng(args.seed).choice(pool, size=args.n, replace=False))
     drawn = articles.iloc[pick].reset_index(drop=True)
     out = Path(args.out)
@@ -135,7 +135,7 @@ def main() -> None:
     draw.add_argument("out")
     draw.add_argument("--n", type=int, default=2650)
     draw.add_argument("--seed", type=int, default=20261206)
-    draw.add_argument("--exclude-seed", type=int, default=None)
+    draw.add_argument("--exclude-seed", type=int, action="append", default=[])
     go = commands.add_parser("run")
     go.add_argument("corpus")
     go.add_argument("--seeds", type=int, default=5)

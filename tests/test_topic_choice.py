@@ -116,6 +116,20 @@ def test_coherent_rule_takes_the_most_coherent_k_that_beats_the_null():
         choose_k(table, rule="largest")
 
 
+def test_excess_rule_takes_the_k_most_stable_against_its_null():
+    # Two topics are the most stable but shuffled words' two topics are nearly as stable (excess 0.02, below the
+    # margin): 2 does not compete. Of the rest, 6 is the most above its null (0.15 against 0.13 for 4 and 8),
+    # though 4 is more stable; with a tolerance of 0.03 the smaller k within it, 4, is taken.
+    rows = {2: (0.99, 0.97), 4: (0.98, 0.85), 6: (0.95, 0.80), 8: (0.92, 0.79)}
+    table = pd.DataFrame([{"k": k, "measure": m, "mean": v, "null": n}
+                          for k, (stab, stab_null) in rows.items()
+                          for m, v, n in (("leave articles out", stab, stab_null), ("NPMI", 0.3, 0.05))])
+    assert beats_null(table).tolist() == [False, True, True, True]
+    assert choose_k(table, rule="stable") == 4
+    assert choose_k(table, rule="excess") == 6
+    assert choose_k(table, rule="excess", tolerance=0.03) == 4
+
+
 def test_selection_in_worker_processes_gives_the_same_table(counts):
     # Each k is fitted in its own task, the largest first; the table (and the count of stopped fits,
     # gathered from the workers) must not depend on the number of processes.
