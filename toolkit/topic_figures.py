@@ -119,8 +119,11 @@ def plot_topic_selection(selection: pd.DataFrame, chosen: dict | None = None, wi
             ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))   # k is a count: no 2.5
             ax.set_ylabel("")
         axes[0].set_ylabel("matched cosine (mean; dotted: 10th pct.)")
-        if "null" in data.columns and data["null"].notna().any():
-            fig.supxlabel("dash-dot, light grey: the same measure on word-shuffled documents", fontsize=7)
+        notes = (["dash-dot, light grey: the same measure on word-shuffled documents"]
+                 if "null" in data.columns and data["null"].notna().any() else [])
+        notes += ["dashed: the chosen k"] if chosen else []
+        if notes:
+            fig.supxlabel("; ".join(notes), fontsize=7)
         if "NPMI" in measures:
             axes[measures.index("NPMI")].set_ylabel("NPMI of top ten terms")
         if axes[0].get_legend() is not None:
