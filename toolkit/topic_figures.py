@@ -126,8 +126,10 @@ def plot_topic_selection(selection: pd.DataFrame, chosen: dict | None = None, wi
             fig.supxlabel("; ".join(notes), fontsize=7)
         if "NPMI" in measures:
             axes[measures.index("NPMI")].set_ylabel("NPMI of top ten terms")
-        if axes[0].get_legend() is not None:
-            sns.move_legend(axes[0], "best", frameon=False, title=None)
+        if axes[0].get_legend() is not None:   # beside the last panel: inside, it covered lines
+            handles, labels = axes[0].get_legend_handles_labels()
+            axes[0].get_legend().remove()
+            axes[-1].legend(handles, labels, loc="upper left", bbox_to_anchor=(1.02, 1), frameon=False)
         fig.tight_layout()
     return fig, axes
 
