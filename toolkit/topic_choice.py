@@ -459,11 +459,11 @@ def choose_k(selection: pd.DataFrame, margin: float = 0.05, tolerance: float = 0
     if f"{LEAVE_OUT} null" not in wide or wide[f"{LEAVE_OUT} null"].isna().all():
         raise ToolkitError("the selection has no null baseline; run topic_selection(..., null=True)")
     ok = beats_null(selection, margin)
+    stability_excess = wide[LEAVE_OUT] - wide[f"{LEAVE_OUT} null"]
     if ok.any():
-        score = {"stable": wide[LEAVE_OUT], "coherent": wide["NPMI"],
-                 "excess": wide[LEAVE_OUT] - wide[f"{LEAVE_OUT} null"]}[rule][ok]
+        score = {"stable": wide[LEAVE_OUT], "coherent": wide["NPMI"], "excess": stability_excess}[rule][ok]
         return int(score[score >= score.max() - tolerance].index.min())
-    excess = ((wide[LEAVE_OUT] - wide[f"{LEAVE_OUT} null"]) + (wide["NPMI"] - wide["NPMI null"])).dropna()
+    excess = (stability_excess + (wide["NPMI"] - wide["NPMI null"])).dropna()
     return int(excess.index[np.argmax(excess.to_numpy())]) if len(excess) else int(wide.index[0])
 
 
